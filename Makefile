@@ -1,0 +1,53 @@
+# elevhalsa_analysis – framdörren. `make help` visar målen.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help report test bench lint clean sample-data lock strip
+
+## Visa de här målen
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z-]+:/{if(doc){split($$1,t,":"); printf "  make %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+## Skapa .venv från låsfilen och rapporter för alla perioder i data/raw
+report: $(INSTALLED)
+	$(BIN)/elevhalsa run --all
+
+## Kör alla tester
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+## Mät tiderna (skriver en tabell i markdown)
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py
+
+## Statisk kontroll av koden
+lint: $(INSTALLED)
+	$(BIN)/python -m compileall -q src tests bench
+
+## Skriv om de syntetiska exempeldata i data/raw
+sample-data: $(INSTALLED)
+	$(BIN)/python -m elevhalsa_analysis.sample_data
+
+## Lås beroendena på nytt (kräver uv) och uppdatera environment.yml
+lock: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --no-annotate -o requirements.lock
+	$(BIN)/python -m elevhalsa_analysis.devtools
+
+## Ta bort utdata i notebooks innan commit
+strip: $(INSTALLED)
+	$(BIN)/python -m elevhalsa_analysis.devtools --strip notebooks/*.ipynb
+
+## Ta bort genererade rapporter, bearbetade data och .venv
+clean:
+	rm -rf $(VENV) reports/* data/processed/* .pytest_cache
+	touch reports/.gitkeep data/processed/.gitkeep

@@ -1,0 +1,47 @@
+"""`elevhalsa`: the command researchers run. Messages are Swedish; errors never traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import DATA_DIR, REPORTS_DIR
+from .errors import ElevhalsaError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="elevhalsa", description="Rapporter från uppföljningar av elevhälsan.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="kommando")
+    run = sub.add_parser("run", help="kontrollera data och skapa rapporter för en period")
+    run.add_argument("--period", required=True, help="periodens mapp under DATA/raw, t.ex. 2024-10")
+    run.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
+    run.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="rapportmappen (standard: reports)")
+    run.add_argument("--run-date", default=None, help="körningsdatum i rapporten (ÅÅÅÅ-MM-DD); annars SOURCE_DATE_EPOCH eller dagens datum")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import run_period
+
+    outcome = run_period(args.period, args.data_dir, args.reports_dir, args.run_date)
+    for path in outcome.reports:
+        print(f"Rapport klar: {path}")
+    print(f"Perioden {outcome.period} klar på {outcome.seconds:.1f} s.".replace(".", ",", 1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": _run}[args.command](args)
+    except ElevhalsaError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

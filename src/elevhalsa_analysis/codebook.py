@@ -1,0 +1,135 @@
+"""The codebooks of the survey instruments, read from YAML in the package.
+
+A codebook names each question, its header text (and older wordings), its scale, which
+answers make the headline, and the phrase a sentence uses. The loaders, the quality gate,
+the indicators and the sentences all read it, so a new period's wording is an edit of the
+YAML, not of code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .config import CODEBOOK_DIR
+from .schema import Strict, load_yaml
+
+
+def normalize_label(text: object) -> str:
+    """Case-, space- and NBSP-insensitive key used to match headers and answers."""
+    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(s.split()).casefold()
+
+
+class Scale(Strict):
+    labels: list[str]
+    synonyms: dict[str, str] = Field(default_factory=dict)
+    # Answers shown and counted but outside the denominator of a headline share.
+    outside_denominator: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _synonyms_point_to_labels(self) -> "Scale":
+        unknown = [t for t in self.synonyms.values() if t not in self.labels]
+        if unknown:
+            raise ValueError(f"synonym pekar på okänd etikett: {unknown}")
+        return self
+
+    def lookup(self) -> dict[str, str]:
+        """Normalised text → canonical label, synonyms included."""
+        table = {normalize_label(lbl): lbl for lbl in self.labels}
+        table.update({normalize_label(k): v for k, v in self.synonyms.items()})
+        return table
+
+
+class Question(Strict):
+    id: str
+    text: str
+    aliases: list[str] = Field(default_factory=list)
+    type: Literal["single", "multiple", "text"]
+    scale: str | None = None
+    headline: list[str] | Literal["all"] | None = None
+    short: str
+    statement: str | None = None
+    better: Literal["higher", "lower", "none"] = "higher"
+    # Access at a unit is about the organisation, not a person's opinion: never suppressed.
+    unit_level: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.text, *self.aliases]
+
+
+class Version(Strict):
+    version: str
+    valid_from: dt.date
+    scales: dict[str, Scale]
+    questions: list[Question]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Version":
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("fråge-id används två gånger")
+        for q in self.questions:
+            if q.type != "text" and q.scale not in self.scales:
+                raise ValueError(f"frågan {q.id} har okänd skala {q.scale!r}")
+            if isinstance(q.headline, list):
+                bad = [h for h in q.headline if h not in self.scales[q.scale].labels]
+                if bad:
+                    raise ValueError(f"frågan {q.id} har rubrikkategori utanför skalan: {bad}")
+        return self
+
+    def question(self, qid: str) -> Question:
+        return next(q for q in self.questions if q.id == qid)
+
+    @property
+    def closed_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.type != "text"]
+
+    @property
+    def text_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.type == "text"]
+
+    def headline_labels(self, q: Question) -> list[str]:
+        if q.headline == "all" or q.headline is None:
+            return list(self.scales[q.scale].labels)
+        return list(q.headline)
+
+
+class Codebook(Strict):
+    instrument: str
+    title: str
+    respondent_plural: str
+    respondent_singular: str
+    metadata_columns: dict[str, list[str]]
+    required_metadata: list[str]
+    known_extra_columns: list[str] = Field(default_factory=list)
+    min_response_rate: float = Field(0.7, ge=0, le=1)
+    versions: list[Version]
+
+    def version_for(self, date: dt.date) -> Version:
+        """The version in force for a period that ends on `date`."""
+        valid = [v for v in self.versions if v.valid_from <= date]
+        return max(valid, key=lambda v: v.valid_from)
+
+    def comparable(self, old: Version, new: Version, qid: str) -> bool:
+        """Same scale and the same wording (an alias counts): a comparison is allowed."""
+        try:
+            q_old, q_new = old.question(qid), new.question(qid)
+        except StopIteration:
+            return False
+        if q_old.type != q_new.type or q_old.scale != q_new.scale:
+            return False
+        if q_old.type != "text" and old.scales[q_old.scale].labels != new.scales[q_new.scale].labels:
+            return False
+        return normalize_label(q_old.text) in {normalize_label(h) for h in q_new.headers}
+
+
+@cache
+def load_codebook(instrument: str, directory: Path = CODEBOOK_DIR) -> Codebook:
+    return load_yaml(Path(directory) / f"{instrument}.yaml", Codebook)

@@ -1,0 +1,49 @@
+"""The one place that knows where things live.
+
+Every other module asks for a path here, so the folder layout of the design card
+(`data/raw/<period>/`, `data/processed/<period>/`, `reports/<period>/`) is written once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _project_root() -> Path:
+    """`ELEVHALSA_ROOT`, else the source checkout the package is installed from, else cwd."""
+    if os.environ.get("ELEVHALSA_ROOT"):
+        return Path(os.environ["ELEVHALSA_ROOT"]).resolve()
+    checkout = PACKAGE_DIR.parents[1]
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd().resolve()
+
+
+PROJ_ROOT = _project_root()
+DATA_DIR = PROJ_ROOT / "data"
+REPORTS_DIR = PROJ_ROOT / "reports"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+CODEBOOK_DIR = PACKAGE_DIR / "codebooks"
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+
+
+def raw_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "raw"
+
+
+def raw_period_dir(data_dir: Path, period: str) -> Path:
+    return raw_dir(data_dir) / period
+
+
+def processed_period_dir(data_dir: Path, period: str) -> Path:
+    return Path(data_dir) / "processed" / period
+
+
+def report_period_dir(reports_dir: Path, period: str) -> Path:
+    return Path(reports_dir) / period
+
+
+def salt_file(data_dir: Path) -> Path:
+    """Secret salt for pseudonyms; kept beside, never inside, the raw data."""
+    return Path(data_dir) / ".pseudonym-salt"

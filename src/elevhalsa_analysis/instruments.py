@@ -1,0 +1,71 @@
+"""The registry of instruments: what a period folder can hold and how each is prepared.
+
+An instrument is a codebook or contract plus its loaders, checks, indicators and a
+notebook. The pipeline only asks the registry; adding an instrument is a registration.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .loaders import PeriodMeta
+
+
+@dataclass
+class Prepared:
+    """Everything a report needs, free of personal data, ready to be written as files."""
+
+    instrument: str
+    period: str
+    meta: PeriodMeta
+    tables: dict[str, pd.DataFrame]  # name → table written as <name>.parquet
+    checks: list  # list[quality.CheckResult] of this period
+    inputs: list[Path]  # every raw file read, for the manifest and provenance
+    info: dict = field(default_factory=dict)  # small JSON-able facts (codebook version, periods, …)
+
+
+class Instrument(ABC):
+    name: str
+    title: str
+    notebook: str  # file name under notebooks/
+
+    @abstractmethod
+    def present(self, period_dir: Path) -> bool:
+        """Whether the period folder holds this instrument's inputs."""
+
+    @abstractmethod
+    def prepare(self, period: str, data_dir: Path) -> Prepared:
+        """Load, check and link this period (and what comparisons need); raise DataError."""
+
+    def inputs(self, period_dir: Path) -> list[Path]:
+        """The raw files whose hashes decide whether a report is stale."""
+        return sorted(p for p in Path(period_dir).iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+_REGISTRY: dict[str, Instrument] = {}
+
+
+def register(instrument: Instrument) -> Instrument:
+    _REGISTRY[instrument.name] = instrument
+    return instrument
+
+
+def get(name: str) -> Instrument:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"okänt instrument {name!r}; kända: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def all_instruments() -> list[Instrument]:
+    from . import rektorsenkat  # noqa: F401  (registers itself)
+
+    return list(_REGISTRY.values())
+
+
+def present_in(period_dir: Path) -> list[Instrument]:
+    return [i for i in all_instruments() if i.present(period_dir)]

@@ -1,0 +1,339 @@
+"""Reading one period folder into tidy, pseudonymised tables.
+
+Everything here is driven by the codebook: which headers mean which question, which
+labels a scale has, which metadata columns the survey tool writes. File-level problems
+(empty file, wrong encoding, HTML saved as .xls) are `DataError`s raised here; problems
+with values are left for the quality gate, which reports them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import Codebook, Version, normalize_label
+from .config import raw_dir
+from .errors import DataError
+from .privacy import pseudonymize, redact
+from .schema import Strict, load_yaml
+
+ROW = "rad"  # 1-based row number in the file as a spreadsheet shows it
+SKOLFORMER = ["Förskola", "Grundskola", "Anpassad grundskola", "Gymnasieskola", "Anpassad gymnasieskola"]
+REGISTER_COLUMNS = ["e-post", "namn", "skolenhetskod", "skolenhet", "skolform"]
+
+
+class PeriodMeta(Strict):
+    label: str
+    start: dt.date
+    end: dt.date
+    population: str = "elever"
+    syntetisk: bool = False
+
+
+def load_period_meta(period_dir: Path) -> PeriodMeta:
+    meta = load_yaml(Path(period_dir) / "period.yaml", PeriodMeta)
+    if meta.end < meta.start:
+        raise DataError("Perioden slutar innan den börjar.", file=Path(period_dir) / "period.yaml", column="end", value=meta.end)
+    return meta
+
+
+def list_periods(data_dir: Path) -> list[tuple[str, PeriodMeta]]:
+    """Every period folder with a `period.yaml`, ordered by `end` (not by folder name)."""
+    root = raw_dir(data_dir)
+    found = [(p.name, load_period_meta(p)) for p in sorted(root.iterdir()) if (p / "period.yaml").is_file()] if root.is_dir() else []
+    return sorted(found, key=lambda item: (item[1].end, item[0]))
+
+
+def earlier_periods(periods: list[tuple[str, PeriodMeta]], period: str) -> list[tuple[str, PeriodMeta]]:
+    """Periods that end before `period` starts, oldest first; the last is the previous one."""
+    meta = dict(periods)[period]
+    return [(pid, m) for pid, m in periods if m.end < meta.start]
+
+
+# --- reading files ------------------------------------------------------------------------
+
+def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Path | None:
+    """The one file named `stem` with an accepted suffix (case-insensitive), or None."""
+    if not Path(period_dir).is_dir():
+        return None
+    matches = [p for p in sorted(Path(period_dir).iterdir()) if p.is_file() and p.stem.casefold() == stem and p.suffix.casefold() in suffixes]
+    if len(matches) > 1:
+        raise DataError(
+            f"Det finns flera exporter av samma enkät ({', '.join(p.name for p in matches)}); behåll en av dem.",
+            file=matches[0],
+        )
+    return matches[0] if matches else None
+
+
+def decode_csv(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) or Windows-1252, as Excel on a Swedish Windows writes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise DataError("Filen är sparad som UTF-16 eller är ingen textfil. Spara om den som CSV (UTF-8) eller CSV (semikolonavgränsad).", file=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"Filens teckenkodning är varken UTF-8 eller Windows-1252 (okänt tecken vid byte {exc.start}). Spara om den som CSV UTF-8.",
+            file=path,
+        ) from None
+
+
+def sniff_separator(path: Path, header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t", "|")}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0 or best not in (";", ","):
+        raise DataError(
+            "Hittar inte kolumnavgränsaren: rubrikraden ska vara avgränsad med semikolon (;) eller komma (,). Exportera filen på nytt som CSV.",
+            file=path,
+            value=header_line[:80],
+        )
+    return best
+
+
+def _cell_text(value: object) -> str:
+    """Spreadsheet cell → text, without turning 12 into '12.0' or dates into numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_excel(path: Path, data: bytes) -> list[tuple[str, pd.DataFrame]]:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<", b"\xef\xbb\xbf<")):
+        raise DataError(
+            "Filen heter .xls/.xlsx men är en webbsida (HTML) som sparats med Excel-ändelse. Öppna den i Excel och spara som Excel-arbetsbok (.xlsx), eller exportera på nytt.",
+            file=path,
+        )
+    if not data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise DataError("Filen är ingen Excel-arbetsbok. Exportera på nytt som .xlsx eller .csv.", file=path)
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), engine="calamine", sheet_name=None, header=None, dtype=object)
+        return list(sheets.items())
+    except Exception as exc:  # calamine raises its own error types for corrupt books
+        raise DataError(f"Excel-filen kan inte läsas ({type(exc).__name__}). Öppna den i Excel och spara om den som .xlsx.", file=path) from None
+
+
+def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
+    """Read a CSV or Excel file into text columns plus a `rad` column (row numbers).
+
+    `expected_headers` (normalised) let us find the header row and the right sheet, so an
+    export with a title row or a renamed sheet gets a message that says what to do.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Filen kan inte läsas: {exc.strerror}.", file=path) from None
+    if not data.strip():
+        raise DataError("Filen är tom. Exportera enkäten på nytt.", file=path)
+    if path.suffix.casefold() == ".csv":
+        text = decode_csv(path, data)
+        first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+        sep = sniff_separator(path, first)
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None, skip_blank_lines=True)
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise DataError(f"CSV-filen har rader med fel antal kolumner ({str(exc).splitlines()[0]}).", file=path) from None
+        sheets = [("", frame)]
+    else:
+        sheets = _read_excel(path, data)
+    expected = set(expected_headers)
+    for sheet, frame in sheets:
+        if frame.empty:
+            continue
+        for row in range(min(len(frame), 10)):
+            headers = [normalize_label(_cell_text(v)) for v in frame.iloc[row]]
+            if len(expected.intersection(headers)) >= min(2, len(expected)):
+                if row > 0:
+                    raise DataError(
+                        f"Rubrikraden står på rad {row + 1}, inte på rad 1. Ta bort raderna ovanför rubrikraden och spara filen igen.",
+                        file=path,
+                    )
+                return _with_header(frame, path)
+    where = f" (bladen heter {', '.join(name for name, _ in sheets)})" if sheets[0][0] else ""
+    raise DataError(
+        f"Hittar ingen rubrikrad med de väntade kolumnerna i filen{where}. Kontrollera att det är rätt fil och att första raden är rubrikraden.",
+        file=path,
+    )
+
+
+def _with_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    headers = [_cell_text(v).strip() for v in frame.iloc[0]]
+    body = frame.iloc[1:].map(_cell_text) if len(frame) > 1 else pd.DataFrame(columns=frame.columns)
+    # Trailing empty columns are an Excel artefact, not data.
+    keep = [i for i, h in enumerate(headers) if h or (len(body) and body.iloc[:, i].str.strip().ne("").any())]
+    body = body.iloc[:, keep]
+    body.columns = [headers[i] or f"(kolumn {i + 1})" for i in keep]
+    body = body[body.apply(lambda r: r.str.strip().ne("").any(), axis=1)] if len(body) else body
+    body = body.reset_index(names="_i")
+    body[ROW] = body.pop("_i").astype(int) + 1
+    return body.reset_index(drop=True)
+
+
+# --- the register -------------------------------------------------------------------------
+
+def read_register(path: Path) -> pd.DataFrame:
+    """`rektorer.csv` with lower-cased column names; e-post normalised for linking."""
+    frame = read_table(path, REGISTER_COLUMNS)
+    frame.columns = [c if c == ROW else normalize_label(c) for c in frame.columns]
+    for col in ("skolenhet", "skolform", "namn", "skolenhetskod"):
+        if col in frame:
+            frame[col] = frame[col].str.strip()
+    if "e-post" in frame:
+        frame["e-post"] = frame["e-post"].map(normalize_label)
+    return frame
+
+
+# --- survey exports -----------------------------------------------------------------------
+
+@dataclass
+class Export:
+    """A survey export with canonical column names (metadata keys and question ids)."""
+
+    path: Path
+    frame: pd.DataFrame
+    missing: list[str]  # human-readable names of required columns that are absent
+    extra: list[str]  # headers that are neither metadata nor a question
+    duplicated: list[str] = field(default_factory=list)
+
+
+def header_map(codebook: Codebook, version: Version) -> dict[str, str]:
+    """Normalised header → canonical column (metadata key or question id)."""
+    table = {normalize_label(h): key for key, headers in codebook.metadata_columns.items() for h in headers}
+    for q in version.questions:
+        table.update({normalize_label(h): q.id for h in q.headers})
+    return table
+
+
+def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
+    mapping = header_map(codebook, version)
+    frame = read_table(path, list(mapping))
+    renamed: dict[str, str] = {}
+    extra, duplicated = [], []
+    for col in frame.columns:
+        if col == ROW:
+            continue
+        key = mapping.get(normalize_label(col))
+        if key is None:
+            extra.append(col)
+        elif key in renamed.values():
+            duplicated.append(col)
+        else:
+            renamed[col] = key
+    frame = frame[[*renamed, ROW]].rename(columns=renamed)
+    # Names are never needed: drop them before anything else sees the frame.
+    frame = frame.drop(columns=["name"], errors="ignore")
+    required = {k: codebook.metadata_columns[k][0] for k in codebook.required_metadata}
+    required.update({q.id: q.text for q in version.questions})
+    missing = [text for key, text in required.items() if key not in frame.columns]
+    known_extra = {normalize_label(c) for c in codebook.known_extra_columns}
+    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra] , duplicated)
+
+
+def parse_timestamps(values: pd.Series) -> pd.Series:
+    """ISO-like times (Swedish Excel) or the English tenant's `M/D/YYYY h:mm:ss AM`."""
+    text = values.fillna("").astype(str).str.strip()
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H.%M", "%Y-%m-%d %H.%M.%S"):
+        missing = parsed.isna() & text.ne("")
+        if not missing.any():
+            break
+        parsed = parsed.mask(missing, pd.to_datetime(text[missing], format=fmt, errors="coerce"))
+    return parsed
+
+
+def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -> pd.DataFrame:
+    """Answers mapped to the scale's labels; unknown values are kept (trimmed) for the gate.
+
+    Multiple choice becomes the chosen options in scale order joined by ';'. Free text is
+    redacted here, before it is stored anywhere.
+    """
+    out = frame.copy()
+    for q in version.questions:
+        if q.id not in out:
+            continue
+        raw = out[q.id].fillna("").astype(str)
+        if q.type == "text":
+            cleaned = raw.str.strip()
+            out[q.id] = cleaned.where(cleaned.ne(""), None).map(lambda t: redact(t, names), na_action="ignore")
+            continue
+        lookup = version.scales[q.scale].lookup()
+        if q.type == "single":
+            norm = raw.map(normalize_label)
+            out[q.id] = norm.map(lookup).fillna(raw.str.replace("\u00a0", " ").str.strip()).where(norm.ne(""), None)
+        else:
+            order = {lbl: i for i, lbl in enumerate(version.scales[q.scale].labels)}
+
+            def options(cell: str) -> str | None:
+                parts = [p for p in (normalize_label(s) for s in cell.split(";")) if p]
+                if not parts:
+                    return None
+                known = sorted({lookup[p] for p in parts if p in lookup}, key=order.get)
+                unknown = [s.strip() for s in cell.split(";") if normalize_label(s) and normalize_label(s) not in lookup]
+                return ";".join(known + unknown)
+
+            out[q.id] = raw.map(options)
+    return out
+
+
+def explode_options(frame: pd.DataFrame, qid: str) -> pd.DataFrame:
+    """One row per chosen option of a multiple-choice question (for option-by-option checks)."""
+    part = frame[["response_id", ROW, qid]].dropna(subset=[qid])
+    part = part.assign(option=part[qid].str.split(";")).explode("option")
+    return part[["response_id", ROW, "option"]].reset_index(drop=True)
+
+
+@dataclass
+class Linked:
+    """A period's counted responses, pseudonymised, and what was left out and why."""
+
+    responses: pd.DataFrame  # wide: respondent, response_id, completed, one column per question
+    population: pd.DataFrame  # respondent, skolenhetskod, skolenhet, skolform, responded
+    outsiders: pd.DataFrame  # response_id, rad
+    superseded: pd.DataFrame  # response_id, rad, kept_response_id
+
+
+def link(responses: pd.DataFrame, register: pd.DataFrame, salt: bytes) -> Linked:
+    """Link responses to the population by e-mail; the latest response of each counts."""
+    reg = register.assign(respondent=register["e-post"].map(lambda e: pseudonymize(e, salt)))
+    resp = responses.assign(respondent=responses["email"].map(lambda e: pseudonymize(e, salt)))
+    resp = resp.drop(columns=["email"])
+    inside = resp["respondent"].isin(reg["respondent"])
+    outsiders = resp.loc[~inside, ["response_id", ROW]].reset_index(drop=True)
+    resp = resp[inside]
+    # Latest completion wins; a later row breaks ties, as the survey tool numbers in order.
+    resp = resp.sort_values(["completed", ROW], kind="stable")
+    last = resp.drop_duplicates("respondent", keep="last")
+    dropped = resp[~resp.index.isin(last.index)]
+    superseded = dropped[["response_id", ROW, "respondent"]].merge(
+        last[["respondent", "response_id"]].rename(columns={"response_id": "kept_response_id"}), on="respondent"
+    ).drop(columns="respondent")
+    population = reg[["respondent", "skolenhetskod", "skolenhet", "skolform"]].assign(
+        responded=reg["respondent"].isin(last["respondent"])
+    )
+    return Linked(last.sort_values(ROW).reset_index(drop=True), population.reset_index(drop=True), outsiders, superseded.reset_index(drop=True))
+
+
+def to_long(responses: pd.DataFrame, version: Version, period: str) -> pd.DataFrame:
+    """The spine: one row per respondent × question, `answer` missing when not answered."""
+    qids = [q.id for q in version.questions]
+    long = responses.melt(id_vars=["respondent", "response_id"], value_vars=qids, var_name="question", value_name="answer")
+    long.insert(0, "period", period)
+    return long.astype({"period": "string", "respondent": "string", "response_id": "string", "question": "string", "answer": "string"})

@@ -1,0 +1,137 @@
+"""One period from raw files to reports, all or nothing.
+
+Everything is built in staging folders beside the targets and moved into place only
+after every instrument of the period has succeeded, so a failed run never touches an
+earlier good report or processed file. Raw data is only ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from . import quality as q
+from .config import NOTEBOOKS_DIR, processed_period_dir, raw_period_dir, report_period_dir
+from .errors import DataError
+from .fileio import atomic_write_text, sha256_file
+from .instruments import Instrument, Prepared, get, present_in
+from .report import collect_provenance, execute_notebook, export_html, provenance_html, run_date as resolve_run_date, update_index
+
+
+@dataclass
+class PeriodOutcome:
+    period: str
+    reports: list[Path]
+    seconds: float
+
+
+def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict:
+    """What the processed folder was made from: inputs, codebook, notebook, package."""
+    base = raw_period_dir(data_dir, prepared.period)
+    notebook = NOTEBOOKS_DIR / instrument.notebook
+    return {
+        "instrument": prepared.instrument,
+        "period": prepared.period,
+        "label": prepared.meta.label,
+        "population": prepared.meta.population,
+        "syntetisk": prepared.meta.syntetisk,
+        "inputs": {p.relative_to(base).as_posix(): sha256_file(p) for p in sorted(prepared.inputs)},
+        "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
+        "package_version": __version__,
+        **prepared.info,
+    }
+
+
+def write_processed(prepared: Prepared, folder: Path, manifest_data: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in prepared.tables.items():
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+    checks = [c.to_dict() for c in prepared.checks]
+    atomic_write_text(folder / "kvalitet.json", json.dumps({"checks": checks, "verdict": q.verdict(prepared.checks)}, ensure_ascii=False, indent=1))
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest_data, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def open_report(instrument: str, period: str, data_dir: str | Path, processed_dir: str | Path | None = None, run_date: str | None = None):
+    """For the notebook: the report object and the provenance section of one period.
+
+    Without a `processed_dir` (a researcher opening the notebook in JupyterLab), the
+    processed folder of the period is used, and prepared first if it does not exist.
+    """
+    inst = get(instrument)
+    data_dir = Path(data_dir)
+    folder = Path(processed_dir) if processed_dir else processed_period_dir(data_dir, period) / instrument
+    if not (folder / "manifest.json").is_file():
+        prepared = inst.prepare(period, data_dir)
+        write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+    from .sections import SurveyReport
+
+    report = SurveyReport.load(folder, period)
+    prov = collect_provenance(report.manifest, {"period": period}, resolve_run_date(run_date))
+    return report, provenance_html(prov)
+
+
+def _replace_dir(staged: Path, target: Path) -> None:
+    """Swap a finished staging folder into place; the old one is removed only afterwards."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staged, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | None = None) -> PeriodOutcome:
+    """Prepare, check, execute and export every instrument present in one period folder."""
+    started = time.perf_counter()
+    data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
+    period_dir = raw_period_dir(data_dir, period)
+    if not (period_dir / "period.yaml").is_file():
+        raise DataError(f"Perioden {period} finns inte: mappen saknar period.yaml.", file=period_dir)
+    instruments = present_in(period_dir)
+    if not instruments:
+        raise DataError("Mappen innehåller ingen känd enkätexport eller annan indatafil.", file=period_dir)
+    date = resolve_run_date(run_date)
+    processed_target = processed_period_dir(data_dir, period)
+    reports_target = report_period_dir(reports_dir, period)
+    processed_target.parent.mkdir(parents=True, exist_ok=True)
+    reports_target.parent.mkdir(parents=True, exist_ok=True)
+    staged_processed = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=processed_target.parent))
+    staged_reports = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=reports_target.parent))
+    entries, reports = [], []
+    try:
+        for inst in instruments:
+            prepared = inst.prepare(period, data_dir)
+            folder = staged_processed / inst.name
+            write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+            executed = staged_reports / f"{inst.name}.ipynb"
+            execute_notebook(
+                NOTEBOOKS_DIR / inst.notebook,
+                executed,
+                {"period": period, "data_dir": str(data_dir), "processed_dir": str(folder), "run_date": date.isoformat()},
+                cwd=NOTEBOOKS_DIR,
+            )
+            title = f"{inst.title} – {prepared.meta.label}"
+            for variant in ("ledning", "analys"):
+                export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title)
+            reports.append(reports_target / f"{inst.name}_ledning.html")
+            entries.append({
+                "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),
+                "instrument": inst.name, "instrument_title": inst.title,
+                "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
+                "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
+            })
+        _replace_dir(staged_processed, processed_target)
+        _replace_dir(staged_reports, reports_target)
+    finally:
+        shutil.rmtree(staged_processed, ignore_errors=True)
+        shutil.rmtree(staged_reports, ignore_errors=True)
+    update_index(reports_dir, period, entries)
+    return PeriodOutcome(period, reports, time.perf_counter() - started)

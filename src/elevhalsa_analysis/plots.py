@@ -1,0 +1,127 @@
+"""Charts for the reports: seaborn/matplotlib rendered to embedded PNG with alt text.
+
+Figures are returned as HTML (`<figure>` with a data-URI image) so that every image has a
+meaningful alt text and the report stays one self-contained file. PNG metadata is fixed so
+that reruns give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .formatting import fmt_pct, shares_summing_to_100  # noqa: E402
+from .indicators import NOT_ANSWERED, QuestionResult  # noqa: E402
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
+PALETTE = {"Ja": "#0072B2", "Till viss del": "#E69F00", "Nej": "#D55E00", NOT_ANSWERED: "#BBBBBB"}
+SEQUENCE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DPI = 110
+
+sns.set_theme(style="whitegrid", context="notebook", rc={"font.family": "DejaVu Sans", "svg.hashsalt": "elevhalsa"})
+
+
+def to_png(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def figure_html(png: bytes, alt: str, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def answer_bars(results: list[QuestionResult], titles: dict[str, str]) -> tuple[bytes, str]:
+    """Diverging stacked bars: Ja to the right, the rest to the left, non-answers apart.
+
+    Shares are of everyone asked, so the non-answering are visible rather than dropped.
+    """
+    rows = list(reversed(results))
+    fig, ax = plt.subplots(figsize=(9.5, 0.55 * len(rows) + 1.4))
+    for y, r in enumerate(rows):
+        labels = [*r.counts, NOT_ANSWERED]
+        pct = dict(zip(labels, shares_summing_to_100([*r.counts.values(), r.not_answered])))
+        right = [lbl for lbl in r.headline_labels]
+        left = [lbl for lbl in r.counts if lbl not in right]
+        x = 0.0
+        for lbl in right:
+            ax.barh(y, pct[lbl], left=x, color=PALETTE.get(lbl, SEQUENCE[0]), edgecolor="white")
+            if pct[lbl] >= 6:
+                ax.text(x + pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", color="white", fontsize=9)
+            x += pct[lbl]
+        x = 0.0
+        for lbl in left:
+            ax.barh(y, -pct[lbl], left=x, color=PALETTE.get(lbl, SEQUENCE[1]), edgecolor="white")
+            if pct[lbl] >= 6:
+                ax.text(x - pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", fontsize=9)
+            x -= pct[lbl]
+        if pct[NOT_ANSWERED]:
+            ax.barh(y, pct[NOT_ANSWERED], left=104, color=PALETTE[NOT_ANSWERED], edgecolor="white")
+            ax.text(104 + pct[NOT_ANSWERED] + 1, y, f"{pct[NOT_ANSWERED]:.0f} ej svar", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [titles[r.question] for r in rows])
+    ax.axvline(0, color="#333333", linewidth=1)
+    ax.set_xlim(-105, 140)
+    ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
+    ax.set_xlabel("Procent av alla tillfrågade")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in PALETTE.values()]
+    ax.legend(handles, list(PALETTE), ncols=4, loc="upper center", bbox_to_anchor=(0.45, -0.22 if len(rows) > 2 else -0.45), frameon=False)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    alt = "Stapeldiagram över svaren: " + "; ".join(
+        f"{titles[r.question]}: {r.headline} av {r.population} ({fmt_pct(r.share_of_population)}) "
+        f"{' eller '.join(r.headline_labels) if len(r.headline_labels) < 3 else 'alla'}"
+        + (f", {r.not_answered} ej svar" if r.not_answered else "")
+        for r in results
+    ) + "."
+    return to_png(fig), alt
+
+
+def trend_chart(table: pd.DataFrame, titles: dict[str, str]) -> tuple[bytes, str]:
+    """Headline share of those who answered, per period, one line per question.
+
+    `table` has columns question, label (the period's label, in order) and share (0..1).
+    """
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
+    order = list(dict.fromkeys(table["label"]))
+    for i, (qid, part) in enumerate(table.groupby("question", sort=False)):
+        ax.plot([order.index(lbl) for lbl in part["label"]], part["share"] * 100, marker="o",
+                color=SEQUENCE[i % len(SEQUENCE)], linestyle=["-", "--", ":", "-."][i % 4], label=titles[qid])
+    ax.set_xticks(range(len(order)), order)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Andel av dem som svarat (%)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
+    fig.tight_layout()
+    last = table[table["label"] == order[-1]]
+    alt = (f"Linjediagram över andelen som gett huvudsvaret per period, {order[0]} till {order[-1]}. Senaste perioden: "
+           + "; ".join(f"{titles[r.question]} {fmt_pct(r.share)}" for r in last.itertuples()) + ".")
+    return to_png(fig), alt
+
+
+def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
+    """Unit × competence access; organisational facts, so every unit is shown."""
+    fig, ax = plt.subplots(figsize=(9.5, 0.32 * len(matrix) + 1.8))
+    sns.heatmap(matrix, cmap=sns.color_palette(["#D55E00", "#0072B2"], as_cmap=True), vmin=0, vmax=1, cbar=False,
+                linewidths=0.5, linecolor="white", ax=ax, annot=matrix.map(lambda v: "Ja" if v == 1 else ("Nej" if v == 0 else "–")),
+                fmt="", annot_kws={"fontsize": 8, "color": "white"})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.xaxis.tick_top()
+    plt.setp(ax.get_xticklabels(), rotation=20, ha="left")
+    fig.tight_layout()
+    lacking = int((matrix == 0).any(axis=1).sum())
+    alt = (f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
+           f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en.")
+    return to_png(fig), alt

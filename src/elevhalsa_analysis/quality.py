@@ -1,0 +1,212 @@
+"""The data-quality gate, built on great_expectations 1.x.
+
+Suites are generated from the codebook and the contract, never written per question.
+Each check declares its severity beside it: a blocking failure stops the run with a
+Swedish message naming file, column, value and rows; a warning is shown in the report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataError, Severity
+
+BLOCKING: Severity = "blockerande"
+WARNING: Severity = "varning"
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation with what a reader needs to understand its outcome."""
+
+    id: str
+    title: str
+    severity: Severity
+    table: str
+    expectation: Any  # a great_expectations Expectation
+    file: str
+    column: str | None = None
+    id_column: str = "response_id"
+    id_label: str = "svars-id"
+    show_values: bool = True
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: str
+    severity: Severity
+    passed: bool
+    file: str
+    column: str | None
+    count: int
+    total: int | None
+    values: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    id_label: str = "svars-id"
+    observed: str | None = None
+
+    def summary(self) -> str:
+        """Swedish one-liner for the terminal and the report, without personal data."""
+        if self.passed:
+            return f"OK: {self.title}"
+        parts = [f"{self.title}"]
+        if self.column:
+            parts.append(f"fråga/kolumn «{self.column}»")
+        if self.values:
+            parts.append("värden: " + ", ".join(f"«{v}»" for v in self.values))
+        if self.rows:
+            parts.append(f"{self.id_label}: " + ", ".join(self.rows))
+        if self.observed:
+            parts.append(self.observed)
+        return "; ".join(parts) + f" ({self.file})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@cache
+def _context():
+    # Analytics would try the network on every run; progress bars would litter the terminal.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
+
+
+def gx():
+    """The great_expectations module, imported only when a gate actually runs."""
+    _context()
+    import great_expectations
+
+    return great_expectations
+
+
+def run_checks(frames: dict[str, pd.DataFrame], checks: list[Check]) -> list[CheckResult]:
+    """Validate each frame against the checks that name it, one GX suite per frame."""
+    ctx = _context()
+    g = gx()
+    results: list[CheckResult] = []
+    for table in dict.fromkeys(c.table for c in checks):
+        mine = [c for c in checks if c.table == table]
+        frame = frames[table]
+        name = f"{table}-{id(frame)}"
+        source = ctx.data_sources.add_or_update_pandas(name)
+        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suite = g.ExpectationSuite(name=name)
+        for check in mine:
+            # The severity travels with the expectation, so GX's own results carry it too.
+            check.expectation.meta = {"id": check.id, "severity": check.severity}
+            suite.add_expectation(check.expectation)
+        id_cols = sorted({c.id_column for c in mine if c.id_column in frame.columns})
+        outcome = batch_def.get_batch(batch_parameters={"dataframe": frame}).validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_cols}
+        )
+        by_id = {r.expectation_config.meta["id"]: r for r in outcome.results}
+        results.extend(_result(check, by_id[check.id]) for check in mine)
+        ctx.data_sources.delete(name)
+    return results
+
+
+def _result(check: Check, r: Any) -> CheckResult:
+    res = r.result or {}
+    raised = bool(r.exception_info and r.exception_info.get("raised_exception"))
+    index = res.get("unexpected_index_list") or []
+    rows = list(dict.fromkeys(str(i.get(check.id_column)) for i in index if isinstance(i, dict) and check.id_column in i))
+    values = list(dict.fromkeys(_show(v) for v in res.get("unexpected_list") or [])) if check.show_values else []
+    observed = res.get("observed_value")
+    return CheckResult(
+        id=check.id,
+        title=check.title,
+        severity=check.severity,
+        passed=bool(r.success) and not raised,
+        file=check.file,
+        column=check.column,
+        count=int(res.get("unexpected_count") or (0 if r.success else 1)),
+        total=res.get("element_count"),
+        values=values[:MAX_EXAMPLES],
+        rows=rows[:MAX_EXAMPLES],
+        id_label=check.id_label,
+        observed=None if observed is None or r.success else f"observerat: {_show(observed)}",
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def blocking_failures(results: list[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if r.severity == BLOCKING and not r.passed]
+
+
+def raise_on_blocking(results: list[CheckResult]) -> None:
+    """Stop the run on the first blocking failure, naming everything a user needs."""
+    failed = blocking_failures(results)
+    if not failed:
+        return
+    first = failed[0]
+    more = f" Ytterligare {len(failed) - 1} blockerande kontroller misslyckades." if len(failed) > 1 else ""
+    raise DataError(
+        f"Datakontrollen stoppade körningen: {first.title}.{more}",
+        file=first.file,
+        column=first.column,
+        value=", ".join(first.values) if first.values else None,
+        rows=first.rows,
+        row_label=first.id_label,
+    )
+
+
+def verdict(results: list[CheckResult]) -> str:
+    """One line for leadership: does the data carry the analysis, and what limits it."""
+    failed = [r for r in results if not r.passed]
+    if not failed:
+        return "Underlaget håller för analys: alla kontroller är godkända."
+    if blocking_failures(results):
+        return "Underlaget håller inte för analys: " + "; ".join(r.title.lower() for r in blocking_failures(results)) + "."
+    return "Underlaget håller för analys med förbehåll: " + "; ".join(r.title[0].lower() + r.title[1:] for r in failed) + "."
+
+
+# --- suites generated from a survey codebook ----------------------------------------------
+
+def structure_checks(file: str, table: str, columns: dict[str, str], min_rows: int = 1) -> list[Check]:
+    """Blocking checks that must pass before values can be read: columns and rows exist.
+
+    `columns` maps the canonical column to the header a user would look for.
+    """
+    g = gx()
+    checks = [
+        Check(f"{table}:kolumn:{key}", f"Kolumnen «{label}» saknas", BLOCKING, table,
+              g.expectations.ExpectColumnToExist(column=key), file, column=label)
+        for key, label in columns.items()
+    ]
+    checks.append(Check(f"{table}:rader", "Filen har rubriker men inga svar" if min_rows else "Filen har inga rader", BLOCKING, table,
+                        g.expectations.ExpectTableRowCountToBeBetween(min_value=min_rows), file))
+    return checks
+
+
+def answer_checks(version, file: str, table: str = "export") -> list[Check]:
+    """Every closed answer within its scale; multiple choice option by option."""
+    g = gx()
+    checks: list[Check] = []
+    for q in version.closed_questions:
+        labels = version.scales[q.scale].labels
+        if q.type == "single":
+            checks.append(Check(f"{table}:skala:{q.id}", "Svar utanför frågans svarsalternativ", BLOCKING, table,
+                                g.expectations.ExpectColumnValuesToBeInSet(column=q.id, value_set=labels), file, column=q.text))
+        else:
+            checks.append(Check(f"alternativ:{q.id}", "Alternativ som inte finns i kodboken", BLOCKING, f"alternativ:{q.id}",
+                                g.expectations.ExpectColumnValuesToBeInSet(column="option", value_set=labels), file, column=q.text))
+    return checks

@@ -1,0 +1,331 @@
+"""The report's sections as escaped HTML, built from the processed tables of one period.
+
+The notebook calls one method per section; all logic lives here so it is tested and
+shared. Everything a user supplied (free text, unit names, labels) passes `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from . import indicators as ind
+from . import narrative, plots
+from .codebook import Codebook, Question, Version, load_codebook
+from .formatting import fmt_int, fmt_p, fmt_pct
+from .stats import compare_periods
+from .suppression import FOOTNOTE, suppress
+
+SYNTHETIC_BANNER = (
+    '<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Rapporten bygger på påhittade data '
+    "som skapats för att visa och testa verktyget; de beskriver inga verkliga personer eller skolor.</p>"
+)
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (), footnote: str | None = None) -> str:
+    """A captioned table with header cells; numbers right-aligned; all text escaped."""
+    numeric = set(numeric)
+    head = "".join(f'<th scope="col"{" class=\"num\"" if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=\"num\"" if c in numeric else ""}>{esc(v)}</td>' for c, v in zip(frame.columns, row)) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    foot = f'<p class="fotnot">{esc(footnote)}</p>' if footnote else ""
+    return f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
+
+
+class Html(str):
+    """A string that Jupyter displays as HTML (so notebooks need no IPython import)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def quality_html(checks: Sequence[dict], verdict: str) -> str:
+    """Every check with its severity, outcome, counts and examples (no personal data)."""
+    rows = []
+    for c in checks:
+        status = "Godkänd" if c["passed"] else ("Stoppar" if c["severity"] == "blockerande" else "Varning")
+        examples = []
+        if c.get("column") and not c["passed"]:
+            examples.append(f"kolumn «{c['column']}»")
+        if c.get("values"):
+            examples.append("värden: " + ", ".join(c["values"]))
+        if c.get("rows"):
+            examples.append(f"{c.get('id_label', 'svars-id')}: " + ", ".join(c["rows"]))
+        if c.get("observed"):
+            examples.append(c["observed"])
+        rows.append({
+            "Kontroll": c["title"],
+            "Allvarlighet": "blockerande" if c["severity"] == "blockerande" else "varning",
+            "Utfall": status,
+            "Antal avvikelser": fmt_int(c["count"]) if not c["passed"] else "0",
+            "Exempel": "; ".join(examples) if not c["passed"] else "",
+        })
+    klass = "ok" if all(c["passed"] for c in checks) else "varning"
+    return (
+        f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>'
+        + table_html(pd.DataFrame(rows), "Kontroller av underlaget (great_expectations)", numeric=["Antal avvikelser"],
+                     footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå.")
+    )
+
+
+def _ordinal_periods(periods: pd.DataFrame) -> pd.DataFrame:
+    return periods.sort_values("end").reset_index(drop=True)
+
+
+@dataclass
+class SurveyReport:
+    """The principal-survey report for one period, read from its processed folder."""
+
+    codebook: Codebook
+    period: str
+    long: pd.DataFrame
+    population: pd.DataFrame
+    excluded: pd.DataFrame
+    periods: pd.DataFrame
+    quality: dict
+    manifest: dict
+    population_phrase: str
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> "SurveyReport":
+        folder = Path(processed_dir)
+        quality = json.loads((folder / "kvalitet.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return cls(
+            codebook=load_codebook(manifest["instrument"]),
+            period=period,
+            long=pd.read_parquet(folder / "svar.parquet"),
+            population=pd.read_parquet(folder / "population.parquet"),
+            excluded=pd.read_parquet(folder / "uteslutna.parquet"),
+            periods=_ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
+            quality=quality,
+            manifest=manifest,
+            population_phrase=manifest["population"],
+        )
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def version_of(self, period: str) -> Version:
+        vid = self.periods.set_index("period").at[period, "version"]
+        return next(v for v in self.codebook.versions if v.version == vid)
+
+    @property
+    def version(self) -> Version:
+        return self.version_of(self.period)
+
+    @property
+    def meta(self) -> pd.Series:
+        return self.periods.set_index("period").loc[self.period]
+
+    @property
+    def previous(self) -> str | None:
+        order = list(self.periods["period"])
+        i = order.index(self.period)
+        return order[i - 1] if i > 0 else None
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.periods["syntetisk"].any())
+
+    def results(self, period: str | None = None) -> list[ind.QuestionResult]:
+        period = period or self.period
+        return ind.all_results(self.long, self.population, self.version_of(period), period)
+
+    def comparison(self, question: Question, current: ind.QuestionResult) -> narrative.Comparison | None:
+        prev = self.previous
+        if prev is None or not self.codebook.comparable(self.version_of(prev), self.version, question.id):
+            return None
+        prev_version = self.version_of(prev)
+        prev_q = prev_version.question(question.id)
+        prev_result = ind.question_result(self.long, self.population, prev_version, prev_q, prev)
+        test = None
+        if prev_result.answered and current.answered:
+            test = compare_periods(ind.headline_flags(self.long, prev_version, prev_q, prev),
+                                   ind.headline_flags(self.long, self.version, question, self.period))
+        return narrative.Comparison(prev_result, self.periods.set_index("period").at[prev, "label"], test)
+
+    # -- sections --------------------------------------------------------------------------
+
+    def title(self) -> Html:
+        meta = self.meta
+        parts = [f"<h1>{esc(self.codebook.title)} – {esc(meta['label'])}</h1>"]
+        if self.synthetic:
+            parts.append(SYNTHETIC_BANNER)
+        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
+        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
+                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+        n = int((self.population["period"] == self.period).sum())
+        responded = int(self.population.loc[self.population["period"] == self.period, "responded"].sum())
+        parts.append(f"<p>Enkäten gick till {n} {esc(self.population_phrase)}; {responded} av {n} "
+                     f"({fmt_pct(responded / n if n else None)}) svarade. {n - responded} svarade inte.</p>")
+        return Html("".join(parts))
+
+    def findings(self, limit: int = 5) -> list[str]:
+        """The most important findings by rule: secured changes first, then the largest
+        shares of not-headline among questions where a higher headline is better."""
+        scored: list[tuple[int, float, str]] = []
+        for q, r in zip(self.version.closed_questions, self.results()):
+            comp = self.comparison(q, r)
+            if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
+                change = abs((r.share_of_answered or 0) - (comp.previous.share_of_answered or 0))
+                scored.append((0, -change, narrative.comparison_sentence(r, comp)))
+            if q.better == "higher" and r.answered:
+                scored.append((1, -(1 - (r.share_of_answered or 0)), narrative.headline_sentence(r, q, self.population_phrase)))
+        seen: list[str] = []
+        for _, _, sentence in sorted(scored, key=lambda s: (s[0], s[1])):
+            if sentence not in seen:
+                seen.append(sentence)
+        return seen[:limit]
+
+    def summary(self) -> Html:
+        items = "".join(f"<li>{esc(s)}</li>" for s in self.findings())
+        return Html(f'<h2 id="sammanfattning">Sammanfattning</h2><ol class="sammanfattning">{items}</ol>'
+                    '<p class="fotnot">Urval: först förändringar som är statistiskt säkerställda, sedan de frågor där '
+                    "störst andel inte gav det önskade svaret.</p>")
+
+    def overview(self) -> Html:
+        results = [r for r in self.results() if self.version.question(r.question).type == "single"]
+        png, alt = plots.answer_bars(results, {q.id: q.short for q in self.version.closed_questions})
+        return Html('<h2 id="oversikt">Översikt</h2>' + plots.figure_html(
+            png, alt, f"Svaren på frågorna, i procent av alla {len(self.population[self.population['period'] == self.period])} tillfrågade. "
+            "Grå stapel: har inte svarat."))
+
+    def question_section(self, question: Question) -> Html:
+        r = ind.question_result(self.long, self.population, self.version, question, self.period)
+        text = [narrative.headline_sentence(r, question, self.population_phrase), narrative.rest_sentence(r),
+                narrative.bounds_sentence(r, self.population_phrase)]
+        comp = self.comparison(question, r)
+        prev = self.previous
+        if comp is not None:
+            text.append(narrative.comparison_sentence(r, comp))
+        elif prev is not None:
+            text.append(narrative.not_comparable_sentence(self.periods.set_index("period").at[prev, "label"]))
+        parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
+                 f'<p class="fraga">Fråga: «{esc(question.text)}»</p>',
+                 "".join(f"<p>{esc(t)}</p>" for t in text if t)]
+        if question.type == "multiple":
+            parts.append(self._competence_detail(question, r))
+        else:
+            table = ind.counts_table(r)
+            shown = pd.DataFrame({
+                "Svar": table["Svar"],
+                "Antal": table["Antal"].map(fmt_int),
+                "Andel av alla": table["Andel av alla"].map(lambda v: fmt_pct(v, 1)),
+                "Andel av dem som svarat": table["Andel av dem som svarat"].map(lambda v: fmt_pct(v, 1) if v == v else "–"),
+            })
+            parts.append(table_html(shown, f"Svar på frågan, {r.population} tillfrågade, {r.answered} svarade",
+                                    numeric=["Antal", "Andel av alla", "Andel av dem som svarat"]))
+            png, alt = plots.answer_bars([r], {question.id: question.short})
+            parts.append(plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade."))
+            parts.append(self._skolform_table(question))
+        if comp is not None and comp.test is not None:
+            parts.append(table_html(pd.DataFrame([{
+                "Jämförelse": f"{comp.previous_label} → {self.meta['label']}",
+                "Test": comp.test.test, "Underlag": comp.test.detail, "p-värde": fmt_p(comp.test.p_value)}]),
+                "Statistisk prövning av förändringen i huvudsvaret", numeric=["p-värde"]))
+        return Html("".join(parts))
+
+    def _competence_detail(self, question: Question, r: ind.QuestionResult) -> str:
+        gaps = ind.competence_gaps(self.long, self.population, self.version, question, self.period)
+        sentence = narrative.competence_gap_sentence(
+            [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular)
+        per_option = pd.DataFrame({
+            "Kompetens": list(r.counts),
+            "Har tillgång": [fmt_int(n) for n in r.counts.values()],
+            "Andel av dem som svarat": [fmt_pct(n / r.answered if r.answered else None, 1) for n in r.counts.values()],
+        })
+        matrix = ind.competence_matrix(self.long, self.population, self.version, question, self.period)
+        png, alt = plots.competence_heatmap(matrix)
+        return (f"<p>{esc(sentence)}</p>" if sentence else "") + table_html(
+            per_option, f"Tillgång per kompetens, {r.answered} som svarat", numeric=["Har tillgång", "Andel av dem som svarat"]
+        ) + plots.figure_html(png, alt, "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
+                              "organisation, inte en persons åsikt, och visas därför för varje enhet.")
+
+    def _skolform_table(self, question: Question) -> str:
+        table = ind.breakdown(self.long, self.population, self.version, question, self.period, "skolform")
+        if len(table) < 2:
+            return ""
+        total = int(table["population"].sum())
+        shown = suppress(dict(zip(table["skolform"], table["answered"])), int(table["answered"].sum()))
+        rows = []
+        for t in table.itertuples():
+            hidden = shown[t.skolform] is None
+            rows.append({"Skolform": t.skolform, "Tillfrågade": fmt_int(t.population),
+                         "Svarade": "–" if hidden else fmt_int(t.answered),
+                         "Huvudsvar": "–" if hidden else f"{t.headline} av {t.answered}",
+                         "Andel": "–" if hidden else fmt_pct(t.headline / t.answered if t.answered else None, 1)})
+        r = ind.question_result(self.long, self.population, self.version, question, self.period)
+        rows.append({"Skolform": "Totalt", "Tillfrågade": fmt_int(total), "Svarade": fmt_int(r.answered),
+                     "Huvudsvar": f"{r.headline} av {r.answered}", "Andel": fmt_pct(r.share_of_answered, 1)})
+        hidden_any = any(v is None for v in shown.values())
+        return table_html(pd.DataFrame(rows), "Per skolform", numeric=["Tillfrågade", "Svarade", "Andel"],
+                          footnote=FOOTNOTE if hidden_any else None)
+
+    def questions(self) -> Html:
+        return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.version.closed_questions))
+
+    def trend(self) -> Html:
+        order = list(self.periods[self.periods["end"] <= self.meta["end"]]["period"])
+        rows = []
+        for q in self.version.closed_questions:
+            for p in order:
+                v = self.version_of(p)
+                if q.id in {x.id for x in v.closed_questions} and self.codebook.comparable(v, self.version, q.id):
+                    r = ind.question_result(self.long, self.population, v, v.question(q.id), p)
+                    if r.answered:
+                        rows.append({"question": q.id, "label": self.periods.set_index("period").at[p, "label"],
+                                     "share": r.share_of_answered, "count": f"{r.headline} av {r.answered}"})
+        if len(order) < 2 or not rows:
+            return Html('<h2 id="trend">Utveckling över tid</h2><p>Det finns ingen tidigare period att jämföra med.</p>')
+        table = pd.DataFrame(rows)
+        titles = {q.id: q.short for q in self.version.closed_questions}
+        png, alt = plots.trend_chart(table, titles)
+        wide = table.assign(cell=[f"{c} ({fmt_pct(s)})" for c, s in zip(table["count"], table["share"])]).pivot(
+            index="question", columns="label", values="cell").reindex(columns=list(dict.fromkeys(table["label"])))
+        wide = wide.reindex([q for q in titles if q in wide.index]).fillna("–")
+        wide.insert(0, "Fråga", [titles[q] for q in wide.index])
+        return Html('<h2 id="trend">Utveckling över tid</h2>' + plots.figure_html(
+            png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")
+            + table_html(wide.reset_index(drop=True), "Huvudsvar per period (antal av dem som svarat)",
+                         numeric=list(wide.columns[1:])))
+
+    def comments(self) -> Html:
+        """Free text, already redacted on reading; shown escaped, never as markup."""
+        parts = ['<h2 id="kommentarer">Kommentarer</h2>']
+        for q in self.version.text_questions:
+            texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
+            texts = [t for t in texts if t.strip()]
+            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} kommentarer. Namn, e-postadresser, '
+                         "telefonnummer och personnummer har ersatts med markeringar.</p>")
+            parts.append("<ul class=\"kommentarer\">" + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")
+        return Html("".join(parts))
+
+    def quality_section(self) -> Html:
+        excluded = ""
+        if len(self.excluded):
+            table = pd.DataFrame({"Svars-id": self.excluded["response_id"], "Orsak": self.excluded["orsak"]})
+            excluded = table_html(table, "Svar som inte räknas", footnote="Svar utanför registret ingår inte i någon siffra; "
+                                  "vid flera svar från samma person räknas det senaste.")
+        return Html(quality_html(self.quality["checks"], self.quality["verdict"]) + excluded)
+
+    def method(self, provenance_html: str) -> Html:
+        return Html(
+            '<h2 id="metod">Metod</h2><p>Enkäten är en totalundersökning: alla i populationen tillfrågades. '
+            "Därför redovisas antal och andelar av populationen, inte stickprovsosäkerhet. När några inte svarat anges "
+            "gränserna för andelen om ingen respektive alla av dem hade gett huvudsvaret. Jämförelser med föregående period "
+            "prövas med exakt McNemar-test för personer som svarat båda gångerna, annars med Fishers exakta test; en "
+            "förändring kallas statistiskt säkerställd när p &lt; 0,05. Grupper med färre än 5 svarande visas inte.</p>"
+            + provenance_html
+        )
+

@@ -29,6 +29,8 @@ class DataError(ElevhalsaError):
     rows: Sequence[object] = field(default_factory=tuple)
     row_label: str = "svars-id"
     severity: Severity = "blockerande"
+    # The quality gate's results up to the failure, so `validate` can show them all.
+    checks: Sequence[object] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

@@ -54,7 +54,12 @@ def register(instrument: Instrument) -> Instrument:
     return instrument
 
 
+def _load_builtin() -> None:
+    from . import rektorsenkat  # noqa: F401  (registers itself)
+
+
 def get(name: str) -> Instrument:
+    _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -62,8 +67,7 @@ def get(name: str) -> Instrument:
 
 
 def all_instruments() -> list[Instrument]:
-    from . import rektorsenkat  # noqa: F401  (registers itself)
-
+    _load_builtin()
     return list(_REGISTRY.values())
 
 

@@ -52,7 +52,7 @@ def bounds_sentence(r: QuestionResult, population_phrase: str) -> str:
         return ""
     b = r.bounds
     return (
-        f"Räknat på alla {r.population} {population_phrase} ligger andelen mellan {fmt_pct_range(b.low, b.high)} "
+        f"Räknat på alla {r.population} {population_phrase} ligger andelen inom {fmt_pct_range(b.low, b.high)} "
         f"({b.low_count} av {r.population} om ingen, {b.high_count} av {r.population} om alla som inte svarat hade svarat så)."
     )
 
@@ -64,12 +64,12 @@ class Comparison:
     test: TestResult | None
 
 
-def comparison_sentence(current: QuestionResult, comp: Comparison) -> str:
+def comparison_sentence(current: QuestionResult, comp: Comparison, question: Question) -> str:
     """Both figures, and a conclusion only as strong as the test allows."""
     prev = comp.previous
     text = (
-        f"Jämfört med {comp.previous_label}: {count_phrase(current)} ({fmt_pct(current.share_of_answered)}) nu, "
-        f"jämfört med {count_phrase(prev)} ({fmt_pct(prev.share_of_answered)}) då."
+        f"{question.short}: {count_phrase(current)} ({fmt_pct(current.share_of_answered)}), "
+        f"jämfört med {count_phrase(prev)} ({fmt_pct(prev.share_of_answered)}) {comp.previous_label}."
     )
     if comp.test is None:
         return text + " Ingen statistisk prövning kunde göras."

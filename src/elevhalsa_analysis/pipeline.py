@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,9 @@ from . import __version__
 from . import quality as q
 from .config import NOTEBOOKS_DIR, processed_period_dir, raw_period_dir, report_period_dir
 from .errors import DataError
-from .fileio import atomic_write_text, sha256_file
+from .fileio import atomic_write_text, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
-from .report import collect_provenance, execute_notebook, export_html, provenance_html, run_date as resolve_run_date, update_index
+from .report import execute_notebook, export_html, provenance_from_manifest, provenance_html, run_date as resolve_run_date, update_index
 
 
 @dataclass
@@ -72,7 +71,7 @@ def open_report(instrument: str, period: str, data_dir: str | Path, processed_di
     from .sections import SurveyReport
 
     report = SurveyReport.load(folder, period)
-    prov = collect_provenance(report.manifest, {"period": period}, resolve_run_date(run_date))
+    prov = provenance_from_manifest(report.manifest, {"period": period}, resolve_run_date(run_date))
     return report, provenance_html(prov)
 
 
@@ -101,10 +100,8 @@ def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | N
     date = resolve_run_date(run_date)
     processed_target = processed_period_dir(data_dir, period)
     reports_target = report_period_dir(reports_dir, period)
-    processed_target.parent.mkdir(parents=True, exist_ok=True)
-    reports_target.parent.mkdir(parents=True, exist_ok=True)
-    staged_processed = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=processed_target.parent))
-    staged_reports = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=reports_target.parent))
+    staged_processed = staging_dir(processed_target.parent, f".{period}.")
+    staged_reports = staging_dir(reports_target.parent, f".{period}.")
     entries, reports = [], []
     try:
         for inst in instruments:
@@ -119,8 +116,10 @@ def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | N
                 cwd=NOTEBOOKS_DIR,
             )
             title = f"{inst.title} – {prepared.meta.label}"
+            # Staging and data paths differ per run; stable names keep reruns byte-identical.
+            aliases = {folder: f"data/processed/{period}/{inst.name}", data_dir: "data"}
             for variant in ("ledning", "analys"):
-                export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title)
+                export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
             reports.append(reports_target / f"{inst.name}_ledning.html")
             entries.append({
                 "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),

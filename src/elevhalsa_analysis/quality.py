@@ -166,6 +166,7 @@ def raise_on_blocking(results: list[CheckResult]) -> None:
         value=", ".join(first.values) if first.values else None,
         rows=first.rows,
         row_label=first.id_label,
+        checks=tuple(results),
     )
 
 

@@ -34,9 +34,10 @@ def esc(value: object) -> str:
 def table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (), footnote: str | None = None) -> str:
     """A captioned table with header cells; numbers right-aligned; all text escaped."""
     numeric = set(numeric)
-    head = "".join(f'<th scope="col"{" class=\"num\"" if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=\"num\"" if c in numeric else ""}>{esc(v)}</td>' for c, v in zip(frame.columns, row)) + "</tr>"
+        "<tr>" + "".join(f'<td{num if c in numeric else ""}>{esc(v)}</td>' for c, v in zip(frame.columns, row)) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     foot = f'<p class="fotnot">{esc(footnote)}</p>' if footnote else ""
@@ -179,7 +180,7 @@ class SurveyReport:
             comp = self.comparison(q, r)
             if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
                 change = abs((r.share_of_answered or 0) - (comp.previous.share_of_answered or 0))
-                scored.append((0, -change, narrative.comparison_sentence(r, comp)))
+                scored.append((0, -change, narrative.comparison_sentence(r, comp, q)))
             if q.better == "higher" and r.answered:
                 scored.append((1, -(1 - (r.share_of_answered or 0)), narrative.headline_sentence(r, q, self.population_phrase)))
         seen: list[str] = []
@@ -208,7 +209,7 @@ class SurveyReport:
         comp = self.comparison(question, r)
         prev = self.previous
         if comp is not None:
-            text.append(narrative.comparison_sentence(r, comp))
+            text.append(narrative.comparison_sentence(r, comp, question))
         elif prev is not None:
             text.append(narrative.not_comparable_sentence(self.periods.set_index("period").at[prev, "label"]))
         parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
@@ -269,6 +270,9 @@ class SurveyReport:
         rows.append({"Skolform": "Totalt", "Tillfrågade": fmt_int(total), "Svarade": fmt_int(r.answered),
                      "Huvudsvar": f"{r.headline} av {r.answered}", "Andel": fmt_pct(r.share_of_answered, 1)})
         hidden_any = any(v is None for v in shown.values())
+        if all(v is None for v in shown.values()):
+            return (f'<p class="fotnot">Uppdelning per skolform visas inte: minst en skolform har färre än 5 svarande, '
+                    "och med så få grupper skulle den kunna räknas fram ur totalen.</p>")
         return table_html(pd.DataFrame(rows), "Per skolform", numeric=["Tillfrågade", "Svarade", "Andel"],
                           footnote=FOOTNOTE if hidden_any else None)
 

@@ -1,0 +1,167 @@
+"""End to end: raw files → gate → notebook (papermill) → HTML (nbconvert), read back."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
+
+from elevhalsa_analysis.cli import main
+from elevhalsa_analysis.config import DATA_DIR
+
+SEED_SENTENCES = [
+    "12 av 18 rektorer inom grundskolan (67\u00a0%) har tagit del av den uppdaterade elevhälsoplanen.",
+    "17 av 18 rektorer inom grundskolan (94\u00a0%) har tillgång till elevhälsans samtliga fem kompetenser.",
+    "6 av 18 rektorer inom grundskolan (33\u00a0%) har tillgång till elevhälsan på ett sätt som möjliggör förebyggande och hälsofrämjande arbete.",
+    "14 av 18 rektorer inom grundskolan (78\u00a0%) uppger att det råder samsyn inom elevhälsoteamet kring hur elevhälsoarbetet ska bedrivas.",
+    "17 av 18 rektorer inom grundskolan (94\u00a0%) följer kontinuerligt upp och analyserar elevhälsoarbetet.",
+    "6 av 12 som besvarat frågan (50\u00a0%) anser att elevhälsan på ett fullgott sätt stödjer elevernas utveckling mot målen; 6 har inte svarat.",
+    "16 av 18 rektorer inom grundskolan (89\u00a0%) anser att samarbetet med elevhälsan fungerar bra.",
+    "15 av 18 rektorer inom grundskolan (83\u00a0%) anser att det behövs, eller till viss del behövs, gemensamma kompetensutvecklingsinsatser inom elevhälsoarbetet.",
+]
+
+
+def text_of(path: Path) -> str:
+    """The visible text of a report: tags removed, entities decoded, spaces folded."""
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+def copy_sample(tmp_path: Path, periods=("2023-10", "2024-10", "2025-10")) -> Path:
+    data = tmp_path / "data"
+    for p in periods:
+        shutil.copytree(DATA_DIR / "raw" / p, data / "raw" / p)
+    return data
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sample")
+    data = copy_sample(tmp)
+    reports = tmp / "reports"
+    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2024-11-01"]) == 0
+    return data, reports
+
+
+def test_sample_report_states_the_seed_figures(sample_run):
+    _, reports = sample_run
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    for sentence in SEED_SENTENCES:
+        assert sentence in text, sentence
+    assert "Syntetiska exempeldata" in text
+    assert "Rektorn vid Klöverskolan (anpassad grundskola) saknar två kompetenser" in text
+    # Nonresponse bounds (issue 4): 6 av 18 to 12 av 18, 33–67 %.
+    assert "33–67\u00a0%" in text and "6 av 18 om ingen, 12 av 18 om alla" in text
+
+
+def test_sample_report_compares_with_previous_period(sample_run):
+    _, reports = sample_run
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    assert "12 av 18 (67\u00a0%), jämfört med 5 av 18 (28\u00a0%) juni–oktober 2023. Det är en statistiskt säkerställd ökning" in text
+    assert "p = 0,016" in text
+
+
+def test_outputs_hold_no_personal_data(sample_run):
+    data, reports = sample_run
+    people = []
+    for period in ("2023-10", "2024-10", "2025-10"):
+        for line in (data / "raw" / period / "rektorer.csv").read_text(encoding="utf-8").splitlines()[1:]:
+            email, name = line.split(",")[:2]
+            people += [email, name]
+    outputs = [p for root in (reports, data / "processed") for p in root.rglob("*") if p.is_file()]
+    assert outputs
+    for path in outputs:
+        blob = path.read_bytes()
+        if path.suffix == ".parquet":
+            import pandas as pd
+
+            blob = pd.read_parquet(path).to_csv().encode("utf-8")
+        for item in people:
+            assert item.encode("utf-8") not in blob, (item, path)
+
+
+def test_free_text_is_escaped_never_live(sample_run):
+    _, reports = sample_run
+    raw = (reports / "2024-10" / "rektorsenkat_ledning.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert "=HYPERLINK(" in html.unescape(raw)
+
+
+def test_index_links_the_period(sample_run):
+    _, reports = sample_run
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024-10/rektorsenkat_ledning.html"' in index
+    assert 'href="2024-10/rektorsenkat_analys.html"' in index
+
+
+def conformant_data_dir(tmp_path: Path) -> Path:
+    """An English-header cp1252 CSV with a duplicate response and an outsider."""
+    data = tmp_path / "data"
+    folder = data / "raw" / "2024-10"
+    write_period(folder)
+    people = principals()
+    write_register(folder, people)
+    header, rows = export_rows(people, answers_2024(), meta=EN_META)
+    earlier = list(rows[2])
+    earlier[0], earlier[5] = "30", "Nej"  # an earlier, superseded answer of principal 3
+    earlier[2] = rows[2][2].replace(day=1)
+    outsider = list(rows[5])
+    outsider[0], outsider[3], outsider[4] = "31", "vikarie@annan.example", "Vik Arie"
+    write_csv(folder / "rektorsenkat.csv", header, [earlier, *rows, outsider], sep=";", encoding="cp1252")
+    return data
+
+
+def test_any_conformant_data_dir_gives_the_same_figures(tmp_path, capsys):
+    data = conformant_data_dir(tmp_path)
+    reports = tmp_path / "out"
+    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports)]) == 0
+    assert "rektorsenkat_ledning.html" in capsys.readouterr().out
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    for sentence in SEED_SENTENCES:
+        assert sentence in text, sentence
+    assert "Flera svar från samma person" in text and "Svar från e-postadresser som inte finns i registret" in text
+
+
+def test_bad_label_stops_and_leaves_earlier_report_untouched(tmp_path, capsys):
+    data = conformant_data_dir(tmp_path)
+    reports = tmp_path / "out"
+    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports)]) == 0
+    before = {p: p.read_bytes() for root in (reports, data / "processed") for p in root.rglob("*") if p.is_file()}
+    raw_before = {p: p.read_bytes() for p in (data / "raw").rglob("*") if p.is_file()}
+    folder = data / "raw" / "2024-10"
+    people = principals()
+    header, rows = export_rows(people, answers_2024())
+    rows[4][header.index(Q["samsyn_eht"])] = "Kanske"
+    (folder / "rektorsenkat.csv").unlink()
+    write_xlsx(folder / "rektorsenkat.xlsx", header, rows)
+    raw_before = {p: p.read_bytes() for p in (data / "raw").rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for part in ("rektorsenkat.xlsx", Q["samsyn_eht"], "Kanske", "svars-id: 5"):
+        assert part in err, part
+    after = {p: p.read_bytes() for root in (reports, data / "processed") for p in root.rglob("*") if p.is_file()}
+    assert after == before
+    assert {p: p.read_bytes() for p in (data / "raw").rglob("*") if p.is_file()} == raw_before
+
+
+def test_missing_question_column_stops(tmp_path, capsys):
+    data = tmp_path / "data"
+    folder = data / "raw" / "2024-10"
+    write_period(folder)
+    people = principals()
+    write_register(folder, people)
+    header, rows = export_rows(people, answers_2024())
+    i = header.index(Q["foljer_upp_analyserar"])
+    write_xlsx(folder / "rektorsenkat.xlsx", header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert Q["foljer_upp_analyserar"] in err and "saknas" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "2024-10").exists()

@@ -18,7 +18,27 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
     run.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="rapportmappen (standard: reports)")
     run.add_argument("--run-date", default=None, help="körningsdatum i rapporten (ÅÅÅÅ-MM-DD); annars SOURCE_DATE_EPOCH eller dagens datum")
+    check = sub.add_parser("validate", help="kör bara datakontrollerna för en period")
+    check.add_argument("--period", required=True, help="periodens mapp under DATA/raw, t.ex. 2024-10")
+    check.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
+    check.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="var valideringssidan skrivs (standard: reports)")
     return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .pipeline import VALIDATION_PAGE, validate_period
+
+    outcome = validate_period(args.period, args.data_dir, args.reports_dir)
+    passed = [c for c in outcome.checks if c.passed]
+    print(f"Datakontroll för {args.period}: {len(passed)} av {len(outcome.checks)} kontroller godkända.")
+    for c in outcome.checks:
+        if not c.passed:
+            print(f"  {'STOPPAR' if c.severity == 'blockerande' else 'VARNING'}: {c.summary()}")
+    if outcome.error is not None:
+        print(f"Fel: {outcome.error}", file=sys.stderr)
+    print("Underlaget håller för analys." if outcome.ok else "Underlaget håller inte för analys.")
+    print(f"Valideringssida: {args.reports_dir / args.period / VALIDATION_PAGE}")
+    return 0 if outcome.ok else 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -34,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run}[args.command](args)
+        return {"run": _run, "validate": _validate}[args.command](args)
     except ElevhalsaError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1

@@ -20,7 +20,65 @@ from .config import NOTEBOOKS_DIR, processed_period_dir, raw_period_dir, report_
 from .errors import DataError
 from .fileio import atomic_write_text, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
-from .report import execute_notebook, export_html, provenance_from_manifest, provenance_html, run_date as resolve_run_date, update_index
+from .report import (
+    execute_notebook,
+    export_html,
+    provenance_from_manifest,
+    provenance_html,
+    run_date as resolve_run_date,
+    standalone_page,
+    update_index,
+)
+
+
+VALIDATION_PAGE = "validering.html"
+
+
+@dataclass
+class Validation:
+    """The gate's outcome for one period: every check run, and the error that stopped it."""
+
+    period: str
+    checks: list[q.CheckResult]
+    error: DataError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not q.blocking_failures(self.checks)
+
+    def page(self) -> str:
+        from .sections import esc, quality_html
+
+        stop = f'<p class="varning"><strong>Körningen stoppades:</strong> {esc(self.error)}</p>' if self.error else ""
+        body = stop + quality_html([c.to_dict() for c in self.checks], q.verdict(self.checks) if not self.error else
+                                   "Underlaget håller inte för analys: en blockerande kontroll misslyckades.")
+        return standalone_page(f"Datakontroll för perioden {self.period}", body)
+
+
+def _period_instruments(period: str, data_dir: Path) -> list[Instrument]:
+    period_dir = raw_period_dir(data_dir, period)
+    if not (period_dir / "period.yaml").is_file():
+        raise DataError(f"Perioden {period} finns inte: mappen saknar period.yaml.", file=period_dir)
+    instruments = present_in(period_dir)
+    if not instruments:
+        raise DataError("Mappen innehåller ingen känd enkätexport eller annan indatafil.", file=period_dir)
+    return instruments
+
+
+def validate_period(period: str, data_dir: Path, reports_dir: Path) -> Validation:
+    """Run only the gate, collect every result, and write the researchers' validation page."""
+    data_dir = Path(data_dir).resolve()
+    checks: list[q.CheckResult] = []
+    error = None
+    for inst in _period_instruments(period, data_dir):
+        try:
+            checks += inst.prepare(period, data_dir).checks
+        except DataError as exc:
+            checks += list(exc.checks)
+            error = error or exc
+    outcome = Validation(period, checks, error)
+    atomic_write_text(report_period_dir(reports_dir, period) / VALIDATION_PAGE, outcome.page())
+    return outcome
 
 
 @dataclass
@@ -91,21 +149,17 @@ def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | N
     """Prepare, check, execute and export every instrument present in one period folder."""
     started = time.perf_counter()
     data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
-    period_dir = raw_period_dir(data_dir, period)
-    if not (period_dir / "period.yaml").is_file():
-        raise DataError(f"Perioden {period} finns inte: mappen saknar period.yaml.", file=period_dir)
-    instruments = present_in(period_dir)
-    if not instruments:
-        raise DataError("Mappen innehåller ingen känd enkätexport eller annan indatafil.", file=period_dir)
+    instruments = _period_instruments(period, data_dir)
     date = resolve_run_date(run_date)
     processed_target = processed_period_dir(data_dir, period)
     reports_target = report_period_dir(reports_dir, period)
     staged_processed = staging_dir(processed_target.parent, f".{period}.")
     staged_reports = staging_dir(reports_target.parent, f".{period}.")
-    entries, reports = [], []
+    entries, reports, checks = [], [], []
     try:
         for inst in instruments:
             prepared = inst.prepare(period, data_dir)
+            checks += prepared.checks
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
             executed = staged_reports / f"{inst.name}.ipynb"
@@ -127,6 +181,7 @@ def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | N
                 "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
+        atomic_write_text(staged_reports / VALIDATION_PAGE, Validation(period, checks, None).page())
         _replace_dir(staged_processed, processed_target)
         _replace_dir(staged_reports, reports_target)
     finally:

@@ -537,10 +537,11 @@ def _grouped(entries: list[dict]) -> list[tuple[str, list[dict]]]:
     return sorted(groups, key=lambda g: _period_key(g[1]), reverse=True)
 
 
-def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
+def standalone_page(title: str, body: str, body_class: str = "") -> str:
+    """A self-contained page in the reports' style (index, validation pages)."""
     css = CSS_FILE.read_text(encoding="utf-8")
-    title = "Elevhälsans uppföljningar – rapporter"
-    parts = [
+    klass = f' class="{_esc(body_class)}"' if body_class else ""
+    return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="sv">',
         "<head>",
@@ -550,9 +551,20 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
         f"<title>{_esc(title)}</title>",
         f'<style type="text/css">\n{css}</style>',
         "</head>",
-        '<body class="index">',
+        f"<body{klass}>",
         "<main>",
         f"<h1>{_esc(title)}</h1>",
+        body,
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
+    title = "Elevhälsans uppföljningar – rapporter"
+    parts = [
         "<p>Varje rapport finns i två versioner: <strong>ledning</strong> visar resultat, slutsatser och "
         "datakvalitet; <strong>analys</strong> är samma rapport med programkod och tekniska detaljer för den "
         "som vill granska eller upprepa beräkningarna. Den senaste perioden står först.</p>",
@@ -588,8 +600,7 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
         parts.append("</section>")
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    return standalone_page(title, "\n".join(parts), "index")
 
 
 def write_index(reports_dir: Path, entries: list[dict]) -> Path:

@@ -15,6 +15,24 @@ import pandas as pd
 from .loaders import PeriodMeta
 
 
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One figure another report (the operations plan's scorecard) takes from an instrument.
+
+    `value` is in `unit` (percent 0–100, per 100 students, days); `interval` only for
+    sample estimates. When there is no figure, `value` is None and `note` says why, in
+    Swedish (e.g. which file is needed) – never a 0.
+    """
+
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    unit: str
+    period: str
+    interval: tuple[float, float] | None = None
+    note: str = ""
+
+
 @dataclass
 class Prepared:
     """Everything a report needs, free of personal data, ready to be written as files."""
@@ -24,7 +42,7 @@ class Prepared:
     meta: PeriodMeta
     tables: dict[str, pd.DataFrame]  # name → table written as <name>.parquet
     checks: list  # list[quality.CheckResult] of this period
-    inputs: list[Path]  # every raw file read, for the manifest and provenance
+    inputs: list[Path]  # every raw file read (all periods), for the manifest and provenance
     info: dict = field(default_factory=dict)  # small JSON-able facts (codebook version, periods, …)
 
 
@@ -41,9 +59,18 @@ class Instrument(ABC):
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         """Load, check and link this period (and what comparisons need); raise DataError."""
 
-    def inputs(self, period_dir: Path) -> list[Path]:
-        """The raw files whose hashes decide whether a report is stale."""
-        return sorted(p for p in Path(period_dir).iterdir() if p.is_file() and not p.name.startswith("."))
+    @property
+    def config_files(self) -> list[Path]:
+        """Configuration in the package (codebooks) whose hashes also decide staleness."""
+        return []
+
+    @abstractmethod
+    def load_report(self, processed_dir: Path, period: str):
+        """The report object the notebook calls, read from a processed folder."""
+
+    def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
+        """A headline figure for the operations plan's scorecard."""
+        raise NotImplementedError(f"{self.name} lämnar inga indikatorer till verksamhetsplanen")
 
 
 _REGISTRY: dict[str, Instrument] = {}

@@ -49,12 +49,6 @@ def list_periods(data_dir: Path) -> list[tuple[str, PeriodMeta]]:
     return sorted(found, key=lambda item: (item[1].end, item[0]))
 
 
-def earlier_periods(periods: list[tuple[str, PeriodMeta]], period: str) -> list[tuple[str, PeriodMeta]]:
-    """Periods that end before `period` starts, oldest first; the last is the previous one."""
-    meta = dict(periods)[period]
-    return [(pid, m) for pid, m in periods if m.end < meta.start]
-
-
 # --- reading files ------------------------------------------------------------------------
 
 def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Path | None:

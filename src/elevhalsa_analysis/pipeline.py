@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from . import quality as q
-from .config import NOTEBOOKS_DIR, processed_period_dir, raw_period_dir, report_period_dir
+from .config import NOTEBOOKS_DIR, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
 from .fileio import atomic_write_text, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
@@ -90,7 +90,7 @@ class PeriodOutcome:
 
 def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict:
     """What the processed folder was made from: inputs, codebook, notebook, package."""
-    base = raw_period_dir(data_dir, prepared.period)
+    base = raw_dir(data_dir)
     notebook = NOTEBOOKS_DIR / instrument.notebook
     return {
         "instrument": prepared.instrument,
@@ -100,6 +100,7 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
         "syntetisk": prepared.meta.syntetisk,
         "inputs": {p.relative_to(base).as_posix(): sha256_file(p) for p in sorted(prepared.inputs)},
         "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
+        "config": {p.name: sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
         **prepared.info,
     }
@@ -126,9 +127,7 @@ def open_report(instrument: str, period: str, data_dir: str | Path, processed_di
     if not (folder / "manifest.json").is_file():
         prepared = inst.prepare(period, data_dir)
         write_processed(prepared, folder, manifest(prepared, data_dir, inst))
-    from .sections import SurveyReport
-
-    report = SurveyReport.load(folder, period)
+    report = inst.load_report(folder, period)
     prov = provenance_from_manifest(report.manifest, {"period": period}, resolve_run_date(run_date))
     return report, provenance_html(prov)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import quality as q
 from .codebook import Codebook, Version, load_codebook
-from .config import raw_period_dir
+from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .instruments import Instrument, Prepared, register
 from .loaders import (
@@ -24,7 +24,6 @@ from .loaders import (
     SKOLFORMER,
     PeriodMeta,
     canonical_answers,
-    earlier_periods,
     explode_options,
     find_input,
     link,
@@ -155,8 +154,14 @@ class SurveyInstrument(Instrument):
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name) is not None
 
-    def inputs(self, period_dir: Path) -> list[Path]:
-        return [p for p in (find_input(period_dir, self.name), Path(period_dir) / REGISTER_FILE, Path(period_dir) / "period.yaml") if p and p.is_file()]
+    @property
+    def config_files(self) -> list[Path]:
+        return [CODEBOOK_DIR / f"{self.name}.yaml"]
+
+    def load_report(self, processed_dir: Path, period: str):
+        from .sections import SurveyReport
+
+        return SurveyReport.load(processed_dir, period)
 
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         periods = list_periods(data_dir)
@@ -165,16 +170,19 @@ class SurveyInstrument(Instrument):
             raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
         salt = load_salt(data_dir)
         current = load_survey_period(self.codebook, period, metas[period], data_dir, salt)
-        loaded = [(period, metas[period], current)]
+        loaded = []
         checks = list(current.checks)
-        for pid, meta in earlier_periods(periods, period):
+        for pid, meta in periods:
+            if pid == period:
+                loaded.append((pid, meta, current))
+                continue
             if not self.present(raw_period_dir(data_dir, pid)):
                 continue
             try:
-                loaded.insert(-1, (pid, meta, load_survey_period(self.codebook, pid, meta, data_dir, salt)))
+                loaded.append((pid, meta, load_survey_period(self.codebook, pid, meta, data_dir, salt)))
             except DataError as exc:
                 checks.append(q.CheckResult(
-                    id=f"historik:{pid}", title=f"Tidigare period {pid} kan inte läsas och saknas i jämförelserna",
+                    id=f"historik:{pid}", title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
                     severity=q.WARNING, passed=False, file=Path(str(exc.file or pid)).name, column=None, count=1, total=None,
                     observed=str(exc),
                 ))
@@ -194,7 +202,7 @@ class SurveyInstrument(Instrument):
                 "perioder": periods_table,
             },
             checks=checks,
-            inputs=[*current.inputs, raw_period_dir(data_dir, period) / "period.yaml"],
+            inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
             info={"codebook_version": current.version.version},
         )
 

@@ -131,9 +131,9 @@ class SurveyReport:
 
     @property
     def previous(self) -> str | None:
-        order = list(self.periods["period"])
-        i = order.index(self.period)
-        return order[i - 1] if i > 0 else None
+        """The latest period that ends before this one starts (the contract's rule)."""
+        earlier = self.periods[self.periods["end"] < self.meta["start"]]
+        return earlier["period"].iloc[-1] if len(earlier) else None
 
     @property
     def synthetic(self) -> bool:
@@ -280,7 +280,8 @@ class SurveyReport:
         return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.version.closed_questions))
 
     def trend(self) -> Html:
-        order = list(self.periods[self.periods["end"] <= self.meta["end"]]["period"])
+        # Every period in the data folder, later ones too, so a rerun shows the whole series.
+        order = list(self.periods["period"])
         rows = []
         for q in self.version.closed_questions:
             for p in order:

@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
 ]
 PROJECT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = PROJECT / "reports" / "screenshots"
-SAMPLE_REPORT = PROJECT / "reports" / "2024-10" / "rektorsenkat_ledning.html"
 VIEWPORT = {"width": 1280, "height": 900}
 
 TITLE = "Uppföljning av elevhälsan – testkommun"
@@ -119,10 +118,8 @@ def _overlap(a: dict, b: dict) -> bool:
 @pytest.mark.parametrize("case", ["genererad", "exempelrapport"])
 def test_leadership_report_renders_offline(case, request, browser):
     if case == "exempelrapport":
-        if not SAMPLE_REPORT.is_file():
-            pytest.skip(f"{SAMPLE_REPORT.relative_to(PROJECT)} finns inte ännu; kör pipelinen för 2024-10 först "
-                        "/ sample report not generated yet")
-        report, name, expected_title = SAMPLE_REPORT, "rektorsenkat_2024-10_ledning", None
+        _, reports = request.getfixturevalue("sample_run")
+        report, name, expected_title = reports / "2024-10" / "rektorsenkat_ledning.html", "rektorsenkat_2024-10_ledning", None
     else:
         report, name, expected_title = request.getfixturevalue("generated_report"), "genererad_ledning", TITLE
 
@@ -170,10 +167,19 @@ def test_leadership_report_renders_offline(case, request, browser):
         assert figure.count() == 1, "rapporten saknar figur / no <figure> in the report"
         figure_box, title_box = figure.bounding_box(), title.bounding_box()
         assert figure_box and title_box
-        assert figure_box["y"] < VIEWPORT["height"], (
-            f"första figuren börjar {figure_box['y']:.0f} px ner, under första skärmbilden / first figure below the fold")
         assert not _overlap(figure_box, title_box), (figure_box, title_box)
         assert figure_box["y"] >= title_box["y"] + title_box["height"]
+        if case == "exempelrapport":
+            # Title, then the summary, then the first chart: stacked, none covering another.
+            summary = page.locator("#sammanfattning + ol").first
+            assert summary.is_visible()
+            summary_box = summary.bounding_box()
+            assert title_box["y"] + title_box["height"] <= summary_box["y"]
+            assert summary_box["y"] + summary_box["height"] <= figure_box["y"]
+            assert figure.locator("img").first.bounding_box()["height"] > 150
+        else:
+            assert figure_box["y"] < VIEWPORT["height"], (
+                f"första figuren börjar {figure_box['y']:.0f} px ner, under första skärmbilden / first figure below the fold")
 
         img = figure.locator("img").first
         assert (img.get_attribute("alt") or "").strip()

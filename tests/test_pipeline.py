@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 
 from elevhalsa_analysis.cli import main
-from elevhalsa_analysis.config import DATA_DIR
 
 SEED_SENTENCES = [
     "12 av 18 rektorer inom grundskolan (67\u00a0%) har tagit del av den uppdaterade elevhälsoplanen.",
@@ -30,22 +29,6 @@ def text_of(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
     return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
-
-
-def copy_sample(tmp_path: Path, periods=("2023-10", "2024-10", "2025-10")) -> Path:
-    data = tmp_path / "data"
-    for p in periods:
-        shutil.copytree(DATA_DIR / "raw" / p, data / "raw" / p)
-    return data
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sample")
-    data = copy_sample(tmp)
-    reports = tmp / "reports"
-    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2024-11-01"]) == 0
-    return data, reports
 
 
 def test_sample_report_states_the_seed_figures(sample_run):
@@ -165,3 +148,65 @@ def test_missing_question_column_stops(tmp_path, capsys):
     err = capsys.readouterr().err
     assert Q["foljer_upp_analyserar"] in err and "saknas" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "2024-10").exists()
+
+
+def test_rerun_gives_byte_identical_html(sample_run, tmp_path):
+    data, reports = sample_run
+    again = tmp_path / "again"
+    argv = ["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(again), "--run-date", "2024-11-01"]
+    assert main(argv) == 0
+    names = sorted(p.name for p in (reports / "2024-10").glob("*.html"))
+    assert names == ["rektorsenkat_analys.html", "rektorsenkat_ledning.html", "validering.html"]
+    for name in names:
+        assert (again / "2024-10" / name).read_bytes() == (reports / "2024-10" / name).read_bytes(), name
+
+
+class _Resources(HTMLParser):
+    """Every src/href and every <img> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.imgs: list[dict] = []
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "img":
+            self.imgs.append(a)
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+
+
+def test_leadership_html_is_self_contained_and_accessible(sample_run):
+    _, reports = sample_run
+    raw = (reports / "2024-10" / "rektorsenkat_ledning.html").read_text(encoding="utf-8")
+    page = _Resources()
+    page.feed(raw)
+    assert page.lang == "sv"
+    assert all(u.startswith(("data:", "#")) for u in page.urls), [u for u in page.urls if not u.startswith(("data:", "#"))]
+    assert len(page.imgs) >= 9  # overview, one per question, competences, trend
+    for img in page.imgs:
+        alt = img.get("alt", "")
+        assert len(alt) > 30 and "png" not in alt.lower(), alt
+        assert any(ch.isdigit() for ch in alt), alt  # states its main figure
+    assert "open_report" not in raw and "<pre" not in raw and "In&nbsp;[" not in raw
+    analysis = (reports / "2024-10" / "rektorsenkat_analys.html").read_text(encoding="utf-8")
+    assert "open_report(&quot;rektorsenkat&quot;" in analysis or "open_report(\"rektorsenkat\"" in analysis
+
+
+def test_headings_are_in_order(sample_run):
+    _, reports = sample_run
+    raw = (reports / "2024-10" / "rektorsenkat_ledning.html").read_text(encoding="utf-8")
+    levels = [int(m) for m in re.findall(r"<h([1-6])\b", raw)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_trend_covers_every_sample_period(sample_run):
+    _, reports = sample_run
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    trend = text[text.index("Utveckling över tid"):]
+    for label in ("juni–oktober 2023", "juni–oktober 2024", "juni–oktober 2025"):
+        assert label in trend

@@ -168,8 +168,9 @@ class SurveyReport:
                      f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
         n = int((self.population["period"] == self.period).sum())
         responded = int(self.population.loc[self.population["period"] == self.period, "responded"].sum())
+        missing = f"{n - responded} svarade inte." if n - responded else "Alla svarade."
         parts.append(f"<p>Enkäten gick till {n} {esc(self.population_phrase)}; {responded} av {n} "
-                     f"({fmt_pct(responded / n if n else None)}) svarade. {n - responded} svarade inte.</p>")
+                     f"({fmt_pct(responded / n if n else None)}) svarade. {missing}</p>")
         return Html("".join(parts))
 
     def findings(self, limit: int = 5) -> list[str]:
@@ -181,13 +182,9 @@ class SurveyReport:
             if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
                 change = abs((r.share_of_answered or 0) - (comp.previous.share_of_answered or 0))
                 scored.append((0, -change, narrative.comparison_sentence(r, comp, q)))
-            if q.better == "higher" and r.answered:
+            elif q.better == "higher" and r.answered:
                 scored.append((1, -(1 - (r.share_of_answered or 0)), narrative.headline_sentence(r, q, self.population_phrase)))
-        seen: list[str] = []
-        for _, _, sentence in sorted(scored, key=lambda s: (s[0], s[1])):
-            if sentence not in seen:
-                seen.append(sentence)
-        return seen[:limit]
+        return [sentence for *_, sentence in sorted(scored, key=lambda s: (s[0], s[1]))][:limit]
 
     def summary(self) -> Html:
         items = "".join(f"<li>{esc(s)}</li>" for s in self.findings())

@@ -210,3 +210,11 @@ def test_trend_covers_every_sample_period(sample_run):
     trend = text[text.index("Utveckling över tid"):]
     for label in ("juni–oktober 2023", "juni–oktober 2024", "juni–oktober 2025"):
         assert label in trend
+
+
+def test_every_question_is_compared_with_the_previous_period(sample_run):
+    _, reports = sample_run
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    section = text[text.index("Resultat per fråga"):text.index("Utveckling över tid")]
+    assert section.count("juni–oktober 2023.") == 8
+    assert section.count("Exakt McNemar-test") >= 16  # in the sentence and in the test table

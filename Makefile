@@ -40,7 +40,7 @@ sample-data: $(INSTALLED)
 ## Lås beroendena på nytt (kräver uv) och uppdatera environment.yml
 lock: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --no-annotate -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra build --python-version 3.11 --no-header --no-annotate -o requirements.lock
 	$(BIN)/python -m elevhalsa_analysis.devtools
 
 ## Ta bort utdata i notebooks innan commit

@@ -550,6 +550,11 @@ def _export_xlsx(spec: PeriodSpec, responses: list[Response]) -> bytes:
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text that looks like a formula stays text
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes that are the same on every run."""
     wb.properties.creator = "elevhalsa_analysis.sample_data"
     wb.properties.lastModifiedBy = "elevhalsa_analysis.sample_data"
     wb.properties.title = "SYNTETISKA EXEMPELDATA"

@@ -1,0 +1,419 @@
+"""The operations-plan report's sections as escaped HTML, from one period's processed folder.
+
+The scorecard (målkort) puts every indicator beside its target and one assessment word;
+the word carries a symbol that survives black-and-white printing, and a colour only
+accompanies it. Register figures are counts of a census; small counts below a unit are
+shown as "1–4" with the complementary cell hidden, municipal totals never.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import measures as m
+from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
+from .instruments import IndicatorValue
+from .sections import SYNTHETIC_BANNER, Html, esc, quality_html, table_html
+from .suppression import MIN_GROUP, suppress
+from .verksamhetsplan import (
+    ACHIEVED,
+    CANNOT_JUDGE,
+    NO_STATUS,
+    NOT_ACHIEVED,
+    WITHIN_MARGIN,
+    Assessment,
+    IndicatorSpec,
+    Plan,
+    assess,
+    contract_labels,
+    input_contract,
+    suppressed,
+)
+
+SMALL = "1–4"
+SMALL_FOOTNOTE = (
+    f"{SMALL} = mellan en och fyra; det exakta antalet visas inte för att skydda enskilda elever. – = dold uppgift, så att "
+    "ett litet antal inte kan räknas fram ur totalen. Kommunens totaler visas alltid."
+)
+NOT_WORSE = (
+    "Fler anmälningar behöver inte betyda fler kränkningar: en förändring kan också bero på att personalen anmäler "
+    "oftare. Antalet redovisas därför utan att kallas bättre eller sämre."
+)
+# Assessment and status words in a sentence, singular and plural.
+COUNT_WORDS = {ACHIEVED: ("uppnådd", "uppnådda"), NOT_ACHIEVED: ("inte uppnådd", "inte uppnådda"),
+               WITHIN_MARGIN: ("inom felmarginalen", "inom felmarginalen"), CANNOT_JUDGE: ("kan inte bedömas", "kan inte bedömas")}
+STATUS_WORDS = {"Genomförd": ("genomförd", "genomförda"), "Påbörjad": ("påbörjad", "påbörjade"),
+                "Ej påbörjad": ("ej påbörjad", "ej påbörjade"), "Avbruten": ("avbruten", "avbrutna"),
+                NO_STATUS: ("utan uppgift", "utan uppgift")}
+
+
+def small_counts(counts: dict[str, int]) -> dict[str, str]:
+    """Counts below a municipal total: "1–4" for small ones, "–" for a complementary cell."""
+    shown = suppress(counts, sum(counts.values()))
+    return {g: fmt_int(n) if shown[g] is not None else (SMALL if 0 < n < MIN_GROUP else "–") for g, n in counts.items()}
+
+
+def _number(value: float, unit: str) -> str:
+    if unit == m.PERCENT:
+        return fmt_pct(value / 100, 1)
+    return f"{fmt_decimal(value, 1)} {unit}".strip()
+
+
+def value_text(v: IndicatorValue | None) -> str:
+    """The value with its denominator: '11,0 % (954 av 8 690)'."""
+    if v is None:
+        return "–"
+    if v.value is None:
+        return "uppgift saknas"
+    text = _number(v.value, v.unit)
+    if v.unit == m.PER_100 and v.denominator:
+        text += f" ({fmt_int(v.numerator)} anmälningar, {fmt_int(v.denominator)} elever)"
+    elif v.unit == m.DAYS and v.denominator:
+        text += f" (median av {fmt_int(v.denominator)} ärenden)"
+    elif v.interval and v.denominator:
+        # A weighted estimate: the counts are the answers behind it, not its fraction.
+        text += (f" (skattning; {fmt_int(v.numerator)} av {fmt_int(v.denominator)} som svarat), "
+                 f"95 % KI {fmt_pct_range(v.interval[0] / 100, v.interval[1] / 100)}")
+    elif v.numerator is not None and v.denominator:
+        text += f" ({fmt_int(v.numerator)} av {fmt_int(v.denominator)})"
+    return text
+
+
+def shown_value(spec: IndicatorSpec, v: IndicatorValue | None) -> str:
+    if v is not None and suppressed(spec, v):
+        return f"{SMALL} anmälningar (visas inte)"
+    return value_text(v)
+
+
+def target_text(spec: IndicatorSpec) -> str:
+    if spec.malvarde is None:
+        return "inget målvärde" if spec.riktning != "ingen" else "inget mål (ingen önskad riktning)"
+    word = "minst" if spec.riktning == "hogre" else "högst"
+    return f"{word} {_number(spec.malvarde, m.get(m.key(spec.kalla, spec.matt)).unit)}"
+
+
+def assessment_text(a: Assessment) -> str:
+    return f"{a.symbol} {a.word}" + (f": {a.reason}" if a.reason else "")
+
+
+def status_sentence(statuses: list[str]) -> str:
+    """'6 av 10 insatser är genomförda, 3 påbörjade, 1 ej påbörjad'."""
+    total = len(statuses)
+    count = {s: statuses.count(s) for s in STATUS_WORDS}
+    done = count["Genomförd"]
+    parts = [f"{done} av {total} insatser är {STATUS_WORDS['Genomförd'][done != 1]}"]
+    parts += [f"{n} {STATUS_WORDS[s][n != 1]}" for s, n in count.items() if s != "Genomförd" and n]
+    return ", ".join(parts)
+
+
+def _values(table: pd.DataFrame, which: str) -> dict[str, IndicatorValue]:
+    out = {}
+    for r in table[table["vilken"] == which].to_dict("records"):
+        interval = None if pd.isna(r["lag"]) else (float(r["lag"]), float(r["hog"]))
+        out[r["id"]] = IndicatorValue(
+            None if pd.isna(r["varde"]) else float(r["varde"]), None if pd.isna(r["taljare"]) else int(r["taljare"]),
+            None if pd.isna(r["namnare"]) else int(r["namnare"]), r["enhet"], r["period"], interval, r["not"])
+    return out
+
+
+@dataclass
+class PlanReport:
+    """The operations-plan follow-up of one period, read from its processed folder."""
+
+    period: str
+    plan: Plan
+    current: dict[str, IndicatorValue]
+    previous: dict[str, IndicatorValue]
+    periods: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    quality: dict
+    manifest: dict
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> "PlanReport":
+        folder = Path(processed_dir)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        values = pd.read_parquet(folder / "indikatorer.parquet")
+        tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem not in ("indikatorer", "perioder")}
+        return cls(
+            period=period,
+            plan=Plan.model_validate(manifest["plan"]),
+            current=_values(values, "aktuell"),
+            previous=_values(values, "foregaende"),
+            periods=pd.read_parquet(folder / "perioder.parquet"),
+            tables=tables,
+            quality=json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
+            manifest=manifest,
+        )
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def label(self, which: str = "aktuell") -> str | None:
+        rows = self.periods[self.periods["vilken"] == which]
+        return str(rows["label"].iloc[0]) if len(rows) else None
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.periods["syntetisk"].any())
+
+    def assessments(self) -> dict[str, Assessment]:
+        return {spec.id: assess(spec, self.current[spec.id]) for spec in self.plan.indikatorer}
+
+    def statuses(self) -> pd.DataFrame:
+        """Every insats of the plan with its reported status, or "ingen uppgift"."""
+        rows = self.tables.get("insatser", pd.DataFrame(columns=["insats", "status", "ansvarig", "kommentar"])).set_index("insats")
+        out = []
+        for ins in self.plan.insatser:
+            found = ins.id in rows.index
+            out.append({"id": ins.id, "text": ins.text, "status": rows.at[ins.id, "status"] if found else NO_STATUS,
+                        "ansvarig": (rows.at[ins.id, "ansvarig"] if found else None) or "", "kommentar": (rows.at[ins.id, "kommentar"] if found else None) or ""})
+        return pd.DataFrame(out)
+
+    # -- sections --------------------------------------------------------------------------
+
+    def title(self) -> Html:
+        parts = [f"<h1>{esc(input_contract().title)} – {esc(self.label())}</h1>"]
+        if self.synthetic:
+            parts.append(SYNTHETIC_BANNER)
+        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
+        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
+                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+        parts.append(f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
+                     f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>")
+        return Html("".join(parts))
+
+    def summary(self) -> Html:
+        """What was reached, what was not and what cannot be judged, and why."""
+        by_word: dict[str, list[str]] = {ACHIEVED: [], NOT_ACHIEVED: [], WITHIN_MARGIN: [], CANNOT_JUDGE: []}
+        for spec, a in zip(self.plan.indikatorer, self.assessments().values()):
+            v = self.current[spec.id]
+            if a.word == CANNOT_JUDGE:
+                by_word[a.word].append(f"{spec.namn}: {a.reason}.")
+            else:
+                by_word[a.word].append(f"{spec.namn}: {shown_value(spec, v)}, mål {target_text(spec)}.")
+        n = len(self.plan.indikatorer)
+        counts = [f"{len(items)} {COUNT_WORDS[word][len(items) != 1]}" for word, items in by_word.items() if items]
+        parts = [f'<h2 id="sammanfattning">Sammanfattning</h2><p>Av planens {n} indikatorer: {esc(", ".join(counts))}. '
+                 f"{esc(status_sentence(self.statuses()['status'].tolist()))}.</p>"]
+        headings = {ACHIEVED: "Uppnått", NOT_ACHIEVED: "Inte uppnått", WITHIN_MARGIN: "Inom felmarginalen",
+                    CANNOT_JUDGE: "Kan inte bedömas – och varför"}
+        for word, items in by_word.items():
+            if items:
+                parts.append(f"<h3>{esc(Assessment(word).symbol)} {esc(headings[word])}</h3><ul>"
+                             + "".join(f"<li>{esc(t)}</li>" for t in items) + "</ul>")
+        return Html("".join(parts))
+
+    def scorecard(self) -> Html:
+        assessments = self.assessments()
+        prev_label = self.label("foregaende")
+        rows = []
+        for spec in self.plan.indikatorer:
+            base = spec.utgangslage
+            rows.append({
+                "Indikator": spec.namn,
+                "Värde": shown_value(spec, self.current[spec.id]),
+                "Föregående period": (f"{shown_value(spec, self.previous[spec.id])} ({prev_label})" if spec.id in self.previous
+                                      else "–"),
+                "Utgångsläge": f"{_number(base.varde, m.get(m.key(spec.kalla, spec.matt)).unit)} ({base.ar})" if base else "–",
+                "Målvärde": target_text(spec),
+                "Bedömning": assessment_text(assessments[spec.id]),
+            })
+        footnote = ("Bedömningen: ✔ Uppnått, ✖ Inte uppnått, ≈ Inom felmarginalen (en enkätskattning vars intervall "
+                    "innehåller målvärdet), ? Kan inte bedömas (med skälet). Registeruppgifter är totalräkningar: antal och "
+                    "andelar utan osäkerhetsintervall. En förändring från föregående period redovisas som antal; den kallas "
+                    "inte bättre eller sämre för indikatorer utan önskad riktning.")
+        if prev_label is None:
+            footnote += " Det finns ingen föregående period att jämföra med."
+        return Html('<h2 id="malkort">Målkort</h2>' + table_html(
+            pd.DataFrame(rows), f"Planens indikatorer {self.label()}", footnote=footnote,
+            classes={"Bedömning": [assessments[s.id].css for s in self.plan.indikatorer]}))
+
+    def insatser(self) -> Html:
+        statuses = self.statuses()
+        assessments = self.assessments()
+        pointers = {ins.id: ins.indikatorer for ins in self.plan.insatser}
+        rows = pd.DataFrame({
+            "Insats": statuses["text"],
+            "Status": statuses["status"],
+            "Ansvarig": statuses["ansvarig"],
+            "Kommentar": statuses["kommentar"],
+            "Indikatorer och bedömning": ["; ".join(f"{self.plan.indicator(i).namn}: {assessments[i].symbol} {assessments[i].word}"
+                                                    for i in pointers[iid]) or "–" for iid in statuses["id"]],
+        })
+        return Html(f'<h2 id="insatser">Insatser</h2><p>{esc(status_sentence(statuses["status"].tolist()))}.</p>'
+                    + table_html(rows, "Planens insatser, status och de indikatorer de syftar till", footnote=(
+                        "Ansvarig är en enhet, inte en person. Kommentarerna är skrivna av de ansvariga; namn, "
+                        "personnummer, e-postadresser och telefonnummer har ersatts med markeringar.")))
+
+    # -- registers -------------------------------------------------------------------------
+
+    def _missing(self, table: str) -> str:
+        return (f"<p>Uppgift saknas: {esc(m.SOURCE_FILES[table])} finns inte i mappen {esc(self.period)}, så avsnittet "
+                "kan inte visas.</p>")
+
+    def absence(self) -> Html:
+        head = '<h2 id="franvaro">Frånvaro</h2>'
+        franvaro = self.tables.get("franvaro")
+        if franvaro is None:
+            return Html(head + self._missing("franvaro"))
+        limits = self.plan.franvarogranser
+        rows = []
+        for term in m.terms(franvaro):
+            for limit in limits:
+                r = m.high_absence(franvaro, limit, term).iloc[0]
+                rows.append({"Termin": term, "Gräns": f"minst {fmt_decimal(limit, 0)} %", "Elever med hög frånvaro": fmt_int(r["hog"]),
+                             "Elever med schemalagd tid": fmt_int(r["elever"]), "Andel": fmt_pct(r["hog"] / r["elever"] if r["elever"] else None, 1)})
+        found = m.terms(franvaro)
+        sentences = []
+        if len(found) >= 2:
+            for limit in limits:
+                both, present = m.repeated_high_absence(franvaro, limit, *found[-2:])
+                sentences.append(f"{fmt_int(both)} av {fmt_int(present)} elever som fanns med både {found[-2]} och {found[-1]} "
+                                 f"({fmt_pct(both / present if present else None, 1)}) hade minst {fmt_decimal(limit, 0)} % frånvaro båda terminerna.")
+        unscheduled = m.unscheduled_rows(franvaro)
+        if unscheduled:
+            sentences.append(f"{fmt_int(unscheduled)} rader utan schemalagd tid är inte medräknade.")
+        parts = [head, "<p>Frånvaro = giltig och ogiltig frånvaro som andel av den schemalagda tiden. En elev som bytt "
+                 "skolenhet under terminen räknas en gång i kommunens siffror, med minuterna från båda enheterna.</p>",
+                 table_html(pd.DataFrame(rows), "Elever med hög frånvaro per termin, hela kommunen",
+                            numeric=["Elever med hög frånvaro", "Elever med schemalagd tid", "Andel"]),
+                 "".join(f"<p>{esc(s)}</p>" for s in sentences)]
+        elevantal = self.tables.get("elevantal")
+        if elevantal is not None:
+            parts.append(self._absence_by_skolform(franvaro, elevantal, found[-1], limits))
+        return Html("".join(parts))
+
+    def _absence_by_skolform(self, franvaro: pd.DataFrame, elevantal: pd.DataFrame, term: str, limits: list[float]) -> str:
+        forms = elevantal.drop_duplicates("skolenhetskod").set_index("skolenhetskod")["skolform"]
+        with_form = franvaro.assign(skolform=franvaro["skolenhetskod"].map(forms).fillna("Okänd skolenhet"))
+        columns: dict[str, dict[str, str]] = {}
+        students = None
+        for limit in limits:
+            table = m.high_absence(with_form, limit, term, by=["skolform"])
+            students = dict(zip(table["skolform"], table["elever"]))
+            columns[f"Minst {fmt_decimal(limit, 0)} %"] = small_counts(dict(zip(table["skolform"], table["hog"])))
+        if not students or len(students) < 2:
+            return ""
+        frame = pd.DataFrame({"Skolform": list(students), "Elever med schemalagd tid": [fmt_int(n) for n in students.values()],
+                              **{k: [v[g] for g in students] for k, v in columns.items()}})
+        return table_html(frame, f"Elever med hög frånvaro per skolform, {term}", numeric=list(frame.columns[1:]),
+                          footnote=SMALL_FOOTNOTE)
+
+    def reports(self) -> Html:
+        head = '<h2 id="krankningar">Anmälningar om kränkande behandling och trakasserier</h2>'
+        reports, elevantal = self.tables.get("krankningar"), self.tables.get("elevantal")
+        if reports is None:
+            return Html(head + self._missing("krankningar"))
+        parts = [head, f"<p>{esc(NOT_WORSE)}</p>"]
+        total = len(reports)
+        staff = reports[reports["utovare"] == "Personal"]
+        sentence = f"Under perioden gjordes {fmt_int(total)} anmälningar om kränkande behandling eller trakasserier"
+        if elevantal is not None:
+            students = m.enrolled(elevantal)
+            sentence += f", {fmt_decimal(100 * total / students, 1)} per 100 elever ({fmt_int(students)} inskrivna elever)"
+        parts.append(f"<p>{esc(sentence)}. Av dem gällde {fmt_int(len(staff))} personal som utövare; de redovisas för sig nedan.</p>")
+        prev = self.previous.get(next((s.id for s in self.plan.indikatorer if s.matt == "per_100_elever" and s.utovare is None
+                                       and s.typ is None and s.skolform is None), ""))
+        if prev is not None and prev.value is not None:
+            parts.append(f"<p>Föregående period ({esc(self.label('foregaende'))}): {esc(value_text(prev))}.</p>")
+        closed = reports[reports["status"] == "Avslutad"]
+        days_closed = (closed["avslutad"] - closed["anmald"]).dt.days.dropna()
+        days_principal = (reports["till_huvudman"] - reports["anmald"]).dt.days.dropna()
+        parts.append(f"<p>{fmt_int(len(closed))} av {fmt_int(total)} ärenden ({esc(fmt_pct(len(closed) / total if total else None, 1))}) "
+                     "är avslutade. " + (f"Median {fmt_decimal(days_closed.median(), 1)} dagar från anmälan till avslut "
+                                         f"({fmt_int(len(days_closed))} ärenden med avslutsdatum). " if len(days_closed) else "")
+                     + (f"Median {fmt_decimal(days_principal.median(), 1)} dagar från anmälan till att huvudmannen fick den "
+                        f"({fmt_int(len(days_principal))} ärenden med datum)." if len(days_principal) else "") + "</p>")
+        if elevantal is not None:
+            parts.append(self._by_type(reports, elevantal))
+            parts.append(self._by_skolform(m.with_skolform(reports, elevantal), elevantal))
+            parts.append(self._staff(m.with_skolform(staff, elevantal), elevantal))
+            parts.append(self._by_unit(reports, elevantal))
+        else:
+            parts.append(self._missing("elevantal"))
+        return Html("".join(parts))
+
+    def _by_type(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
+        students = m.enrolled(elevantal)
+        rows = [{"Typ": typ, "Anmälningar": fmt_int(n), "Per 100 elever": fmt_decimal(100 * n / students, 2)}
+                for typ in contract_labels("krankningar", "typ") for n in [int((reports["typ"] == typ).sum())]]
+        rows.append({"Typ": "Alla anmälningar", "Anmälningar": fmt_int(len(reports)), "Per 100 elever": fmt_decimal(100 * len(reports) / students, 2)})
+        return table_html(pd.DataFrame(rows), "Anmälningar per typ, hela kommunen", numeric=["Anmälningar", "Per 100 elever"])
+
+    def _by_skolform(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
+        # Types and school forms are shown as margins, never crossed: a cross table with
+        # municipal totals would let a hidden small cell be worked out from its row and column.
+        forms = [f for f in contract_labels("elevantal", "skolform") if f in set(elevantal["skolform"])]
+        raw = {f: int((reports["skolform"] == f).sum()) for f in forms}
+        shown = small_counts(raw)
+        rows = [{"Skolform": f, "Elever": fmt_int(m.enrolled(elevantal, f)), "Anmälningar": shown[f],
+                 "Per 100 elever": fmt_decimal(100 * raw[f] / m.enrolled(elevantal, f), 2) if shown[f] not in (SMALL, "–") else "–"}
+                for f in forms]
+        rows.append({"Skolform": "Hela kommunen", "Elever": fmt_int(m.enrolled(elevantal)), "Anmälningar": fmt_int(len(reports)),
+                     "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 2)})
+        return table_html(pd.DataFrame(rows), "Anmälningar per skolform", numeric=["Elever", "Anmälningar", "Per 100 elever"],
+                          footnote=SMALL_FOOTNOTE)
+
+    def _staff(self, staff: pd.DataFrame, elevantal: pd.DataFrame) -> str:
+        rows = [{"Typ": typ, "Anmälningar": fmt_int(int((staff["typ"] == typ).sum()))} for typ in contract_labels("krankningar", "typ")]
+        rows.append({"Typ": "Totalt", "Anmälningar": fmt_int(len(staff))})
+        return ("<h3>Anmälningar där personal är utövare</h3><p>Anmälningar om kränkningar från personal mot elever redovisas "
+                f"alltid för sig: {fmt_int(len(staff))} anmälningar, {fmt_decimal(100 * len(staff) / m.enrolled(elevantal), 2)} per "
+                "100 elever.</p>" + table_html(pd.DataFrame(rows), "Anmälningar där personal är utövare, hela kommunen",
+                                               numeric=["Anmälningar"]))
+
+    def _by_unit(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
+        units = elevantal.groupby(["skolenhet", "skolenhetskod", "skolform"], sort=True)["antal"].sum().reset_index()
+        counts = reports["skolenhetskod"].value_counts()
+        raw = {code: int(counts.get(code, 0)) for code in units["skolenhetskod"]}
+        shown = small_counts(raw)
+        frame = pd.DataFrame({
+            "Skolenhet": units["skolenhet"], "Skolform": units["skolform"], "Elever": units["antal"].astype(int).map(fmt_int),
+            "Anmälningar": [shown[c] for c in units["skolenhetskod"]],
+            "Per 100 elever": [fmt_decimal(100 * raw[c] / n, 1) if shown[c] not in (SMALL, "–") and n else "–"
+                               for c, n in zip(units["skolenhetskod"], units["antal"])],
+        })
+        outside = len(reports) - sum(raw.values())
+        total = {"Skolenhet": "Hela kommunen", "Skolform": "", "Elever": fmt_int(m.enrolled(elevantal)),
+                 "Anmälningar": fmt_int(len(reports)), "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 1)}
+        note = SMALL_FOOTNOTE + (f" {outside} anmälningar gäller skolenheter som saknas i elevantal.csv och ingår bara i totalen."
+                                 if outside else "")
+        return table_html(pd.concat([frame, pd.DataFrame([total])], ignore_index=True), "Anmälningar per skolenhet",
+                          numeric=["Elever", "Anmälningar", "Per 100 elever"], footnote=note)
+
+    def kolada(self) -> Html:
+        head = '<h2 id="kolada">Jämförelser från Kolada</h2>'
+        specs = [s for s in self.plan.indikatorer if s.kalla == "kolada"]
+        if not specs:
+            return Html("")
+        kolada = self.tables.get("kolada")
+        if kolada is None:
+            return Html(head + self._missing("kolada"))
+        parts = [head]
+        for spec in specs:
+            places = [(self.plan.kommunkod, "Kommunen"), *((c.id, c.namn) for c in spec.jamfor_med)]
+            years = sorted(kolada.loc[kolada["kpi"] == spec.kpi, "ar"].unique())
+            rows = []
+            for code, name in places:
+                cells = {str(y): m.kolada_value(kolada, spec.kpi, code, int(y)) for y in years}
+                rows.append({"": f"{name} ({code})", **{y: "uppgift saknas" if v is None else fmt_decimal(v, 1) for y, v in cells.items()}})
+            parts.append(table_html(pd.DataFrame(rows), f"{spec.namn} (Kolada {spec.kpi})", numeric=[str(y) for y in years],
+                                    footnote="Källa: Kolada (RKA). «uppgift saknas» = Kolada har inget värde för året."))
+        return Html("".join(parts))
+
+    def quality_section(self) -> Html:
+        return Html(quality_html(self.quality["checks"], self.quality["verdict"]))
+
+    def method(self, provenance_html: str) -> Html:
+        return Html(
+            '<h2 id="metod">Metod</h2><p>Frånvaro och anmälningar är registeruppgifter för alla elever: de redovisas som antal '
+            "och andelar, utan osäkerhetsintervall. Enkätindikatorer hämtas från respektive enkät; rektorsenkäten är en "
+            "totalundersökning, elevenkätens skattningar har osäkerhetsintervall, och en skattning vars intervall innehåller "
+            "målvärdet bedöms som inom felmarginalen. En indikator utan uppgift eller utan målvärde bedöms aldrig som uppnådd "
+            "eller inte uppnådd. Personnummer och namn i frånvaroexporten ersätts med en pseudonym när filen läses, och "
+            "anmälningarnas beskrivningar läses aldrig in.</p>" + provenance_html
+        )

@@ -37,6 +37,9 @@ class Scale(Strict):
         unknown = [t for t in self.synonyms.values() if t not in self.labels]
         if unknown:
             raise ValueError(f"synonym pekar på okänd etikett: {unknown}")
+        outside = [t for t in self.outside_denominator if t not in self.labels]
+        if outside:
+            raise ValueError(f"outside_denominator nämner okänd etikett: {outside}")
         return self
 
     def lookup(self) -> dict[str, str]:
@@ -44,6 +47,24 @@ class Scale(Strict):
         table = {normalize_label(lbl): lbl for lbl in self.labels}
         table.update({normalize_label(k): v for k, v in self.synonyms.items()})
         return table
+
+
+class GroupScale(Scale):
+    """The values of a grouping column (year group, gender) that a survey tool writes."""
+
+    # Groups with figures of their own; the others count only in totals. None: all.
+    shown: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _shown_are_labels(self) -> "GroupScale":
+        unknown = [t for t in self.shown or [] if t not in self.labels]
+        if unknown:
+            raise ValueError(f"shown nämner okänd etikett: {unknown}")
+        return self
+
+    @property
+    def shown_labels(self) -> list[str]:
+        return list(self.labels if self.shown is None else self.shown)
 
 
 class Question(Strict):
@@ -109,8 +130,19 @@ class Codebook(Strict):
     metadata_columns: dict[str, list[str]]
     required_metadata: list[str]
     known_extra_columns: list[str] = Field(default_factory=list)
+    # Personal data a survey tool may add (e-mail, name, IP address): dropped unread.
+    identifying_columns: list[str] = Field(default_factory=list)
+    # Metadata columns whose values are labels (year group, gender), keyed like metadata_columns.
+    groups: dict[str, GroupScale] = Field(default_factory=dict)
     min_response_rate: float = Field(0.7, ge=0, le=1)
     versions: list[Version]
+
+    @model_validator(mode="after")
+    def _groups_are_metadata(self) -> "Codebook":
+        unknown = [k for k in self.groups if k not in self.metadata_columns]
+        if unknown:
+            raise ValueError(f"groups nämner kolumner som inte finns i metadata_columns: {unknown}")
+        return self
 
     def version_for(self, date: dt.date) -> Version:
         """The version in force for a period that ends on `date`."""
@@ -119,15 +151,24 @@ class Codebook(Strict):
 
     def comparable(self, old: Version, new: Version, qid: str) -> bool:
         """Same scale and the same wording (an alias counts): a comparison is allowed."""
+        return self.incomparability(old, new, qid) is None
+
+    def incomparability(self, old: Version, new: Version, qid: str) -> str | None:
+        """Why a question cannot be compared between two versions (Swedish), or None."""
         try:
             q_old, q_new = old.question(qid), new.question(qid)
         except StopIteration:
-            return False
-        if q_old.type != q_new.type or q_old.scale != q_new.scale:
-            return False
+            return "frågan ställdes inte båda gångerna"
+        if q_old.type != q_new.type:
+            return "frågans typ har ändrats"
         if q_old.type != "text" and old.scales[q_old.scale].labels != new.scales[q_new.scale].labels:
-            return False
-        return normalize_label(q_old.text) in {normalize_label(h) for h in q_new.headers}
+            before, after = old.scales[q_old.scale].labels, new.scales[q_new.scale].labels
+            return f"svarsalternativen har ändrats (från «{' / '.join(before)}» till «{' / '.join(after)}»)"
+        if q_old.scale != q_new.scale:
+            return "frågans svarsskala har ändrats"
+        if normalize_label(q_old.text) not in {normalize_label(h) for h in q_new.headers}:
+            return "frågans formulering har ändrats"
+        return None
 
 
 @cache

@@ -29,10 +29,16 @@ class QuestionResult:
     counts: dict[str, int]  # label → respondents (multiple choice: respondents with the option)
     headline: int
     headline_labels: tuple[str, ...]
+    # Answers counted and shown but outside `answered`, the denominator (Vet ej).
+    outside_labels: tuple[str, ...] = ()
+
+    @property
+    def outside(self) -> int:
+        return sum(self.counts.get(lbl, 0) for lbl in self.outside_labels)
 
     @property
     def not_answered(self) -> int:
-        return self.population - self.answered
+        return self.population - self.answered - self.outside
 
     @property
     def share_of_answered(self) -> float | None:
@@ -44,12 +50,14 @@ class QuestionResult:
 
     @property
     def bounds(self) -> Bounds:
-        return nonresponse_bounds(self.headline, self.answered, self.population)
+        # Those who answered outside the denominator are known not to be in it.
+        return nonresponse_bounds(self.headline, self.answered, self.population - self.outside)
 
 
 def _answers(long: pd.DataFrame, period: str, qid: str) -> pd.Series:
-    part = long[(long["period"] == period) & (long["question"] == qid)]
-    return part.set_index("respondent")["answer"].dropna()
+    # Only the rows and two columns needed: a sample survey's long table has millions of rows.
+    rows = (long["period"] == period) & (long["question"] == qid) & long["answer"].notna()
+    return long.loc[rows, ["respondent", "answer"]].set_index("respondent")["answer"]
 
 
 def option_sets(answers: pd.Series) -> pd.Series:
@@ -58,8 +66,12 @@ def option_sets(answers: pd.Series) -> pd.Series:
 
 
 def headline_flags(long: pd.DataFrame, version: Version, question: Question, period: str) -> pd.Series:
-    """True where a respondent gave the headline answer; only those who answered."""
-    answers = _answers(long, period, question.id)
+    """True where a respondent gave the headline answer; only those in the denominator."""
+    return _headline(_answers(long, period, question.id), version, question)
+
+
+def _headline(answers: pd.Series, version: Version, question: Question) -> pd.Series:
+    answers = answers[~answers.isin(version.scales[question.scale].outside_denominator)]
     labels = version.headline_labels(question)
     if question.type == "multiple":
         if question.headline == "all":
@@ -76,15 +88,16 @@ def question_result(long: pd.DataFrame, population: pd.DataFrame, version: Versi
         counts = exploded.value_counts()
     else:
         counts = answers.value_counts()
-    flags = headline_flags(long, version, question, period)
+    flags = _headline(answers, version, question)
     return QuestionResult(
         question=question.id,
         period=period,
         population=int((population["period"] == period).sum()),
-        answered=int(answers.size),
+        answered=int(flags.size),
         counts={lbl: int(counts.get(lbl, 0)) for lbl in labels},
         headline=int(flags.sum()),
         headline_labels=tuple(version.headline_labels(question)),
+        outside_labels=tuple(version.scales[question.scale].outside_denominator),
     )
 
 
@@ -97,8 +110,9 @@ def counts_table(result: QuestionResult) -> pd.DataFrame:
     rows = [*result.counts.items(), (NOT_ANSWERED, result.not_answered)]
     table = pd.DataFrame(rows, columns=["Svar", "Antal"])
     table["Andel av alla"] = table["Antal"] / result.population if result.population else float("nan")
+    outside = {NOT_ANSWERED, *result.outside_labels}
     table["Andel av dem som svarat"] = [
-        n / result.answered if result.answered and label != NOT_ANSWERED else float("nan") for label, n in rows
+        n / result.answered if result.answered and label not in outside else float("nan") for label, n in rows
     ]
     return table
 
@@ -143,3 +157,76 @@ def breakdown(long: pd.DataFrame, population: pd.DataFrame, version: Version, qu
     joined = pop[[by]].join(flags)
     out = joined.groupby(by, sort=True).agg(population=(by, "size"), answered=("headline", "count"), headline=("headline", "sum"))
     return out.astype(int).reset_index()
+
+
+# --- grouped results for large sample surveys -----------------------------------------------
+
+@dataclass(frozen=True)
+class Grouped:
+    """Every single-choice question of one version by group, computed in one pass.
+
+    `summary` has the group keys (`question` and `by`) and `respondents` (rows in the long
+    table), `answered` (answers in the denominator), `headline` and `outside`; `counts`
+    has the keys, `answer` and `n` (observed combinations only).
+    """
+
+    summary: pd.DataFrame
+    counts: pd.DataFrame
+    by: tuple[str, ...]
+
+    def result(self, version: Version, question: Question, period: str, **group: str) -> QuestionResult:
+        """The `QuestionResult` of one group (`by` column → value); an empty one if absent."""
+        keys = {"question": question.id, **group}
+        if set(keys) != {"question", *self.by}:
+            raise ValueError(f"ange en grupp för var och en av {self.by}, fick {sorted(group)}")
+        row = self.summary.loc[_selected(self.summary, keys)]
+        counts = self.counts.loc[_selected(self.counts, keys)].set_index("answer")["n"]
+        return QuestionResult(
+            question=question.id,
+            period=period,
+            population=int(row["respondents"].sum()),
+            answered=int(row["answered"].sum()),
+            counts={lbl: int(counts.get(lbl, 0)) for lbl in version.scales[question.scale].labels},
+            headline=int(row["headline"].sum()),
+            headline_labels=tuple(version.headline_labels(question)),
+            outside_labels=tuple(version.scales[question.scale].outside_denominator),
+        )
+
+
+def _selected(frame: pd.DataFrame, keys: dict[str, str]) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for col, value in keys.items():
+        mask &= frame[col].astype("string").eq(str(value)).fillna(False)
+    return mask
+
+
+def grouped(long: pd.DataFrame, version: Version, by: list[str]) -> Grouped:
+    """Counts, headline and denominator per single-choice question and group.
+
+    Vectorised (two groupbys on categorical keys, then work on the small count table), so
+    a 50 000-pupil export with every question is a fraction of a second. `long` holds one
+    period; `by` are grouping columns in it (unit, year group, gender).
+    """
+    questions = [q for q in version.closed_questions if q.type == "single"]
+    keys = ["question", *by]
+    part = long[long["question"].isin([q.id for q in questions])]
+    as_text = {"question": "string"}
+    respondents = part.groupby(keys, observed=True).size().rename("respondents").reset_index().astype(as_text)
+    counts = part.groupby([*keys, "answer"], observed=True).size().rename("n").reset_index()
+    counts = counts[counts["n"] > 0].astype({**as_text, "answer": "string"})
+    roles = pd.DataFrame(
+        [(q.id, lbl, lbl in version.headline_labels(q), lbl in version.scales[q.scale].outside_denominator)
+         for q in questions for lbl in version.scales[q.scale].labels],
+        columns=["question", "answer", "is_headline", "is_outside"],
+    ).astype({**as_text, "answer": "string"})
+    # An answer outside the codebook (only possible without the gate) counts as neither.
+    flagged = counts.merge(roles, on=["question", "answer"], how="left").fillna({"is_headline": False, "is_outside": False})
+    flagged = flagged.assign(
+        answered=flagged["n"].where(~flagged["is_outside"].astype(bool), 0),
+        headline=flagged["n"].where(flagged["is_headline"].astype(bool), 0),
+        outside=flagged["n"].where(flagged["is_outside"].astype(bool), 0),
+    )
+    sums = flagged.groupby(keys, observed=True)[["answered", "headline", "outside"]].sum().reset_index()
+    summary = respondents.merge(sums, on=keys, how="left").fillna({"answered": 0, "headline": 0, "outside": 0})
+    summary = summary.astype({"answered": int, "headline": int, "outside": int})
+    return Grouped(summary, flagged[[*keys, "answer", "n"]], tuple(by))

@@ -50,6 +50,8 @@ class Instrument(ABC):
     name: str
     title: str
     notebook: str  # file name under notebooks/
+    # Modules `load_report` imports; the report's kernel imports them while the gate runs.
+    report_modules: tuple[str, ...] = ()
 
     @abstractmethod
     def present(self, period_dir: Path) -> bool:
@@ -83,6 +85,8 @@ def register(instrument: Instrument) -> Instrument:
 
 def _load_builtin() -> None:
     from . import rektorsenkat  # noqa: F401  (registers itself)
+    from . import elevenkat  # noqa: F401  (registers itself)
+    from . import verksamhetsplan  # noqa: F401  (registers itself)
 
 
 def get(name: str) -> Instrument:

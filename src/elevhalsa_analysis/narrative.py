@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .codebook import Question
-from .formatting import fmt_p, fmt_pct, fmt_pct_range
+from .formatting import fmt_decimal, fmt_int, fmt_p, fmt_pct, fmt_pct_range
 from .indicators import QuestionResult
 from .stats import TestResult
 
@@ -80,11 +80,77 @@ def comparison_sentence(current: QuestionResult, comp: Comparison, question: Que
     return text + f" Förändringen kan inte skiljas från slumpen ({comp.test.test}, p = {p})."
 
 
-def not_comparable_sentence(previous_label: str) -> str:
+def not_comparable_sentence(previous_label: str, reason: str | None = None) -> str:
+    """Why a comparison is missing; `reason` (from `Codebook.incomparability`) says what changed."""
     return (
-        f"Ingen jämförelse med {previous_label}: frågans formulering eller svarsalternativ har ändrats, "
+        f"Ingen jämförelse med {previous_label}: {reason or 'frågans formulering eller svarsalternativ har ändrats'}, "
         "så resultaten kan inte jämföras direkt."
     )
+
+
+# --- sample surveys (the student survey) ------------------------------------------------------
+
+def sample_headline_sentence(r: QuestionResult, question: Question, group_phrase: str) -> str:
+    """'412 av 520 elever i åk 8 som besvarat frågan (79 %) känner sig trygga i skolan;
+    23 svarade Vet ej.' Answers outside the denominator are always counted."""
+    if r.answered == 0:
+        return f"Ingen av de {fmt_int(r.population)} {group_phrase} som svarat på enkäten har besvarat frågan med ett svar som räknas."
+    apart = [f"{fmt_int(r.counts.get(lbl, 0)) if r.counts.get(lbl, 0) else 'ingen'} svarade {lbl}" for lbl in r.outside_labels]
+    if r.not_answered:
+        apart.append(f"{fmt_int(r.not_answered)} lämnade frågan obesvarad")
+    tail = f"; {' och '.join(apart)}" if apart else ""
+    return (f"{fmt_int(r.headline)} av {fmt_int(r.answered)} {group_phrase} som besvarat frågan "
+            f"({fmt_pct(r.share_of_answered)}) {question.statement}{tail}.")
+
+
+def estimate_sentence(group_phrase: str, share: float, interval: tuple[float, float], responses: int, enrolled: int) -> str:
+    """'Skattat för alla elever i åk 8: 78 % (75–81 %). Svarsfrekvens 64 % (543 av 850).'"""
+    rate = fmt_pct(responses / enrolled if enrolled else None)
+    return (f"Skattat för alla {group_phrase}: {fmt_pct(share)} ({fmt_pct_range(*interval)}). "
+            f"Svarsfrekvens {rate} ({fmt_int(responses)} av {fmt_int(enrolled)}).")
+
+
+def sample_bounds_sentence(r: QuestionResult, group_phrase: str) -> str:
+    """The nonresponse bounds: the share if none / all of those without an answer had given it."""
+    missing = r.bounds.population - r.answered
+    if not missing:
+        return ""
+    return (f"Om ingen respektive alla av de {fmt_int(missing)} {group_phrase} som inte besvarat frågan hade svarat så, "
+            f"vore andelen {fmt_pct_range(r.bounds.low, r.bounds.high)} (bortfallsgränser).")
+
+
+def points(share_difference: float) -> str:
+    """A difference of shares in whole percentage points: 0.064 → '6'."""
+    return fmt_decimal(100 * share_difference, 0)
+
+
+def points_phrase(share_difference: float) -> str:
+    """'1 procentenhet', '6 procentenheter'."""
+    shown = points(share_difference)
+    return f"{shown} procentenhet" if shown.lstrip("-") == "1" else f"{shown} procentenheter"
+
+
+def gap_sentence(first: tuple[str, int, int], second: tuple[str, int, int], interval: tuple[float, float]) -> str:
+    """Two groups (name, headline, answered) and the difference first − second with its
+    interval; "statistiskt säkerställd" only when the interval excludes 0."""
+    (a, xa, na), (b, xb, nb) = first, second
+    difference, (low, high) = xa / na - xb / nb, interval
+    text = (f"{a.capitalize()} {fmt_pct(xa / na)} ({fmt_int(xa)} av {fmt_int(na)}), {b} {fmt_pct(xb / nb)} "
+            f"({fmt_int(xb)} av {fmt_int(nb)}): skillnaden är {points_phrase(difference)} ({points(low)} till {points(high)})")
+    if low > 0 or high < 0:
+        return text + " och statistiskt säkerställd."
+    return text + "; intervallet innehåller noll, så skillnaden kan inte skiljas från slumpen."
+
+
+def change_sentence(previous_label: str, previous: float, difference: float, interval: tuple[float, float]) -> str:
+    """Against the previous survey: its estimate, the difference with its interval, and a
+    conclusion only when the interval excludes zero."""
+    low, high = interval
+    text = (f"Jämfört med {previous_label} ({fmt_pct(previous)}) är förändringen "
+            f"{points_phrase(difference)} ({points(low)} till {points(high)}).")
+    if low > 0 or high < 0:
+        return text + f" Det är en statistiskt säkerställd {'ökning' if difference > 0 else 'minskning'}."
+    return text + " Intervallet innehåller noll, så förändringen kan inte skiljas från slumpen."
 
 
 def competence_gap_sentence(gaps: list[tuple[str, str, list[str]]], singular: str) -> str:

@@ -44,49 +44,109 @@ def figure_html(png: bytes, alt: str, caption: str) -> str:
     )
 
 
-def answer_bars(results: list[QuestionResult], titles: dict[str, str]) -> tuple[bytes, str]:
-    """Diverging stacked bars: Ja to the right, the rest to the left, non-answers apart.
+# Diverging scales without a fixed colour: blues for the headline side, oranges for the
+# other, lightest next to the centre; answers outside the denominator in grey.
+RIGHT_SHADES = ["#56B4E9", "#0072B2"]
+LEFT_SHADES = ["#E69F00", "#D55E00"]
+OUTSIDE_COLOUR = "#8C8C8C"
+
+
+def _sides(r: QuestionResult) -> tuple[list[str], list[str], list[str]]:
+    """Headline labels (mildest first), the other labels in the denominator, and those apart."""
+    right = list(reversed(r.headline_labels))
+    left = [lbl for lbl in r.counts if lbl not in r.headline_labels and lbl not in r.outside_labels]
+    return right, left, [*r.outside_labels, NOT_ANSWERED]
+
+
+def _colour(lbl: str, shades: list[str], rank: int, size: int) -> str:
+    if lbl in PALETTE:
+        return PALETTE[lbl]
+    return shades[min(len(shades) - 1, rank + (len(shades) - size if size < len(shades) else 0))]
+
+
+def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: str = "Procent av alla tillfrågade") -> tuple[bytes, str]:
+    """Diverging stacked bars: the headline to the right, the rest to the left, answers
+    outside the denominator (Vet ej) and non-answers apart.
 
     Shares are of everyone asked, so the non-answering are visible rather than dropped.
     """
     rows = list(reversed(results))
     fig, ax = plt.subplots(figsize=(9.5, 0.55 * len(rows) + 1.4))
+    colours: dict[str, str] = {}
     for y, r in enumerate(rows):
         labels = [*r.counts, NOT_ANSWERED]
         pct = dict(zip(labels, shares_summing_to_100([*r.counts.values(), r.not_answered])))
-        right = [lbl for lbl in r.headline_labels]
-        left = [lbl for lbl in r.counts if lbl not in right]
-        x = 0.0
-        for lbl in right:
-            ax.barh(y, pct[lbl], left=x, color=PALETTE.get(lbl, SEQUENCE[0]), edgecolor="white")
-            if pct[lbl] >= 6:
-                ax.text(x + pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", color="white", fontsize=9)
-            x += pct[lbl]
-        x = 0.0
-        for lbl in left:
-            ax.barh(y, -pct[lbl], left=x, color=PALETTE.get(lbl, SEQUENCE[1]), edgecolor="white")
-            if pct[lbl] >= 6:
-                ax.text(x - pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", fontsize=9)
-            x -= pct[lbl]
-        if pct[NOT_ANSWERED]:
-            ax.barh(y, pct[NOT_ANSWERED], left=104, color=PALETTE[NOT_ANSWERED], edgecolor="white")
-            ax.text(104 + pct[NOT_ANSWERED] + 1, y, f"{pct[NOT_ANSWERED]:.0f} ej svar", va="center", fontsize=9)
+        right, left, apart = _sides(r)
+        for shades, side, sign in ((RIGHT_SHADES, right, 1), (LEFT_SHADES, left, -1)):
+            x = 0.0
+            for rank, lbl in enumerate(side):
+                colour = colours.setdefault(lbl, _colour(lbl, shades, rank, len(side)))
+                ax.barh(y, sign * pct[lbl], left=x, color=colour, edgecolor="white")
+                if pct[lbl] >= 6:
+                    ax.text(x + sign * pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", fontsize=9,
+                            color="white" if sign > 0 else "black")
+                x += sign * pct[lbl]
+        x, notes = 104.0, []
+        for lbl in apart:
+            colour = colours.setdefault(lbl, PALETTE[NOT_ANSWERED] if lbl == NOT_ANSWERED else OUTSIDE_COLOUR)
+            if pct[lbl]:
+                ax.barh(y, pct[lbl], left=x, color=colour, edgecolor="white")
+                x += pct[lbl]
+                notes.append(f"{pct[lbl]:.0f} {'ej svar' if lbl == NOT_ANSWERED else lbl}")
+        if notes:
+            ax.text(x + 1, y, ", ".join(notes), va="center", fontsize=9)
     ax.set_yticks(range(len(rows)), [titles[r.question] for r in rows])
     ax.axvline(0, color="#333333", linewidth=1)
     ax.set_xlim(-105, 140)
     ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
-    ax.set_xlabel("Procent av alla tillfrågade")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in PALETTE.values()]
-    ax.legend(handles, list(PALETTE), ncols=4, loc="upper center", bbox_to_anchor=(0.45, -0.22 if len(rows) > 2 else -0.45), frameon=False)
+    ax.set_xlabel(xlabel)
+    widest = max(results, key=lambda r: len(r.counts))
+    order = [*widest.headline_labels, *_sides(widest)[1], *_sides(widest)[2]]
+    legend = [lbl for lbl in dict.fromkeys([*order, *colours]) if lbl in colours]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[lbl]) for lbl in legend]
+    # Two rows of a long scale read as pairs (strong, mild) column by column.
+    ax.legend(handles, legend, ncols=len(legend) if len(legend) <= 4 else -(-len(legend) // 2), loc="upper center",
+              bbox_to_anchor=(0.45, -0.22 if len(rows) > 2 else -0.45), frameon=False)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     alt = "Stapeldiagram över svaren: " + "; ".join(
         f"{titles[r.question]}: {r.headline} av {r.population} ({fmt_pct(r.share_of_population)}) "
         f"{' eller '.join(r.headline_labels) if len(r.headline_labels) < 3 else 'alla'}"
+        + "".join(f", {r.counts[lbl]} {lbl}" for lbl in r.outside_labels if r.counts.get(lbl))
         + (f", {r.not_answered} ej svar" if r.not_answered else "")
         for r in results
     ) + "."
     return to_png(fig), alt
+
+
+def interval_dots(panels: list[tuple[str, pd.DataFrame, float | None]], xlabel: str) -> tuple[bytes, str]:
+    """A dot per group with its interval, one panel per heading, sorted by the share; a
+    dashed line marks each panel's overall value.
+
+    Each frame has columns `group`, `share`, `low` and `high` (0..1).
+    """
+    heights = [max(len(frame), 1) for _, frame, _ in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9.5, 0.32 * sum(heights) + 1.3 * len(panels)),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    parts = []
+    for ax, (heading, frame, overall) in zip(axes[:, 0], panels):
+        frame = frame.sort_values(["share", "group"]).reset_index(drop=True)
+        ys = range(len(frame))
+        ax.errorbar(frame["share"] * 100, ys, xerr=[(frame["share"] - frame["low"]) * 100, (frame["high"] - frame["share"]) * 100],
+                    fmt="o", color=SEQUENCE[0], ecolor="#666666", capsize=3, markersize=6)
+        if overall is not None:
+            ax.axvline(overall * 100, color=SEQUENCE[1], linestyle="--", linewidth=1.2)
+        ax.set_yticks(list(ys), list(frame["group"]))
+        ax.set_xlim(-1, 101)
+        ax.set_title(heading, loc="left", fontsize=11)
+        ax.grid(axis="y", visible=False)
+        if len(frame):
+            low, high = frame.iloc[0], frame.iloc[-1]
+            parts.append(f"{heading}: {len(frame)} grupper, lägst {low['group']} {fmt_pct(low['share'])}, "
+                         f"högst {high['group']} {fmt_pct(high['share'])}")
+    axes[-1, 0].set_xlabel(xlabel)
+    fig.tight_layout()
+    return to_png(fig), "Punktdiagram med intervall: " + "; ".join(parts) + "."
 
 
 def trend_chart(table: pd.DataFrame, titles: dict[str, str]) -> tuple[bytes, str]:

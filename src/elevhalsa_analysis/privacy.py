@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -69,8 +70,12 @@ def redact(text: str | None, names: Iterable[str] = ()) -> str | None:
     out = EMAIL_RE.sub("[e-post]", text)
     out = PERSONNUMMER_RE.sub("[personnummer]", out)
     out = PHONE_RE.sub("[telefonnummer]", out)
+    pattern = _names_pattern(tuple(names))
+    return pattern.sub("[namn]", out) if pattern else out
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    # Built once per register: rebuilding it for every comment of a large export took seconds.
     terms = name_terms(names)
-    if terms:
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
-        out = pattern.sub("[namn]", out)
-    return out
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE) if terms else None

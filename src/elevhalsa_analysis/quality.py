@@ -8,13 +8,15 @@ Swedish message naming file, column, value and rows; a warning is shown in the r
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
 from .errors import DataError, Severity
+from .formatting import fmt_int
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
@@ -35,6 +37,8 @@ class Check:
     id_column: str = "response_id"
     id_label: str = "svars-id"
     show_values: bool = True
+    # Turns GX's observed value (a mean, a count) into words a reader understands.
+    describe: Callable[[Any], str] | None = None
 
 
 @dataclass
@@ -63,6 +67,9 @@ class CheckResult:
             parts.append("värden: " + ", ".join(f"«{v}»" for v in self.values))
         if self.rows:
             parts.append(f"{self.id_label}: " + ", ".join(self.rows))
+        if self.count > MAX_EXAMPLES:
+            # Only examples are listed; one stray answer and a whole wrong file must not look alike.
+            parts.append(f"totalt {fmt_int(self.count)} avvikelser")
         if self.observed:
             parts.append(self.observed)
         return "; ".join(parts) + f" ({self.file})"
@@ -75,12 +82,24 @@ class CheckResult:
 def _context():
     # Analytics would try the network on every run; progress bars would litter the terminal.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    # jsonschema (imported by GX) builds an IRI grammar at import when the optional
+    # rfc3987_syntax is installed: a second of CPU on every run, for a string format that
+    # no check here uses. None in sys.modules makes that optional import fail as absent.
+    sys.modules.setdefault("rfc3987_syntax", None)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return ctx
+
+
+@cache
+def _batch_definition():
+    # One definition serves every frame (the frame is a batch parameter); one data source
+    # per frame cost GX a configuration round trip each time it was added and deleted.
+    source = _context().data_sources.add_or_update_pandas("elevhalsa")
+    return source.add_dataframe_asset("tabell").add_batch_definition_whole_dataframe("hela")
 
 
 def gx():
@@ -93,27 +112,22 @@ def gx():
 
 def run_checks(frames: dict[str, pd.DataFrame], checks: list[Check]) -> list[CheckResult]:
     """Validate each frame against the checks that name it, one GX suite per frame."""
-    ctx = _context()
     g = gx()
     results: list[CheckResult] = []
     for table in dict.fromkeys(c.table for c in checks):
         mine = [c for c in checks if c.table == table]
         frame = frames[table]
-        name = f"{table}-{id(frame)}"
-        source = ctx.data_sources.add_or_update_pandas(name)
-        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-        suite = g.ExpectationSuite(name=name)
+        suite = g.ExpectationSuite(name=f"{table}-{id(frame)}")
         for check in mine:
             # The severity travels with the expectation, so GX's own results carry it too.
             check.expectation.meta = {"id": check.id, "severity": check.severity}
             suite.add_expectation(check.expectation)
         id_cols = sorted({c.id_column for c in mine if c.id_column in frame.columns})
-        outcome = batch_def.get_batch(batch_parameters={"dataframe": frame}).validate(
+        outcome = _batch_definition().get_batch(batch_parameters={"dataframe": frame}).validate(
             suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_cols}
         )
         by_id = {r.expectation_config.meta["id"]: r for r in outcome.results}
         results.extend(_result(check, by_id[check.id]) for check in mine)
-        ctx.data_sources.delete(name)
     return results
 
 
@@ -136,7 +150,7 @@ def _result(check: Check, r: Any) -> CheckResult:
         values=values[:MAX_EXAMPLES],
         rows=rows[:MAX_EXAMPLES],
         id_label=check.id_label,
-        observed=None if observed is None or r.success else f"observerat: {_show(observed)}",
+        observed=None if observed is None or r.success else (check.describe or (lambda v: f"observerat: {_show(v)}"))(observed),
     )
 
 
@@ -193,9 +207,49 @@ def structure_checks(file: str, table: str, columns: dict[str, str], min_rows: i
               g.expectations.ExpectColumnToExist(column=key), file, column=label)
         for key, label in columns.items()
     ]
-    checks.append(Check(f"{table}:rader", "Filen har rubriker men inga svar" if min_rows else "Filen har inga rader", BLOCKING, table,
+    # Only a survey export holds answers; a register or a table of figures holds rows.
+    checks.append(Check(f"{table}:rader", f"Filen har rubriker men inga {'svar' if table == 'export' else 'rader'}", BLOCKING, table,
                         g.expectations.ExpectTableRowCountToBeBetween(min_value=min_rows), file))
     return checks
+
+
+def required_columns(codebook, version) -> dict[str, str]:
+    """Canonical column → the header a user would look for: required metadata and questions."""
+    required = {k: codebook.metadata_columns[k][0] for k in codebook.required_metadata}
+    required.update({q.id: q.text for q in version.questions})
+    return required
+
+
+def export_checks(codebook, version, file: str, extra: list[str], dropped: list[str],
+                  period: tuple[pd.Timestamp, pd.Timestamp] | None) -> tuple[list[Check], dict[str, pd.DataFrame]]:
+    """The content checks every survey export gets, and the small tables they read.
+
+    Unique response ids and answers within their scales block; answers completed outside
+    `period` (first and last second) and unused columns are warnings; identifying columns
+    dropped on reading are reported by header, never by content.
+    """
+    g = gx().expectations
+    checks = [
+        Check("export:id", "Svars-id förekommer mer än en gång", BLOCKING, "export",
+              g.ExpectColumnValuesToBeUnique(column="response_id"), file, column=codebook.metadata_columns["response_id"][0],
+              # The id is what is in doubt, so the rows say where the duplicates are.
+              id_column="rad", id_label="rad"),
+        *answer_checks(version, file),
+    ]
+    if period is not None:
+        checks.append(Check("export:period", "Svar utanför periodens start–slut", WARNING, "export",
+                            g.ExpectColumnValuesToBeBetween(column="completed", min_value=period[0], max_value=period[1]), file,
+                            column=codebook.metadata_columns["completed"][0]))
+    checks.append(Check("export:extra", "Extra kolumner som inte används", WARNING, "extra",
+                        g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]), file, id_column="kolumn", id_label="kolumn",
+                        show_values=False))
+    frames = {"extra": pd.DataFrame({"kolumn": extra})}
+    if codebook.identifying_columns:
+        checks.append(Check("export:personuppgifter", "Kolumner med personuppgifter togs bort vid inläsningen och sparas inte",
+                            WARNING, "borttagna", g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]), file,
+                            id_column="kolumn", id_label="kolumn"))
+        frames["borttagna"] = pd.DataFrame({"kolumn": dropped})
+    return checks, frames
 
 
 def answer_checks(version, file: str, table: str = "export") -> list[Check]:

@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import indicators as ind
 from . import quality as q
 from .codebook import Codebook, Version, load_codebook
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
-from .instruments import Instrument, Prepared, register
+from .fileio import sha256_file
+from .formatting import fmt_pct
+from .instruments import IndicatorValue, Instrument, Prepared, register
 from .loaders import (
     REGISTER_COLUMNS,
     ROW,
@@ -36,6 +39,11 @@ from .loaders import (
 from .privacy import load_salt, pseudonymize
 
 REGISTER_FILE = "rektorer.csv"
+
+
+def period_bounds(meta: PeriodMeta) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last second of a period, for the check that answers fall inside it."""
+    return pd.Timestamp(meta.start), pd.Timestamp(meta.end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
 @dataclass
@@ -62,33 +70,28 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     export = read_export(export_path, codebook, version)
     reg_name, exp_name = register_path.name, export_path.name
 
-    required = {k: codebook.metadata_columns[k][0] for k in codebook.required_metadata}
-    required.update({qu.id: qu.text for qu in version.questions})
+    required = q.required_columns(codebook, version)
     structure = q.structure_checks(reg_name, "register", {c: c for c in REGISTER_COLUMNS}) + q.structure_checks(exp_name, "export", required)
     results = q.run_checks({"register": reg, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
     frame = canonical_answers(export.frame, version, reg["namn"].tolist())
-    frame["completed"] = parse_timestamps(frame["completed"])
+    written = frame["completed"].fillna("").str.strip()
+    frame["completed"] = parse_timestamps(written)
+    # The gate must show what was written, which the parsed column no longer holds.
+    unreadable = pd.DataFrame({"response_id": frame["response_id"],
+                               "tid": written.where(frame["completed"].isna()).replace("", "(tom)")})
     frame["email"] = frame["email"].fillna("").map(lambda e: e.strip())
     g = q.gx().expectations
     multiple = [qu for qu in version.closed_questions if qu.type == "multiple"]
-    extra = pd.DataFrame({"kolumn": export.extra + export.duplicated})
-    start = pd.Timestamp(meta.start)
-    end = pd.Timestamp(meta.end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    common, common_frames = q.export_checks(codebook, version, exp_name, export.extra + export.duplicated, export.dropped,
+                                            period_bounds(meta))
     content = [
-        q.Check("export:id", "Svars-id förekommer mer än en gång", q.BLOCKING, "export",
-                g.ExpectColumnValuesToBeUnique(column="response_id"), exp_name, column="ID"),
-        q.Check("export:tid", "Tidpunkt för slutförande saknas eller kan inte tolkas", q.BLOCKING, "export",
-                g.ExpectColumnValuesToNotBeNull(column="completed"), exp_name, column=codebook.metadata_columns["completed"][0], show_values=False),
+        *common,
+        q.Check("export:tid", "Tidpunkt för slutförande saknas eller kan inte tolkas", q.BLOCKING, "tider",
+                g.ExpectColumnValuesToBeNull(column="tid"), exp_name, column=codebook.metadata_columns["completed"][0]),
         q.Check("export:e-post", "E-postadress saknas", q.BLOCKING, "export",
                 g.ExpectColumnValueLengthsToBeBetween(column="email", min_value=3), exp_name, column=codebook.metadata_columns["email"][0], show_values=False),
-        *q.answer_checks(version, exp_name),
-        q.Check("export:period", "Svar utanför periodens start–slut", q.WARNING, "export",
-                g.ExpectColumnValuesToBeBetween(column="completed", min_value=start, max_value=end), exp_name,
-                column=codebook.metadata_columns["completed"][0]),
-        q.Check("export:extra", "Extra kolumner som inte används", q.WARNING, "extra",
-                g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]), exp_name, id_column="kolumn", id_label="kolumn"),
         q.Check("register:kod", "Skolenhetskod är inte åtta siffror", q.BLOCKING, "register",
                 g.ExpectColumnValuesToMatchRegex(column="skolenhetskod", regex=r"^\d{8}$"), reg_name, column="skolenhetskod",
                 id_column=ROW, id_label="rad"),
@@ -98,7 +101,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
         q.Check("register:e-post", "Samma e-postadress står flera gånger i registret", q.BLOCKING, "register",
                 g.ExpectColumnValuesToBeUnique(column="e-post"), reg_name, column="e-post", id_column=ROW, id_label="rad", show_values=False),
     ]
-    frames = {"export": frame, "register": reg, "extra": extra}
+    frames = {"export": frame, "register": reg, "tider": unreadable, **common_frames}
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
     results += q.run_checks(frames, content)
     q.raise_on_blocking(results)
@@ -107,6 +110,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     all_responses = frame.assign(respondent=frame["email"].map(lambda e: pseudonymize(e, salt))).drop(columns="email")
     in_register = all_responses[all_responses["respondent"].isin(linked.population["respondent"])]
     rate = codebook.min_response_rate
+    responded, asked = int(linked.population["responded"].sum()), len(linked.population)
     linking = [
         q.Check("lankning:utanfor", "Svar från e-postadresser som inte finns i registret (lämnas utanför)", q.WARNING, "svar",
                 g.ExpectColumnValuesToBeInSet(column="respondent", value_set=linked.population["respondent"].tolist()), exp_name,
@@ -116,7 +120,8 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
         q.Check("lankning:ett_per_person", "Mer än ett räknat svar per person", q.BLOCKING, "raknade",
                 g.ExpectColumnValuesToBeUnique(column="respondent"), exp_name, show_values=False),
         q.Check("lankning:svarsfrekvens", f"Svarsfrekvens under {round(rate * 100)} %", q.WARNING, "population",
-                g.ExpectColumnMeanToBeBetween(column="responded", min_value=rate), reg_name, id_column=ROW),
+                g.ExpectColumnMeanToBeBetween(column="responded", min_value=rate), reg_name, id_column=ROW,
+                describe=lambda _: f"{responded} av {asked} har svarat ({fmt_pct(responded / asked)})"),
         q.Check("lankning:nagot_svar", "Inga räknade svar alls", q.BLOCKING, "raknade",
                 g.ExpectTableRowCountToBeBetween(min_value=1), exp_name),
     ]
@@ -145,11 +150,14 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
 class SurveyInstrument(Instrument):
     """A survey described by a codebook; each period also carries all earlier ones."""
 
+    report_modules = ("elevhalsa_analysis.sections",)
+
     def __init__(self, codebook: str, notebook: str) -> None:
         self.codebook = load_codebook(codebook)
         self.name = self.codebook.instrument
         self.title = self.codebook.title
         self.notebook = notebook
+        self._loaded: dict[tuple, tuple] = {}
 
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name) is not None
@@ -163,13 +171,63 @@ class SurveyInstrument(Instrument):
 
         return SurveyReport.load(processed_dir, period)
 
+    def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
+        """Headline share of those who answered, in percent (a census: no interval)."""
+        if filters:
+            raise DataError(f"{self.title} kan inte delas upp efter {', '.join(filters)}.")
+        metas = dict(list_periods(data_dir))
+        if period not in metas:
+            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
+        sp = load_survey_period(self.codebook, period, metas[period], data_dir, load_salt(data_dir))
+        found = [qu for qu in sp.version.closed_questions if qu.id == question]
+        if not found:
+            raise DataError(f"Frågan «{question}» finns inte bland kodbokens frågor med svarsalternativ.", column=question)
+        r = ind.question_result(sp.long, sp.population, sp.version, found[0], period)
+        note = f"{r.answered} av {r.population} {self.codebook.respondent_plural} besvarade frågan"
+        if not r.answered:
+            return IndicatorValue(None, None, None, "%", period, note=f"uppgift saknas: ingen av {r.population} besvarade frågan")
+        return IndicatorValue(100 * r.share_of_answered, r.headline, r.answered, "%", period, note=note)
+
+    def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> SurveyPeriod:
+        """One period read, checked and linked; a subclass reads its own inputs here."""
+        return load_survey_period(self.codebook, period, meta, data_dir, salt)
+
+    def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> SurveyPeriod:
+        """`load_period`, kept for as long as the period's files are the same.
+
+        `run --all` prepares the periods in a few worker processes, and every period's
+        report reads all periods: without this, each period would be read and checked
+        once per report instead of once per worker.
+        """
+        folder = raw_period_dir(data_dir, period)
+
+        def stamp(inputs: list[Path]) -> tuple:
+            listing = tuple(sorted(p.name for p in folder.iterdir() if p.is_file()))
+            return listing, tuple((p, sha256_file(p) if p.is_file() else None) for p in inputs)
+
+        key = (period, str(Path(data_dir).resolve()), salt)
+        kept = self._loaded.get(key)
+        if kept is not None and kept[0] == meta and kept[1] == stamp(kept[2].inputs):
+            return kept[2]
+        loaded = self.load_period(period, meta, data_dir, salt)
+        self._loaded[key] = (meta, stamp(loaded.inputs), loaded)
+        return loaded
+
+    def tables(self, loaded: list[SurveyPeriod], current: SurveyPeriod) -> dict[str, pd.DataFrame]:
+        """The processed tables of every loaded period (this one and earlier)."""
+        return {
+            "svar": pd.concat([sp.long for sp in loaded], ignore_index=True),
+            "population": pd.concat([sp.population for sp in loaded], ignore_index=True),
+            "uteslutna": current.excluded,
+        }
+
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         periods = list_periods(data_dir)
         metas = dict(periods)
         if period not in metas:
             raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
         salt = load_salt(data_dir)
-        current = load_survey_period(self.codebook, period, metas[period], data_dir, salt)
+        current = self._load_once(period, metas[period], data_dir, salt)
         loaded = []
         checks = list(current.checks)
         for pid, meta in periods:
@@ -179,7 +237,7 @@ class SurveyInstrument(Instrument):
             if not self.present(raw_period_dir(data_dir, pid)):
                 continue
             try:
-                loaded.append((pid, meta, load_survey_period(self.codebook, pid, meta, data_dir, salt)))
+                loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt)))
             except DataError as exc:
                 checks.append(q.CheckResult(
                     id=f"historik:{pid}", title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
@@ -195,12 +253,7 @@ class SurveyInstrument(Instrument):
             instrument=self.name,
             period=period,
             meta=metas[period],
-            tables={
-                "svar": pd.concat([sp.long for *_, sp in loaded], ignore_index=True),
-                "population": pd.concat([sp.population for *_, sp in loaded], ignore_index=True),
-                "uteslutna": current.excluded,
-                "perioder": periods_table,
-            },
+            tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
             checks=checks,
             inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
             info={"codebook_version": current.version.version},

@@ -21,7 +21,8 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version as dist_version
 from pathlib import Path, PurePath
@@ -113,11 +114,77 @@ def _kernel_config(socket_dir: Path):
     return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel")}})
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None) -> None:
+def _kernel_manager(config):
+    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
+
+    class KernelManager(AsyncKernelManager):
+        """Clients on the manager's own zmq context, remembered, closed with the kernel.
+
+        nbclient leaves the client of a kernel it was handed running: its heartbeat
+        thread would go on pinging the dead kernel, with its sockets, for as long as the
+        process lives (one per report in a `run --all` worker).
+        """
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.clients = []
+
+        def client(self, **kwargs):
+            kc = super().client(context=self.context, **kwargs)
+            self.clients.append(kc)
+            return kc
+
+    return KernelManager(kernel_name=KERNEL_NAME, config=config)
+
+
+@contextmanager
+def started_kernel(cwd: Path | None = None) -> Iterator[Any]:
+    """A kernel for `execute_notebook`, started now and shut down on leaving.
+
+    A kernel needs seconds to start and import pandas and the plotting libraries (see
+    `warm_up`); started before the caller runs the data-quality gate, that happens on
+    another core meanwhile.
+    """
+    from jupyter_core.utils import run_sync  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="elevhalsa-kernel-") as sockets:
+        km = _kernel_manager(_kernel_config(Path(sockets)))
+        try:
+            run_sync(km.start_kernel)(**({"cwd": str(cwd)} if cwd is not None else {}))
+        except Exception as exc:
+            raise ElevhalsaError(f"Jupyter-kärnan kunde inte startas ({type(exc).__name__}: {_one_line(exc)}).") from exc
+        try:
+            yield km
+        finally:
+            for kc in km.clients:
+                kc.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def warm_up(kernel: Any, modules: Sequence[str]) -> None:
+    """Have a kernel from `started_kernel` import `modules` now, before any cell runs.
+
+    Silently: no output, history or execution count, so the executed notebook is the
+    same as with a fresh kernel.
+    """
+    if not modules:
+        return
+    from jupyter_client.session import Session  # noqa: PLC0415
+
+    # A session of its own: sharing the manager's with nbclient's client made a later
+    # cell wait forever for its reply.
+    kc = kernel.client(session=Session(key=kernel.session.key, signature_scheme=kernel.session.signature_scheme))
+    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    # __import__ binds no name in the notebook's namespace.
+    kc.execute("".join(f"__import__('importlib').import_module({m!r})\n" for m in modules), silent=True, store_history=False)
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, kernel: Any = None) -> None:
     """Run `notebook` with `parameters` and write the executed copy to `output`.
 
     The copy is written beside `output` and moved into place only if every cell ran, so a
     failed run never leaves a half-executed notebook where a good one is expected.
+    `kernel` is one from `started_kernel`; without it a fresh kernel is started here.
     """
     import papermill as pm  # noqa: PLC0415  (slow import; only needed when executing)
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
@@ -132,7 +199,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with tempfile.TemporaryDirectory(prefix="elevhalsa-kernel-") as sockets:
+        with started_kernel(cwd) if kernel is None else nullcontext(kernel) as km:
             pm.execute_notebook(
                 str(notebook),
                 str(tmp),
@@ -142,7 +209,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
                 log_output=False,
                 report_mode=False,
                 cwd=str(cwd) if cwd is not None else None,
-                config=_kernel_config(Path(sockets)),
+                km=km,
+                # Otherwise the whole notebook is written twice per cell, between cells.
+                request_save_on_cell_execute=False,
             )
         _record_final_path(tmp, output)
         os.chmod(tmp, mode)
@@ -214,7 +283,10 @@ def _path_aliases(executed: Path, extra: Mapping[str | PurePath, str] | None) ->
 
 
 def _scrub(text: str, aliases: list[tuple[str, str]]) -> str:
-    text = _IPYKERNEL_FILE.sub("<notebookcell>", text)
+    # The pattern tries every "/" as a start, which is quadratic on the long unbroken
+    # base64 of a chart in an HTML output's text/plain (seconds per report).
+    if "ipykernel_" in text:
+        text = _IPYKERNEL_FILE.sub("<notebookcell>", text)
     for prefix, alias in aliases:
         text = text.replace(prefix, alias)
     return text
@@ -275,6 +347,11 @@ def _exporter(variant: str):
         sanitize_html=False,  # outputs are built and escaped by our own library
         embed_images=False,
     )
+
+
+def warm_export() -> None:
+    """Import what `export_html` needs (0.2 s) ahead of time, e.g. while a notebook runs."""
+    import nbconvert  # noqa: F401, PLC0415
 
 
 def export_html(

@@ -31,14 +31,25 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (), footnote: str | None = None) -> str:
-    """A captioned table with header cells; numbers right-aligned; all text escaped."""
+def table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (), footnote: str | None = None,
+               classes: dict[str, Sequence[str]] | None = None) -> str:
+    """A captioned table with header cells; numbers right-aligned; all text escaped.
+
+    `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
+    accompanies an assessment word).
+    """
     numeric = set(numeric)
+    classes = classes or {}
     num = ' class="num"'
+
+    def cell_class(column: str, i: int) -> str:
+        names = [*(["num"] if column in numeric else []), *([classes[column][i]] if column in classes else [])]
+        return f' class="{esc(" ".join(names))}"' if names else ""
+
     head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f'<td{num if c in numeric else ""}>{esc(v)}</td>' for c, v in zip(frame.columns, row)) + "</tr>"
-        for row in frame.itertuples(index=False)
+        "<tr>" + "".join(f"<td{cell_class(c, i)}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+        for i, row in enumerate(frame.itertuples(index=False))
     )
     foot = f'<p class="fotnot">{esc(footnote)}</p>' if footnote else ""
     return f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
@@ -85,35 +96,27 @@ def _ordinal_periods(periods: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class SurveyReport:
-    """The principal-survey report for one period, read from its processed folder."""
+class CodebookReport:
+    """What every survey report knows: its codebook, the periods loaded and their
+    versions, the gate's outcome and the manifest; and the heading built from them."""
 
     codebook: Codebook
     period: str
-    long: pd.DataFrame
-    population: pd.DataFrame
-    excluded: pd.DataFrame
     periods: pd.DataFrame
     quality: dict
     manifest: dict
-    population_phrase: str
 
-    @classmethod
-    def load(cls, processed_dir: Path, period: str) -> "SurveyReport":
-        folder = Path(processed_dir)
-        quality = json.loads((folder / "kvalitet.json").read_text(encoding="utf-8"))
+    @staticmethod
+    def read_common(folder: Path, period: str) -> dict:
+        """The base fields, read from a processed folder, as keyword arguments."""
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        return cls(
-            codebook=load_codebook(manifest["instrument"]),
-            period=period,
-            long=pd.read_parquet(folder / "svar.parquet"),
-            population=pd.read_parquet(folder / "population.parquet"),
-            excluded=pd.read_parquet(folder / "uteslutna.parquet"),
-            periods=_ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
-            quality=quality,
-            manifest=manifest,
-            population_phrase=manifest["population"],
-        )
+        return {
+            "codebook": load_codebook(manifest["instrument"]),
+            "period": period,
+            "periods": _ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
+            "quality": json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
+            "manifest": manifest,
+        }
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -129,6 +132,9 @@ class SurveyReport:
     def meta(self) -> pd.Series:
         return self.periods.set_index("period").loc[self.period]
 
+    def label_of(self, period: str) -> str:
+        return self.periods.set_index("period").at[period, "label"]
+
     @property
     def previous(self) -> str | None:
         """The latest period that ends before this one starts (the contract's rule)."""
@@ -138,6 +144,40 @@ class SurveyReport:
     @property
     def synthetic(self) -> bool:
         return bool(self.periods["syntetisk"].any())
+
+    def heading(self) -> str:
+        """Title, the synthetic-data banner where it applies, and the gate's verdict."""
+        parts = [f"<h1>{esc(self.codebook.title)} – {esc(self.meta['label'])}</h1>"]
+        if self.synthetic:
+            parts.append(SYNTHETIC_BANNER)
+        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
+        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
+                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+        return "".join(parts)
+
+
+@dataclass
+class SurveyReport(CodebookReport):
+    """The principal-survey report for one period, read from its processed folder."""
+
+    long: pd.DataFrame
+    population: pd.DataFrame
+    excluded: pd.DataFrame
+    population_phrase: str
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> "SurveyReport":
+        folder = Path(processed_dir)
+        common = cls.read_common(folder, period)
+        return cls(
+            **common,
+            long=pd.read_parquet(folder / "svar.parquet"),
+            population=pd.read_parquet(folder / "population.parquet"),
+            excluded=pd.read_parquet(folder / "uteslutna.parquet"),
+            population_phrase=common["manifest"]["population"],
+        )
+
+    # -- facts -----------------------------------------------------------------------------
 
     def results(self, period: str | None = None) -> list[ind.QuestionResult]:
         period = period or self.period
@@ -154,18 +194,12 @@ class SurveyReport:
         if prev_result.answered and current.answered:
             test = compare_periods(ind.headline_flags(self.long, prev_version, prev_q, prev),
                                    ind.headline_flags(self.long, self.version, question, self.period))
-        return narrative.Comparison(prev_result, self.periods.set_index("period").at[prev, "label"], test)
+        return narrative.Comparison(prev_result, self.label_of(prev), test)
 
     # -- sections --------------------------------------------------------------------------
 
     def title(self) -> Html:
-        meta = self.meta
-        parts = [f"<h1>{esc(self.codebook.title)} – {esc(meta['label'])}</h1>"]
-        if self.synthetic:
-            parts.append(SYNTHETIC_BANNER)
-        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
-        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
-                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+        parts = [self.heading()]
         n = int((self.population["period"] == self.period).sum())
         responded = int(self.population.loc[self.population["period"] == self.period, "responded"].sum())
         missing = f"{n - responded} svarade inte." if n - responded else "Alla svarade."
@@ -208,7 +242,8 @@ class SurveyReport:
         if comp is not None:
             text.append(narrative.comparison_sentence(r, comp, question))
         elif prev is not None:
-            text.append(narrative.not_comparable_sentence(self.periods.set_index("period").at[prev, "label"]))
+            text.append(narrative.not_comparable_sentence(
+                self.label_of(prev), self.codebook.incomparability(self.version_of(prev), self.version, question.id)))
         parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
                  f'<p class="fraga">Fråga: «{esc(question.text)}»</p>',
                  "".join(f"<p>{esc(t)}</p>" for t in text if t)]
@@ -286,7 +321,7 @@ class SurveyReport:
                 if q.id in {x.id for x in v.closed_questions} and self.codebook.comparable(v, self.version, q.id):
                     r = ind.question_result(self.long, self.population, v, v.question(q.id), p)
                     if r.answered:
-                        rows.append({"question": q.id, "label": self.periods.set_index("period").at[p, "label"],
+                        rows.append({"question": q.id, "label": self.label_of(p),
                                      "share": r.share_of_answered, "count": f"{r.headline} av {r.answered}"})
         if len(order) < 2 or not rows:
             return Html('<h2 id="trend">Utveckling över tid</h2><p>Det finns ingen tidigare period att jämföra med.</p>')
@@ -308,7 +343,7 @@ class SurveyReport:
         for q in self.version.text_questions:
             texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
             texts = [t for t in texts if t.strip()]
-            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} kommentarer. Namn, e-postadresser, '
+            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} {"kommentar" if len(texts) == 1 else "kommentarer"}. Namn, e-postadresser, '
                          "telefonnummer och personnummer har ersatts med markeringar.</p>")
             parts.append("<ul class=\"kommentarer\">" + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")
         return Html("".join(parts))

@@ -121,9 +121,22 @@ def diff_interval_independent(
         high = d + sqrt((u2 − p2)² + (p1 − l1)²)
     Sample surveys only, like `wilson_interval`.
     """
-    l1, u1 = wilson_interval(x1, n1, confidence=confidence)
-    l2, u2 = wilson_interval(x2, n2, confidence=confidence)
-    p1, p2 = x1 / n1, x2 / n2
+    return mover_difference(x1 / n1, wilson_interval(x1, n1, confidence=confidence),
+                            x2 / n2, wilson_interval(x2, n2, confidence=confidence))
+
+
+def mover_difference(
+    p1: float, ci1: tuple[float, float], p2: float, ci2: tuple[float, float]
+) -> tuple[float, float, float]:
+    """Difference p2 − p1 of two independent estimates from their own intervals (MOVER,
+    Zou & Donner 2008): returns (difference, low, high).
+
+    Newcombe's method 10 is the case of Wilson intervals; any interval that suits each
+    estimate (a design-based Korn–Graubard interval, say) can be combined the same way:
+        low  = d − sqrt((p2 − l2)² + (u1 − p1)²)
+        high = d + sqrt((u2 − p2)² + (p1 − l1)²)
+    """
+    (l1, u1), (l2, u2) = ci1, ci2
     d = p2 - p1
     return d, d - math.hypot(p2 - l2, u1 - p1), d + math.hypot(u2 - p2, p1 - l1)
 

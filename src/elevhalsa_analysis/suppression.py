@@ -98,3 +98,53 @@ def suppress_table(
     result = suppress(dict(zip(df[group_col], df[n_col])), total, min_n=min_n, exempt=exempt)
     hidden = set(suppressed_groups(result))
     return df.assign(**{HIDDEN_COLUMN: df[group_col].isin(hidden).to_numpy(dtype=bool)})
+
+
+
+def suppress_shares(
+    sizes: Mapping[str, int],
+    positives: Mapping[str, int],
+    total: int,
+    total_positive: int,
+    min_n: int = MIN_GROUP,
+) -> dict[str, bool]:
+    """Group → hidden, for a table that shows each group's size and its share of positives.
+
+    People in the total but in no group (e.g. "Annat alternativ") are a group that is
+    never shown, though a reader can subtract it out. Together with the groups under
+    `min_n` it makes the hidden cells; while a small one among them can be worked out,
+    the smallest shown group is hidden too:
+
+    * its size, by the rules of `suppress` (a single hidden cell, or small ones whose
+      sum leaves no freedom);
+    * its share, when the hidden cells' positives are none or all of them: each is then
+      0 % or 100 %, whatever its size.
+
+    A hidden cell of at least `min_n` may be derivable; the threshold protects it.
+    """
+    if set(positives) != set(sizes) or any(not 0 <= positives[g] <= sizes[g] for g in sizes):
+        raise ValueError(f"Varje grupp behöver 0 ≤ positiva ≤ storlek: {dict(sizes)}, {dict(positives)}.")
+    rest_n, rest_x = total - sum(sizes.values()), total_positive - sum(positives.values())
+    if not 0 <= rest_x <= rest_n:
+        raise ValueError(f"Totalen ({total_positive} av {total}) stämmer inte med grupperna.")
+    cells = {g: (n, positives[g]) for g, n in sizes.items()}
+    rest = object()
+    if rest_n:
+        cells[rest] = (rest_n, rest_x)
+    hidden = {g for g, (n, _) in cells.items() if 0 < n < min_n} | ({rest} if rest_n else set())
+
+    while any(0 < cells[g][0] < min_n for g in hidden):
+        shown = [g for g in sizes if g not in hidden]
+        n, x = sum(cells[g][0] for g in hidden), sum(cells[g][1] for g in hidden)
+        if _recoverable([cells[g][0] for g in hidden], 0, min_n):
+            candidates = shown
+        elif x in (0, n):
+            # Only a group with a share unlike the hidden ones' makes their sum ambiguous.
+            candidates = [g for g in shown if (positives[g] > 0 if x == 0 else positives[g] < sizes[g])]
+        else:
+            break
+        if not candidates:
+            # Nothing left that helps: the rest follows from the total, which is shown anyway.
+            break
+        hidden.add(min(candidates, key=lambda g: (sizes[g] == 0, sizes[g])))
+    return {group: group in hidden for group in sizes}

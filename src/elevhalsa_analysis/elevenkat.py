@@ -1,0 +1,321 @@
+"""The student survey (elevenkät): see ../shared/data-contract-elevenkat.md.
+
+Reads a period's `elevantal.csv` (the population per unit and year group) and the
+anonymous export (`.xlsx`, `.csv` or SPSS `.sav`), runs the gate generated from the
+codebook, and returns a long table that carries unit, year group and gender on every row.
+Identifying columns a tool may add are dropped unread. The survey is a sample of each
+unit's students, so municipal figures are design-based estimates (`estimates.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import quality as q
+from .codebook import Codebook, Question, Version, normalize_label
+from .config import raw_period_dir
+from .errors import DataError
+from .estimates import DesignEstimate, headline_shares
+from .indicators import grouped
+from .instruments import IndicatorValue, register
+from .loaders import (
+    ROW,
+    _each_distinct,
+    SKOLFORMER,
+    PeriodMeta,
+    canonical_answers,
+    find_input,
+    list_periods,
+    parse_timestamps,
+    read_export,
+    read_register,
+    to_long,
+)
+from .rektorsenkat import SurveyInstrument, period_bounds
+from .suppression import MIN_GROUP
+
+POPULATION_FILE = "elevantal.csv"
+POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
+# Optional: names that must never reach a report (staff, pupils), one per line.
+NAMES_FILE = "namnlista.txt"
+SUFFIXES = (".xlsx", ".xls", ".csv", ".sav")
+GROUPS = ("skolenhetskod", "arskurs", "kon")
+ALL_YEAR_GROUPS = ["F", *(f"Åk {i}" for i in range(1, 10)), *(f"Gy {i}" for i in range(1, 5))]
+
+_PRESCHOOL = re.compile(r"^(?:f|fk|förskoleklass|åk f|åk 0|0)$")
+_UPPER = (re.compile(r"^(?:gy|gymnasiet|gymnasium)\s*(?:år|åk)?\s*([1-4])$"),
+          re.compile(r"^(?:år|åk|årskurs)\s*([1-4])\s*(?:på\s+|i\s+)?(?:gy|gymnasiet|gymnasium)$"))
+_COMPULSORY = re.compile(r"^(?:åk|ak|årskurs|arskurs|år|klass)?\s*\.?\s*([1-9])$")
+
+
+def normalize_arskurs(value: object) -> str | None:
+    """A year group as the contract writes it (`F`, `Åk 1` … `Åk 9`, `Gy 1` … `Gy 4`).
+
+    Tools write `5`, `åk5`, `ÅK 5`, `Årskurs 5`, `Gy2` or `År 2 gymnasiet`; anything
+    else is returned trimmed, for the gate to name. Empty → None.
+    """
+    text = normalize_label("" if value is None or (isinstance(value, float) and np.isnan(value)) else value)
+    if not text:
+        return None
+    if _PRESCHOOL.match(text):
+        return "F"
+    for pattern in _UPPER:
+        if m := pattern.match(text):
+            return f"Gy {m[1]}"
+    if m := _COMPULSORY.match(text):
+        return f"Åk {m[1]}"
+    return " ".join(str(value).split())
+
+
+def year_group_phrase(arskurs: str) -> str:
+    """'åk 8', 'år 2 på gymnasiet', 'förskoleklass': how a sentence names a year group."""
+    if arskurs == "F":
+        return "förskoleklass"
+    if arskurs.startswith("Gy "):
+        return f"år {arskurs[3:]} på gymnasiet"
+    return arskurs.replace("Åk", "åk")
+
+
+def _unit_code(value: object) -> str | None:
+    # Excel and SPSS keep the code as a number and drop its leading zeros.
+    text = "" if value is None else str(value).strip()
+    return (text.zfill(8) if text.isdigit() else text) or None
+
+
+def read_names(folder: Path) -> tuple[list[str], list[Path]]:
+    """The configurable list of names to redact, and the file it came from (if any)."""
+    path = Path(folder) / NAMES_FILE
+    if not path.is_file():
+        return [], []
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")], [path]
+
+
+@dataclass
+class StudentPeriod:
+    long: pd.DataFrame  # period, respondent, response_id, question, answer, skolenhetskod, arskurs, kon
+    units: pd.DataFrame  # period, skolenhetskod, skolenhet, skolform, arskurs, antal, svar (asked year groups)
+    checks: list[q.CheckResult]
+    inputs: list[Path]
+    version: Version
+
+
+def read_population(path: Path) -> pd.DataFrame:
+    """`elevantal.csv` with canonical year groups; `antal` stays text until the gate passed."""
+    frame = read_register(path, POPULATION_COLUMNS).rename(columns={"årskurs": "arskurs"})
+    if "arskurs" in frame:
+        frame["arskurs"] = _each_distinct(frame["arskurs"], normalize_arskurs)
+    if "antal" in frame:
+        frame["antal"] = frame["antal"].str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    return frame
+
+
+def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_dir: Path) -> StudentPeriod:
+    """Read, check and count one period; raises DataError on a blocking failure."""
+    folder = raw_period_dir(data_dir, period)
+    export_path = find_input(folder, codebook.instrument, SUFFIXES)
+    population_path = folder / POPULATION_FILE
+    if export_path is None:
+        raise DataError(f"Enkätexporten saknas: lägg {codebook.instrument}.xlsx, .csv eller .sav i mappen.", file=folder)
+    if not population_path.is_file():
+        raise DataError(f"{POPULATION_FILE} saknas; det behövs för svarsfrekvens och skattningar.", file=population_path)
+    version = codebook.version_for(meta.end)
+    pop_name, exp_name = population_path.name, export_path.name
+    population = read_population(population_path)
+    export = read_export(export_path, codebook, version)
+    structure = (q.structure_checks(pop_name, "elevantal", {c if c != "årskurs" else "arskurs": c for c in POPULATION_COLUMNS})
+                 + q.structure_checks(exp_name, "export", q.required_columns(codebook, version)))
+    results = q.run_checks({"elevantal": population, "export": export.frame}, structure)
+    q.raise_on_blocking(results)
+
+    names, names_files = read_names(folder)
+    frame = canonical_answers(export.frame, version, names)
+    gender = codebook.groups["kon"].lookup()
+    frame["skolenhetskod"] = _each_distinct(frame.pop("unit"), _unit_code)
+    frame["arskurs"] = _each_distinct(frame["arskurs"], normalize_arskurs)
+    frame["kon"] = _each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
+    has_time = "completed" in frame
+    if has_time:
+        frame["completed"] = parse_timestamps(frame["completed"])
+
+    g = q.gx().expectations
+    common, common_frames = q.export_checks(codebook, version, exp_name, export.extra + export.duplicated, export.dropped,
+                                            period_bounds(meta) if has_time else None)
+    header = codebook.metadata_columns
+    known_units = sorted(set(population["skolenhetskod"].dropna()))
+    content = [
+        *common,
+        q.Check("export:skolenhet", "Skolenhetskoden finns inte i elevantal.csv", q.BLOCKING, "export",
+                g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=known_units), exp_name, column=header["unit"][0]),
+        q.Check("export:skolenhet_saknas", "Skolenhetskod saknas", q.BLOCKING, "export",
+                g.ExpectColumnValuesToNotBeNull(column="skolenhetskod"), exp_name, column=header["unit"][0], show_values=False),
+        q.Check("export:arskurs", "Årskurs som enkäten inte frågar", q.BLOCKING, "export",
+                g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=codebook.groups["arskurs"].labels), exp_name,
+                column=header["arskurs"][0]),
+        q.Check("export:arskurs_saknas", "Årskurs saknas", q.BLOCKING, "export",
+                g.ExpectColumnValuesToNotBeNull(column="arskurs"), exp_name, column=header["arskurs"][0], show_values=False),
+        q.Check("export:kon", "Okänt värde för kön", q.BLOCKING, "export",
+                g.ExpectColumnValuesToBeInSet(column="kon", value_set=codebook.groups["kon"].labels), exp_name, column=header["kon"][0]),
+        q.Check("elevantal:kod", "Skolenhetskod är inte åtta siffror", q.BLOCKING, "elevantal",
+                g.ExpectColumnValuesToMatchRegex(column="skolenhetskod", regex=r"^\d{8}$"), pop_name, column="skolenhetskod",
+                id_column=ROW, id_label="rad"),
+        q.Check("elevantal:skolform", "Okänd skolform i elevantal.csv", q.BLOCKING, "elevantal",
+                g.ExpectColumnValuesToBeInSet(column="skolform", value_set=SKOLFORMER), pop_name, column="skolform",
+                id_column=ROW, id_label="rad"),
+        q.Check("elevantal:arskurs", "Okänd årskurs i elevantal.csv", q.BLOCKING, "elevantal",
+                g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=ALL_YEAR_GROUPS), pop_name, column="årskurs",
+                id_column=ROW, id_label="rad"),
+        q.Check("elevantal:antal", "Antal elever är inget heltal", q.BLOCKING, "elevantal",
+                g.ExpectColumnValuesToMatchRegex(column="antal", regex=r"^\d+$"), pop_name, column="antal",
+                id_column=ROW, id_label="rad"),
+        q.Check("elevantal:dubbletter", "Samma skolenhet och årskurs står flera gånger i elevantal.csv", q.BLOCKING,
+                "elevantal", g.ExpectCompoundColumnsToBeUnique(column_list=["skolenhetskod", "arskurs"]), pop_name,
+                column="skolenhetskod, årskurs", id_column=ROW, id_label="rad"),
+    ]
+    # Categories halve the gate's time on a large export; the values checked are the same.
+    labelled = [*(qu.id for qu in version.closed_questions), "skolenhetskod", "arskurs", "kon"]
+    results += q.run_checks({"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames},
+                            content)
+    q.raise_on_blocking(results)
+
+    units = _units(frame, population.assign(antal=population["antal"].astype(int)), codebook, period)
+    rate = codebook.min_response_rate
+    by_year = units.groupby("arskurs", observed=True)[["svar", "antal"]].sum().reset_index()
+    by_year["svarsfrekvens"] = by_year["svar"] / by_year["antal"].where(by_year["antal"] > 0)
+    linking = [
+        q.Check("lankning:arskurs_saknas", "Svar från en årskurs som enheten inte har enligt elevantal.csv", q.BLOCKING,
+                "enheter", g.ExpectColumnValuesToNotBeNull(column="antal"), exp_name, column=header["arskurs"][0],
+                id_column="grupp", id_label="skolenhet och årskurs"),
+        q.Check("lankning:fler_svar", "Fler svar än elever enligt elevantal.csv (fel skolenhetskod eller fel elevantal)",
+                q.BLOCKING, "enheter", g.ExpectColumnValuesToBeBetween(column="overskott", max_value=0), exp_name,
+                column=header["unit"][0], id_column="grupp", id_label="skolenhet och årskurs", show_values=False),
+        q.Check("lankning:svarsfrekvens", f"Svarsfrekvens under {round(rate * 100)} % i någon årskurs", q.WARNING, "arskurser",
+                g.ExpectColumnValuesToBeBetween(column="svarsfrekvens", min_value=rate), pop_name, column="årskurs",
+                id_column="arskurs", id_label="årskurs"),
+    ]
+    results += q.run_checks({"enheter": units.assign(overskott=units["svar"] - units["antal"].fillna(0)), "arskurser": by_year},
+                            linking)
+    q.raise_on_blocking(results)
+
+    responses = frame.assign(respondent=frame["response_id"])
+    long = to_long(responses, version, period, GROUPS)
+    long = long.astype({"period": "category", "question": "category", "answer": "category"})
+    return StudentPeriod(
+        long=long,
+        units=units.dropna(subset=["antal"]).astype({"antal": int}).drop(columns="grupp").assign(period=period),
+        checks=results,
+        inputs=[population_path, export_path, *names_files],
+        version=version,
+    )
+
+
+def _units(frame: pd.DataFrame, population: pd.DataFrame, codebook: Codebook, period: str) -> pd.DataFrame:
+    """Every unit and asked year group: enrolled (`antal`, missing if not listed) and responses."""
+    asked = codebook.groups["arskurs"].labels
+    enrolled = population[population["arskurs"].isin(asked)][["skolenhetskod", "skolenhet", "skolform", "arskurs", "antal"]]
+    answered = frame.groupby(["skolenhetskod", "arskurs"]).size().rename("svar").reset_index()
+    units = enrolled.merge(answered, on=["skolenhetskod", "arskurs"], how="outer")
+    names = population.drop_duplicates("skolenhetskod").set_index("skolenhetskod")
+    units["skolenhet"] = units["skolenhet"].fillna(units["skolenhetskod"].map(names["skolenhet"]))
+    units["skolform"] = units["skolform"].fillna(units["skolenhetskod"].map(names["skolform"]))
+    units["svar"] = units["svar"].fillna(0).astype(int)
+    units["grupp"] = units["skolenhetskod"] + " " + units["arskurs"]
+    order = {a: i for i, a in enumerate(asked)}
+    return units.sort_values(["arskurs", "skolenhetskod"], key=lambda s: s.map(order) if s.name == "arskurs" else s).reset_index(drop=True)
+
+
+# --- what the report and the plan's scorecard compute ------------------------------------------
+
+def design_frame(long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str) -> pd.DataFrame:
+    """One row per questionnaire for `headline_shares`: unit, year group, the stratum (unit
+    within year group), weight N_h / n_h, pop_size N_h, and per question a column named by
+    its id: 1 headline, 0 another answer in the denominator, missing otherwise."""
+    part = long[long["period"] == period]
+    frame = part.drop_duplicates("respondent")[["respondent", "skolenhetskod", "arskurs"]].astype(str)
+    for question in questions:
+        rows = part[part["question"] == question.id]
+        answer = rows["answer"].astype("string")
+        inside = [lbl for lbl in version.scales[question.scale].labels if lbl not in version.scales[question.scale].outside_denominator]
+        y = np.where(answer.isin(version.headline_labels(question)).fillna(False), 1.0,
+                     np.where(answer.isin(inside).fillna(False), 0.0, np.nan))
+        frame[question.id] = frame["respondent"].map(pd.Series(y, index=rows["respondent"].astype(str).to_numpy()))
+    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype({"skolenhetskod": str, "arskurs": str})
+    frame = frame.merge(sizes, on=["skolenhetskod", "arskurs"], how="left", validate="many_to_one")
+    return frame.assign(stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"],
+                        pop_size=frame["antal"])
+
+
+def municipal_estimates(long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question],
+                        period: str, fpc: bool = True) -> dict[str, dict[str, DesignEstimate]]:
+    """Question id → year group → the design-based headline share (year groups with any
+    answer); `fpc=False` for comparisons between surveys."""
+    frame = design_frame(long, units, version, questions, period)
+    return headline_shares(frame, "arskurs", [q.id for q in questions], fpc=fpc)
+
+
+class StudentSurvey(SurveyInstrument):
+    """The student survey: the principal survey's machinery with a sample's population."""
+
+    # svy and polars are imported only when an estimate is made; the kernel can load them early.
+    report_modules = ("elevhalsa_analysis.sections_elevenkat", "polars", "svy")
+
+    def present(self, period_dir: Path) -> bool:
+        return find_input(period_dir, self.name, SUFFIXES) is not None
+
+    def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> StudentPeriod:
+        # Anonymous: nobody is linked across periods, so the salt is not needed.
+        return load_student_period(self.codebook, period, meta, data_dir)
+
+    def tables(self, loaded: list[StudentPeriod], current: StudentPeriod) -> dict[str, pd.DataFrame]:
+        long = pd.concat([sp.long for sp in loaded], ignore_index=True)
+        return {
+            "svar": long.astype({c: "category" for c in ("period", "question", "answer", *GROUPS)}),
+            "enheter": pd.concat([sp.units for sp in loaded], ignore_index=True),
+        }
+
+    def load_report(self, processed_dir: Path, period: str):
+        from .sections_elevenkat import StudentSurveyReport  # noqa: PLC0415  (plots load matplotlib)
+
+        return StudentSurveyReport.load(processed_dir, period)
+
+    def indicator(self, period: str, data_dir: Path, question: str, arskurs: str | None = None, **filters) -> IndicatorValue:
+        """The weighted headline share of one year group (or all asked) in percent, with its
+        interval; numerator and denominator are the counted headline and answers."""
+        if filters:
+            raise DataError(f"{self.title} kan inte delas upp efter {', '.join(filters)}.")
+        metas = dict(list_periods(data_dir))
+        if period not in metas:
+            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
+        if not self.present(raw_period_dir(data_dir, period)):
+            return IndicatorValue(None, None, None, "%", period,
+                                  note=f"uppgift saknas: {self.name}.xlsx, .csv eller .sav behövs för perioden {period}")
+        sp = load_student_period(self.codebook, period, metas[period], data_dir)
+        found = [qu for qu in sp.version.closed_questions if qu.id == question]
+        if not found:
+            raise DataError(f"Frågan «{question}» finns inte bland kodbokens frågor med svarsalternativ.", column=question)
+        asked = self.codebook.groups["arskurs"].labels
+        year = normalize_arskurs(arskurs) if arskurs else None
+        if arskurs and year not in asked:
+            raise DataError(f"Elevenkäten frågar inte årskurs «{arskurs}»; den frågar {', '.join(asked)}.", value=arskurs)
+        if year:
+            result = grouped(sp.long, sp.version, ["arskurs"]).result(sp.version, found[0], period, arskurs=year)
+        else:
+            result = grouped(sp.long, sp.version, []).result(sp.version, found[0], period)
+        who = f"elever i {year_group_phrase(year)}" if year else "elever"
+        if result.answered < MIN_GROUP:
+            return IndicatorValue(None, None, None, "%", period,
+                                  note=f"kan inte redovisas: färre än {MIN_GROUP} {who} besvarade frågan")
+        # All year groups: the same strata (unit within year group), one domain.
+        frame = design_frame(sp.long, sp.units, sp.version, found, period).assign(alla="alla")
+        est = headline_shares(frame, "arskurs" if year else "alla", [question])[question][year or "alla"]
+        return IndicatorValue(100 * est.share, result.headline, result.answered, "%", period,
+                              interval=(100 * est.low, 100 * est.high),
+                              note=f"skattning för alla {who}; {result.headline} av {result.answered} som besvarade frågan")
+
+
+register(StudentSurvey("elevenkat", "elevenkat.ipynb"))

@@ -1,0 +1,378 @@
+"""The student-survey report's sections as escaped HTML, from the processed tables.
+
+The survey is a sample of each unit's pupils, so municipal figures are design-based
+estimates with intervals (`estimates.py`), shown beside the plain counts; groups and
+units are shown only with at least five answers (`suppression.suppress_shares`). Free
+text appears only in the researchers' variant (the notebook tags that cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import indicators as ind
+from . import narrative, plots
+from .codebook import Question
+from .elevenkat import municipal_estimates, year_group_phrase
+from .estimates import ASSUMPTION, DesignEstimate
+from .formatting import fmt_int, fmt_pct, fmt_pct_range
+from .sections import CodebookReport, Html, esc, quality_html, table_html
+from .stats import diff_interval_independent, mover_difference, wilson_interval
+from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
+
+DASH = "–"
+GIRLS, BOYS = "Flicka", "Pojke"
+TOO_FEW = f"färre än {MIN_GROUP} svar"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a report says about the previous survey for one question and year group."""
+
+    sentence: str
+    secured: bool = False
+    comparable: bool = True
+
+
+@dataclass
+class StudentSurveyReport(CodebookReport):
+    """The student-survey report for one period, read from its processed folder."""
+
+    long: pd.DataFrame
+    units: pd.DataFrame
+    population_phrase: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> "StudentSurveyReport":
+        folder = Path(processed_dir)
+        common = cls.read_common(folder, period)
+        return cls(**common, long=pd.read_parquet(folder / "svar.parquet"), units=pd.read_parquet(folder / "enheter.parquet"),
+                   population_phrase=common["manifest"]["population"])
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def _memo(self, key: tuple, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def long_of(self, period: str) -> pd.DataFrame:
+        return self._memo(("long", period), lambda: self.long[self.long["period"] == period])
+
+    def units_of(self, period: str) -> pd.DataFrame:
+        return self.units[self.units["period"] == period]
+
+    def grouped(self, period: str, *by: str) -> ind.Grouped:
+        return self._memo(("grouped", period, by), lambda: ind.grouped(self.long_of(period), self.version_of(period), list(by)))
+
+    def result(self, question: Question, arskurs: str, period: str | None = None) -> ind.QuestionResult:
+        period = period or self.period
+        return self.grouped(period, "arskurs").result(self.version_of(period), question, period, arskurs=arskurs)
+
+    def estimates(self, question: Question, period: str | None = None, fpc: bool = True) -> dict[str, DesignEstimate]:
+        period = period or self.period
+        return self._memo(("estimates", period, fpc), lambda: municipal_estimates(
+            self.long_of(period), self.units, self.version_of(period), self.version_of(period).closed_questions, period,
+            fpc=fpc)).get(question.id, {})
+
+    @cached_property
+    def year_groups(self) -> list[str]:
+        present = set(self.units_of(self.period)["arskurs"])
+        return [a for a in self.codebook.groups["arskurs"].labels if a in present]
+
+    def phrase(self, arskurs: str) -> str:
+        return f"{self.population_phrase} i {year_group_phrase(arskurs)}"
+
+    def enrolment(self, arskurs: str, period: str | None = None) -> tuple[int, int]:
+        """(responses, enrolled) of a year group."""
+        part = self.units_of(period or self.period)
+        part = part[part["arskurs"] == arskurs]
+        return int(part["svar"].sum()), int(part["antal"].sum())
+
+    @property
+    def questions_closed(self) -> list[Question]:
+        return self.version.closed_questions
+
+    def change(self, question: Question, arskurs: str) -> Change:
+        """The comparison with the previous survey, or why there is none."""
+        prev = self.previous
+        if prev is None:
+            return Change("")
+        label = self.label_of(prev)
+        reason = self.codebook.incomparability(self.version_of(prev), self.version, question.id)
+        if reason:
+            return Change(narrative.not_comparable_sentence(label, reason), comparable=False)
+        # Without the finite-population correction: two cohorts, not the same pupils (estimates.py).
+        now, before = self.estimates(question, fpc=False).get(arskurs), self.estimates(question, prev, fpc=False).get(arskurs)
+        r_now, r_before = self.result(question, arskurs), self.result(question, arskurs, prev)
+        if now is None or before is None or min(r_now.answered, r_before.answered) < MIN_GROUP:
+            return Change(f"Ingen jämförelse med {label}: för få svar i {year_group_phrase(arskurs)} ett av åren.")
+        diff, low, high = mover_difference(before.share, (before.low, before.high), now.share, (now.low, now.high))
+        return Change(narrative.change_sentence(label, before.share, diff, (low, high)), secured=low > 0 or high < 0)
+
+    # -- sections --------------------------------------------------------------------------
+
+    def title(self) -> Html:
+        responses = [self.enrolment(a) for a in self.year_groups]
+        answered, enrolled = sum(r for r, _ in responses), sum(n for _, n in responses)
+        names = [year_group_phrase(a) for a in self.year_groups]
+        groups = " och ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        return Html(self.heading() + (
+            f"<p>Enkäten gick till alla {fmt_int(enrolled)} {esc(self.population_phrase)} i {esc(groups)}; "
+            f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) svarade. "
+            "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall.</p>"))
+
+    def summary(self) -> Html:
+        rows, secured, not_comparable = [], [], []
+        for q in self.questions_closed:
+            row = {"Fråga": q.short}
+            for a in self.year_groups:
+                est, r = self.estimates(q).get(a), self.result(q, a)
+                row[a] = DASH if est is None or r.answered < MIN_GROUP else f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)})"
+                change = self.change(q, a)
+                if change.secured:
+                    secured.append(f"{q.short}, {year_group_phrase(a)}: {change.sentence}")
+                elif not change.comparable:
+                    not_comparable.append(q.short)
+            rows.append(row)
+        parts = ['<h2 id="sammanfattning">Sammanfattning</h2>',
+                 table_html(pd.DataFrame(rows), "Skattad andel per årskurs med 95 % konfidensintervall: positiva svar, för Blivit kränkt andelen Ja",
+                            numeric=self.year_groups, footnote=f"För Blivit kränkt är lägre bättre. {DASH} = {TOO_FEW}.")]
+        prev = self.previous
+        if prev is not None:
+            if secured:
+                parts.append('<ol class="sammanfattning">' + "".join(f"<li>{esc(s)}</li>" for s in secured) + "</ol>")
+            else:
+                parts.append(f"<p>Ingen förändring sedan {esc(self.label_of(prev))} är statistiskt säkerställd.</p>")
+            if not_comparable:
+                parts.append(f'<p class="varning">{esc(", ".join(dict.fromkeys(not_comparable)))}: jämförs inte med '
+                             f"{esc(self.label_of(prev))}, eftersom svarsalternativen eller formuleringen har ändrats. "
+                             "Se varje fråga.</p>")
+        return Html("".join(parts))
+
+    def response_rates(self) -> Html:
+        years = []
+        for a in self.year_groups:
+            answered, enrolled = self.enrolment(a)
+            years.append({"Årskurs": a, "Elever": fmt_int(enrolled), "Svar": fmt_int(answered),
+                          "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None)})
+        units = self.units_of(self.period)
+        per_unit = pd.DataFrame({
+            "Årskurs": units["arskurs"], "Skolenhet": units["skolenhet"], "Elever": units["antal"].map(fmt_int),
+            "Svar": units["svar"].map(fmt_int),
+            "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
+        })
+        rate = self.codebook.min_response_rate
+        return Html('<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
+                    + table_html(pd.DataFrame(years), "Svar per årskurs", numeric=["Elever", "Svar", "Svarsfrekvens"])
+                    + f"<p>Under {fmt_pct(rate)} svarsfrekvens kan resultaten bli missvisande om de som inte svarade "
+                    "skiljer sig från dem som svarade.</p>"
+                    + table_html(per_unit, "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
+                                 numeric=["Elever", "Svar", "Svarsfrekvens"]))
+
+    def overview(self) -> Html:
+        # The statements only: a question where the headline is the worse answer (blivit
+        # kränkt) would put a bad outcome on the "good" side of the chart.
+        statements = [q for q in self.questions_closed if q.better == "higher"]
+        titles = {q.id: q.short for q in statements}
+        parts = ['<h2 id="oversikt">Översikt</h2>']
+        for a in self.year_groups:
+            results = [self.result(q, a) for q in statements]
+            if results[0].population < MIN_GROUP:
+                parts.append(f"<p>{esc(a)}: {esc(TOO_FEW)}; diagrammet visas inte.</p>")
+                continue
+            png, alt = plots.answer_bars(results, titles, xlabel=f"Procent av alla {results[0].population} som svarat på enkäten")
+            parts.append(plots.figure_html(png, f"{a}. {alt}", f"{a}: svaren på frågorna i procent av alla "
+                                           f"{results[0].population} {self.phrase(a)} som svarat på enkäten."))
+        return Html("".join(parts))
+
+    def question_section(self, question: Question) -> Html:
+        parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>', f'<p class="fraga">Fråga: «{esc(question.text)}»</p>']
+        for a in self.year_groups:
+            parts.append(f"<h4>{esc(a)}</h4>" + "".join(f"<p>{esc(t)}</p>" for t in self._year_text(question, a) if t))
+        parts += [self._counts_table(question), self._estimates_table(question), self._unit_section(question)]
+        return Html("".join(parts))
+
+    def _year_text(self, question: Question, arskurs: str) -> list[str]:
+        r = self.result(question, arskurs)
+        if r.answered < MIN_GROUP:
+            return [f"Färre än {MIN_GROUP} {self.phrase(arskurs)} har besvarat frågan; resultatet visas inte."]
+        est = self.estimates(question)[arskurs]
+        responses, enrolled = self.enrolment(arskurs)
+        return [narrative.sample_headline_sentence(r, question, self.phrase(arskurs)),
+                narrative.estimate_sentence(self.phrase(arskurs), est.share, (est.low, est.high), responses, enrolled),
+                narrative.sample_bounds_sentence(self._bounds_result(r, enrolled), self.phrase(arskurs)),
+                self.change(question, arskurs).sentence, self._gender_gap(question, arskurs)]
+
+    @staticmethod
+    def _bounds_result(r: ind.QuestionResult, enrolled: int) -> ind.QuestionResult:
+        # Bounds count everyone enrolled, also those who never opened the survey.
+        return ind.QuestionResult(r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels,
+                                  r.outside_labels)
+
+    def _gender_gap(self, question: Question, arskurs: str) -> str:
+        shown, rows = self._gender(question, arskurs)
+        if not all(shown.get(g) for g in (GIRLS, BOYS)):
+            return f"Flickor och pojkar jämförs inte: en av grupperna har {TOO_FEW} eller måste döljas."
+        (xa, na), (xb, nb) = rows[GIRLS], rows[BOYS]
+        _, low, high = diff_interval_independent(xb, nb, xa, na)
+        return narrative.gap_sentence(("flickor", xa, na), ("pojkar", xb, nb), (low, high))
+
+    def _gender(self, question: Question, arskurs: str) -> tuple[dict[str, bool], dict[str, tuple[int, int]]]:
+        """Girls and boys (headline, answered) and whether each may be shown."""
+        table = self.grouped(self.period, "arskurs", "kon").summary
+        part = table[(table["question"] == question.id) & (table["arskurs"].astype(str) == arskurs)]
+        rows = {g: (int(part.loc[part["kon"].astype(str) == g, "headline"].sum()),
+                    int(part.loc[part["kon"].astype(str) == g, "answered"].sum())) for g in self.codebook.groups["kon"].shown_labels}
+        total = self.result(question, arskurs)
+        hidden = suppress_shares({g: n for g, (_, n) in rows.items()}, {g: x for g, (x, _) in rows.items()},
+                                 total.answered, total.headline)
+        return {g: not h for g, h in hidden.items()}, rows
+
+    def _counts_table(self, question: Question) -> str:
+        columns, hidden_any = {}, False
+        for a in self.year_groups:
+            r = self.result(question, a)
+            table = ind.counts_table(r)
+            if "Svar" not in columns:
+                columns["Svar"] = list(table["Svar"])
+            if r.answered < MIN_GROUP:
+                hidden_any = True
+                columns[f"{a} antal"] = columns[f"{a} andel"] = [DASH] * len(table)
+                continue
+            columns[f"{a} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
+            columns[f"{a} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
+        numeric = [c for c in columns if c != "Svar"]
+        outside = ", ".join(self.version.scales[question.scale].outside_denominator)
+        note = (f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
+                "men ingår inte i andelen." + (f" {FOOTNOTE}" if hidden_any else ""))
+        return table_html(pd.DataFrame(columns), "Svar per årskurs (antal elever)", numeric=numeric, footnote=note)
+
+    def _estimates_table(self, question: Question) -> str:
+        rows = []
+        for a in self.year_groups:
+            r, est = self.result(question, a), self.estimates(question).get(a)
+            responses, enrolled = self.enrolment(a)
+            if est is None or r.answered < MIN_GROUP:
+                rows.append({"Årskurs": a, "Skattad andel": DASH, "95 % konfidensintervall": DASH, "Oviktad andel": DASH,
+                             "Bortfallsgränser": DASH, "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None)})
+                continue
+            b = self._bounds_result(r, enrolled).bounds
+            rows.append({"Årskurs": a, "Skattad andel": fmt_pct(est.share), "95 % konfidensintervall": fmt_pct_range(est.low, est.high),
+                         "Oviktad andel": f"{fmt_pct(r.share_of_answered)} ({fmt_int(r.headline)} av {fmt_int(r.answered)})",
+                         "Bortfallsgränser": fmt_pct_range(b.low, b.high),
+                         "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None)})
+        return table_html(pd.DataFrame(rows), "Skattning för alla elever i årskursen, viktad per skolenhet",
+                          numeric=[c for c in rows[0] if c != "Årskurs"] if rows else (),
+                          footnote=ASSUMPTION + " Oviktad andel: bland dem som svarat, utan vikter. Bortfallsgränser: "
+                          "andelen om ingen respektive alla som inte besvarat frågan hade svarat så.")
+
+    def _unit_rows(self, question: Question, arskurs: str) -> tuple[pd.DataFrame, list[str]]:
+        """Shown units (share with a Wilson interval, finite-population corrected) and the
+        names of hidden ones."""
+        table = self.grouped(self.period, "arskurs", "skolenhetskod").summary
+        part = table[(table["question"] == question.id) & (table["arskurs"].astype(str) == arskurs)]
+        units = self.units_of(self.period)
+        units = units[units["arskurs"] == arskurs].set_index("skolenhetskod")
+        part = part.assign(skolenhetskod=part["skolenhetskod"].astype(str))
+        sizes = dict(zip(part["skolenhetskod"], part["answered"]))
+        total = self.result(question, arskurs)
+        hidden = suppress_shares(sizes, dict(zip(part["skolenhetskod"], part["headline"])), total.answered, total.headline)
+        rows, names_hidden = [], []
+        for code, x, n in zip(part["skolenhetskod"], part["headline"], part["answered"]):
+            name = units.at[code, "skolenhet"]
+            if hidden[code] or n == 0:
+                names_hidden.append(name)
+                continue
+            low, high = wilson_interval(int(x), int(n), population=max(int(units.at[code, "antal"]), int(n)))
+            rows.append({"group": name, "share": x / n, "low": low, "high": high, "x": int(x), "n": int(n)})
+        return pd.DataFrame(rows, columns=["group", "share", "low", "high", "x", "n"]), sorted(names_hidden)
+
+    def _unit_section(self, question: Question) -> str:
+        panels, notes, tables = [], [], []
+        for a in self.year_groups:
+            frame, hidden = self._unit_rows(question, a)
+            est = self.estimates(question).get(a)
+            if len(frame):
+                panels.append((a, frame, est.share if est else None))
+                tables.append(pd.DataFrame({"Årskurs": a, "Skolenhet": frame["group"],
+                                            "Andel": [f"{fmt_pct(s)} ({x} av {n})" for s, x, n in zip(frame["share"], frame["x"], frame["n"])],
+                                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(frame["low"], frame["high"])]}))
+            if hidden:
+                notes.append(f"{a}: {', '.join(hidden)}")
+        parts = []
+        if panels:
+            png, alt = plots.interval_dots(panels, "Andel positiva svar (%) bland dem som besvarat frågan")
+            parts.append(plots.figure_html(png, f"{question.short} per skolenhet. {alt}",
+                                           f"{question.short}: andel per skolenhet med 95 % intervall (Wilson, med ändlighetskorrektion). "
+                                           "Streckad linje: skattningen för hela årskursen."))
+            parts.append(table_html(pd.concat(tables, ignore_index=True), f"{question.short} per skolenhet",
+                                    numeric=["Andel", "95 % intervall"]))
+        if notes:
+            parts.append(f'<p class="fotnot">Visas inte ({esc(TOO_FEW)}, eller dold för att skydda en mindre grupp): '
+                         f"{esc('; '.join(notes))}.</p>")
+        return "".join(parts)
+
+    def questions(self) -> Html:
+        return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.questions_closed))
+
+    def comments(self) -> Html:
+        """Free text of groups (unit and year group) with at least five respondents: already
+        redacted on reading, shown escaped. Never in the leadership report."""
+        parts = ['<h2 id="kommentarer">Kommentarer</h2>']
+        units = self.units_of(self.period).set_index(["skolenhetskod", "arskurs"])
+        long = self.long_of(self.period)
+        for q in self.version.text_questions:
+            part = long[(long["question"] == q.id) & long["answer"].notna()]
+            part = part[part["answer"].astype(str).str.strip() != ""]
+            keys = list(zip(part["skolenhetskod"].astype(str), part["arskurs"].astype(str)))
+            large = [units.at[k, "svar"] >= MIN_GROUP for k in keys]
+            shown = part[large]
+            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
+                         f"Kommentarer från skolenheter och årskurser med {TOO_FEW.replace('svar', 'svarande')} visas inte. "
+                         "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>")
+            names = units["skolenhet"].droplevel("arskurs").groupby(level=0).first()
+            for a in self.year_groups:
+                mine = shown[shown["arskurs"].astype(str) == a]
+                if mine.empty:
+                    continue
+                items = sorted(zip(mine["skolenhetskod"].astype(str).map(names), mine["answer"].astype(str)))
+                parts.append(f"<h3>{esc(a)}</h3><ul class=\"kommentarer\">"
+                             + "".join(f"<li><strong>{esc(unit)}:</strong> {esc(text)}</li>" for unit, text in items) + "</ul>")
+        return Html("".join(parts))
+
+    def quality_section(self) -> Html:
+        return Html(quality_html(self.quality["checks"], self.quality["verdict"]))
+
+    def method(self, provenance_html: str) -> Html:
+        prev = self.previous
+        changed = ""
+        if prev is not None:
+            reasons = {q.short: self.codebook.incomparability(self.version_of(prev), self.version, q.id) for q in self.questions_closed}
+            if any(reasons.values()):
+                changed = (f"<p>Jämförelser med {esc(self.label_of(prev))} görs inte för: "
+                           + esc("; ".join(f"{k} ({v})" for k, v in reasons.items() if v))
+                           + ". Liksom Skolinspektionen när Skolenkätens frågor och svarsalternativ ändrades 2022 "
+                           "jämför vi inte resultat över en sådan ändring.</p>")
+        return Html(
+            '<h2 id="metod">Metod</h2>'
+            "<p>Enkäten går till alla elever i de årskurser som Skolinspektionens Skolenkät frågar (åk 5, åk 8 och år 2 på "
+            "gymnasiet), men alla svarar inte. Kommunens siffror är därför skattningar: varje skolenhets svar väger lika "
+            "mycket som enhetens elever (vikt = antal elever / antal svar i enheten och årskursen), skolenheterna är "
+            "strata och skattningen har ändlighetskorrektion eftersom en stor del av eleverna svarat. Konfidensintervallen "
+            "(95 %) är Korn–Graubards, beräknade med programpaketet svy. " + esc(ASSUMPTION) + " Bortfallsgränserna visar "
+            "andelen om ingen respektive alla som inte besvarat frågan hade svarat så. Andelen räknas bland dem som "
+            "besvarat frågan; Vet ej, Vet inte och Vill inte svara räknas och visas men ingår inte i andelen. "
+            "Förändringar jämfört med föregående enkät prövas som skillnaden mellan två oberoende urval, med ett "
+            "intervall byggt av de två skattningarnas intervall (MOVER). De intervallen har ingen ändlighetskorrektion: "
+            "en ny årskull är andra elever, och frågan är om skillnaden är större än den som skiljer årskullar åt av "
+            "en slump. En förändring kallas statistiskt säkerställd bara när intervallet inte innehåller noll. Skillnaden mellan flickor och pojkar är oviktad, med Newcombes "
+            "intervall. Grupper (skolenhet, kön) med färre än 5 svar visas inte, och där det behövs döljs ytterligare en "
+            "grupp så att den dolda uppgiften inte kan räknas fram; Annat alternativ och Vill inte svara visas aldrig "
+            "som egna grupper men räknas i alla totaler.</p>" + changed + provenance_html
+        )

@@ -1,0 +1,372 @@
+"""The student survey: every export format the contract allows, the gate, suppression,
+and the reports built from the synthetic sample (two full runs)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import itertools
+import re
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyreadstat
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from elevhalsa_analysis import indicators as ind
+from elevhalsa_analysis.cli import main
+from elevhalsa_analysis.codebook import load_codebook
+from elevhalsa_analysis.elevenkat import load_student_period, normalize_arskurs
+from elevhalsa_analysis.errors import DataError
+from elevhalsa_analysis.instruments import get
+from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.sample_elevenkat import write_sample_data
+from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
+
+CB = load_codebook("elevenkat")
+Q = {
+    "trygg_i_skolan": "Jag känner mig trygg i skolan.",
+    "vuxna_agerar": "De vuxna på skolan gör något om en elev blir illa behandlad.",
+    "vuxen_att_prata_med": "Det finns vuxna på skolan som jag kan prata med om jag mår dåligt.",
+    "vet_kontakt_elevhalsan": "Jag vet hur jag får kontakt med skolsköterskan, kuratorn eller psykologen.",
+    "blivit_krankt": "Har du blivit kränkt eller illa behandlad i skolan under det här läsåret?",
+    "vill_beratta": "Är det något mer du vill berätta om hur du har det i skolan?",
+}
+SCALE = ["Stämmer helt och hållet", "Stämmer ganska bra", "Stämmer ganska dåligt", "Stämmer inte alls", "Vet ej"]
+JA_NEJ = ["Ja", "Nej", "Vill inte svara"]
+GENDERS = ["Flicka", "Pojke", "Annat alternativ", "Vill inte svara"]
+UNITS = {"01234567": ("Äppelskolan", "Grundskola"), "23456789": ("Päronskolan", "Grundskola"), "34567890": ("Plommongymnasiet", "Gymnasieskola")}
+ENROLLED = {("01234567", "Åk 5"): 30, ("01234567", "Åk 8"): 25, ("23456789", "Åk 5"): 12, ("34567890", "Gy 2"): 40}
+
+
+def responses() -> list[dict]:
+    """Answers typed out by a rule (not drawn from the package): every label, empty cells,
+    every gender, year groups in the forms a tool writes."""
+    rows, i = [], 0
+    forms = {"Åk 5": ["5", "åk5", "Årskurs 5", "Åk 5"], "Åk 8": ["ÅK 8", "8"], "Gy 2": ["Gy2", "År 2 gymnasiet"]}
+    for (unit, year), n in ENROLLED.items():
+        for k in range(n - 4 - (n // 5)):
+            i += 1
+            rows.append({
+                "id": str(i), "unit": unit, "year": year, "year_written": forms[year][k % len(forms[year])],
+                "kon": "" if k % 17 == 16 else GENDERS[k % 7 % 4 if k % 7 < 4 else k % 2],
+                **{qid: "" if (i + j) % 23 == 0 else SCALE[(i * (j + 2)) % 5] for j, qid in enumerate(list(Q)[:4])},
+                "blivit_krankt": "" if i % 29 == 0 else JA_NEJ[0 if i % 6 == 0 else (2 if i % 13 == 0 else 1)],
+                "vill_beratta": "Ring mig på 070-123 45 67, jag heter Kim Ek." if i % 11 == 0 else "",
+            })
+    return rows
+
+
+def write_common(folder: Path, label="våren 2024", start="2024-03-01", end="2024-04-30", enrolled=ENROLLED) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "period.yaml").write_text(f"label: {label}\nstart: {start}\nend: {end}\npopulation: elever\n", encoding="utf-8")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"])
+    for (unit, year), n in enrolled.items():
+        w.writerow([unit, *UNITS[unit], year, n])
+    w.writerow(["01234567", "Äppelskolan", "Grundskola", "Åk 6", 28])  # every year group may be listed
+    (folder / "elevantal.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (folder / "namnlista.txt").write_text("# personal\nKim Ek\n", encoding="utf-8")
+
+
+HEADER = ["Svars-ID", "Skolenhetskod", "Årskurs", "Kön", "Slutförd", *Q.values()]
+
+
+def table_rows(rows: list[dict]) -> list[list[str]]:
+    return [[r["id"], r["unit"], r["year_written"], r["kon"], "2024-03-20 10:00", *(r[qid] for qid in Q)] for r in rows]
+
+
+def write_xlsx(folder: Path, rows: list[dict], header=HEADER, extra: dict | None = None) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([*header, *(extra or {})])
+    for row in table_rows(rows):
+        ws.append([v or None for v in row] + list((extra or {}).values()))
+    wb.save(folder / "elevenkat.xlsx")
+
+
+def write_csv(folder: Path, rows: list[dict]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(HEADER)
+    w.writerows(table_rows(rows))
+    (folder / "elevenkat.csv").write_bytes(buf.getvalue().encode("cp1252"))
+
+
+def write_sav(folder: Path, rows: list[dict]) -> None:
+    """Short names, questions as variable labels, coded answers, 99 "Ej svar" user-missing."""
+    codes = {lbl: i for i, lbl in enumerate(SCALE, 1)}
+    yes_no = {lbl: i for i, lbl in enumerate(JA_NEJ, 1)}
+    gender = {lbl: i for i, lbl in enumerate(GENDERS, 1)}
+    years = {"Åk 5": 5.0, "Åk 8": 8.0, "Gy 2": 12.0}
+    data = {"ID": [r["id"] for r in rows], "Skolenhetskod": [r["unit"] for r in rows], "Arskurs": [years[r["year"]] for r in rows],
+            "Kon": [float(gender.get(r["kon"], 99)) for r in rows]}
+    for i, qid in enumerate(list(Q)[:5], 1):
+        scale = yes_no if qid == "blivit_krankt" else codes
+        data[f"q{i}"] = [float(scale.get(r[qid], 99)) for r in rows]
+    data["q6"] = [r["vill_beratta"] for r in rows]
+    labels = {"Arskurs": "Årskurs", "Kon": "Kön", **{f"q{i}": text for i, text in enumerate(Q.values(), 1)}}
+    value_labels = {"Arskurs": {5.0: "Årskurs 5", 8.0: "Årskurs 8", 12.0: "År 2 gymnasiet"},
+                    "Kon": {**{float(c): g for g, c in gender.items()}, 99.0: "Ej svar"},
+                    **{f"q{i}": {**{float(c): lbl for lbl, c in (yes_no if i == 5 else codes).items()}, 99.0: "Ej svar"} for i in range(1, 6)}}
+    pyreadstat.write_sav(pd.DataFrame(data), str(folder / "elevenkat.sav"), column_labels=labels, variable_value_labels=value_labels,
+                         missing_ranges={name: [99] for name in value_labels if name != "Arskurs"})
+
+
+def load(data: Path, period="2024-04"):
+    return load_student_period(CB, period, dict(list_periods(data))[period], data)
+
+
+def indicator_tables(sp) -> dict[str, pd.DataFrame]:
+    out = {}
+    for by in (["arskurs"], ["arskurs", "kon"], ["arskurs", "skolenhetskod"]):
+        g = ind.grouped(sp.long, sp.version, by)
+        key = ["question", *by]
+        out["/".join(by)] = g.summary.astype({k: str for k in key}).sort_values(key).reset_index(drop=True)
+        out["/".join(by) + ":n"] = g.counts.astype({k: str for k in [*key, "answer"]}).sort_values([*key, "answer"]).reset_index(drop=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def three_formats(tmp_path_factory):
+    rows = responses()
+    loaded = {}
+    for fmt, writer in (("xlsx", write_xlsx), ("csv", write_csv), ("sav", write_sav)):
+        data = tmp_path_factory.mktemp(fmt) / "data"
+        write_common(data / "raw" / "2024-04")
+        writer(data / "raw" / "2024-04", rows)
+        loaded[fmt] = load(data)
+    return rows, loaded
+
+
+def test_xlsx_csv_and_sav_give_identical_indicator_tables(three_formats):
+    _, loaded = three_formats
+    tables = {fmt: indicator_tables(sp) for fmt, sp in loaded.items()}
+    for name, reference in tables["xlsx"].items():
+        for fmt in ("csv", "sav"):
+            pd.testing.assert_frame_equal(tables[fmt][name], reference, check_dtype=False, obj=f"{fmt}: {name}")
+
+
+def test_counts_agree_with_a_plain_count_of_what_was_written(three_formats):
+    rows, loaded = three_formats
+    for fmt, sp in loaded.items():
+        counts = indicator_tables(sp)["arskurs:n"]
+        for year in ("Åk 5", "Åk 8", "Gy 2"):
+            for qid in list(Q)[:5]:
+                want = Counter(r[qid] for r in rows if r["year"] == year and r[qid])
+                got = counts[(counts["question"] == qid) & (counts["arskurs"] == year)].set_index("answer")["n"].to_dict()
+                assert got == dict(want), (fmt, year, qid)
+        summary = indicator_tables(sp)["arskurs"]
+        trygg = summary[(summary["question"] == "trygg_i_skolan") & (summary["arskurs"] == "Åk 5")].iloc[0]
+        written = [r["trygg_i_skolan"] for r in rows if r["year"] == "Åk 5"]
+        assert trygg["respondents"] == len(written)
+        assert trygg["headline"] == sum(a in SCALE[:2] for a in written)
+        assert trygg["answered"] == sum(a in SCALE[:4] for a in written)
+        assert trygg["outside"] == written.count("Vet ej")
+
+
+def test_free_text_is_redacted_with_the_configured_names(three_formats):
+    _, loaded = three_formats
+    for sp in loaded.values():
+        texts = set(sp.long.loc[sp.long["question"] == "vill_beratta", "answer"].dropna().astype(str))
+        assert texts == {"Ring mig på [telefonnummer], jag heter [namn]."}
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("5", "Åk 5"), ("åk5", "Åk 5"), ("ÅK 5", "Åk 5"), ("Årskurs 5", "Åk 5"), ("Åk\u00a08", "Åk 8"), ("8", "Åk 8"),
+    ("Gy2", "Gy 2"), ("GY 2", "Gy 2"), ("År 2 gymnasiet", "Gy 2"), ("F", "F"), ("Förskoleklass", "F"),
+    ("Åk 12", "Åk 12"), ("sexan", "sexan"), ("", None),
+])
+def test_year_groups_in_the_forms_tools_write(written, canonical):
+    assert normalize_arskurs(written) == canonical
+
+
+def test_identifying_columns_are_dropped_and_never_stored(tmp_path):
+    data = tmp_path / "data"
+    write_common(data / "raw" / "2024-04")
+    write_xlsx(data / "raw" / "2024-04", responses(), extra={"E-post": "kim.ek@skola.example", "IP-adress": "192.0.2.17", "Namn": "Kim Ek"})
+    prepared = get("elevenkat").prepare("2024-04", data)
+    dump = "".join(t.astype(str).to_csv() for t in prepared.tables.values())
+    for secret in ("kim.ek@skola.example", "192.0.2.17", "Kim Ek", "E-post", "IP-adress"):
+        assert secret not in dump
+    dropped = next(c for c in prepared.checks if c.id == "export:personuppgifter")
+    assert not dropped.passed and dropped.severity == "varning" and set(dropped.values) == {"E-post", "IP-adress", "Namn"}
+
+
+@pytest.mark.parametrize("change,title,value", [
+    (lambda rows: rows[0].update(unit="99999999"), "Skolenhetskoden finns inte", "99999999"),
+    (lambda rows: rows[0].update(year_written="Åk 6"), "Årskurs som enkäten inte frågar", "Åk 6"),
+    (lambda rows: rows[0].update(kon="Kanske"), "Okänt värde för kön", "Kanske"),
+    (lambda rows: rows[0].update(trygg_i_skolan="Stämmer typ"), "Svar utanför frågans svarsalternativ", "Stämmer typ"),
+])
+def test_unknown_values_stop_the_run(tmp_path, change, title, value):
+    data = tmp_path / "data"
+    write_common(data / "raw" / "2024-04")
+    rows = responses()
+    change(rows)
+    write_csv(data / "raw" / "2024-04", rows)
+    with pytest.raises(DataError) as err:
+        load(data)
+    assert title in str(err.value) and value in str(err.value) and "elevenkat.csv" in str(err.value)
+    assert list(err.value.rows) == ["1"]
+
+
+def test_more_responses_than_pupils_is_a_blocking_error(tmp_path):
+    data = tmp_path / "data"
+    write_common(data / "raw" / "2024-04", enrolled={**ENROLLED, ("23456789", "Åk 5"): 5})
+    write_xlsx(data / "raw" / "2024-04", responses())
+    with pytest.raises(DataError) as err:
+        load(data)
+    assert "Fler svar än elever" in str(err.value) and "23456789 Åk 5" in str(err.value)
+
+
+# --- suppression: nothing hidden can be worked out ------------------------------------------
+
+def feasible(cells: list[tuple[int, int]], hidden: list[int], total: tuple[int, int], min_n: int):
+    """Every (sizes, positives) of the hidden cells consistent with what a reader sees: the
+    shown cells, the totals, sizes ≥ 1 and, under the "all small" hypothesis, < min_n."""
+    n_left = total[0] - sum(n for i, (n, _) in enumerate(cells) if i not in hidden)
+    x_left = total[1] - sum(x for i, (_, x) in enumerate(cells) if i not in hidden)
+    for small in (False, True):
+        top = min_n - 1 if small else n_left
+        for sizes in itertools.product(range(1, top + 1), repeat=len(hidden)):
+            if sum(sizes) != n_left:
+                continue
+            for xs in itertools.product(*(range(n + 1) for n in sizes)):
+                if sum(xs) == x_left:
+                    yield small, sizes, xs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 9), st.floats(0, 1)), min_size=2, max_size=4))
+def test_no_suppressed_cell_can_be_derived_from_shown_cells_and_totals(groups):
+    cells = [(n, round(n * f)) for n, f in groups]
+    names = [f"g{i}" for i in range(len(cells))]
+    total = (sum(n for n, _ in cells), sum(x for _, x in cells))
+    hidden_map = suppress_shares({g: n for g, (n, _) in zip(names, cells)}, {g: x for g, (_, x) in zip(names, cells)}, *total)
+    hidden = [i for i, g in enumerate(names) if hidden_map[g]]
+    small = [i for i in hidden if cells[i][0] < MIN_GROUP]
+    assert all(hidden_map[g] for g, (n, _) in zip(names, cells) if n < MIN_GROUP)
+    if not small or len(hidden) == len(cells) and total[1] in (0, total[0]):
+        return  # nothing small is hidden, or the total itself says every group is 0 % or 100 %
+    truth = tuple(cells[i][0] for i in hidden), tuple(cells[i][1] for i in hidden)
+    for model_small in (False, True):
+        solutions = [(s, x) for m, s, x in feasible(cells, hidden, total, MIN_GROUP) if m == model_small]
+        if truth not in solutions:
+            continue  # the reader's hypothesis is false here, so it reveals nothing true
+        for k, i in enumerate(hidden):
+            if cells[i][0] >= MIN_GROUP:
+                continue  # a large group's figures may follow; the threshold protects it
+            assert len({s[k] for s, _ in solutions}) > 1 or len({x[k] / s[k] for s, x in solutions}) > 1, (cells, hidden)
+            assert len({x[k] / s[k] for s, x in solutions}) > 1 or total[1] in (0, total[0]), (cells, hidden)
+
+
+# --- the sample reports (two full runs) ------------------------------------------------------
+
+def text_of(path: Path) -> str:
+    raw = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+@pytest.fixture(scope="module")
+def sample_reports(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("elevenkat")
+    data, reports = tmp / "data", tmp / "reports"
+    write_sample_data(data / "raw")
+    for period in ("2024-04", "2025-04"):
+        assert main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-05-01"]) == 0
+    return data, reports
+
+
+def test_2024_compares_with_2023_in_the_contracts_sentences(sample_reports):
+    _, reports = sample_reports
+    text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
+    assert "Syntetiska exempeldata" in text
+    assert re.search(r"\d+ av \d+ elever i åk 8 som besvarat frågan \(\d+ %\) känner sig trygga i skolan; \d+ svarade Vet ej", text)
+    assert re.search(r"Skattat för alla elever i åk 8: \d+ % \(\d+–\d+ %\)\. Svarsfrekvens \d+ % \(\d+ av \d+\)\.", text)
+    assert "förutsätter att de elever som svarade liknar dem som inte svarade" in text
+    assert "Jämfört med våren 2023" in text and "statistiskt säkerställd ökning" in text
+    assert "Ingen jämförelse" not in text
+
+
+def test_2025_compares_no_statement_with_2024_and_says_why(sample_reports):
+    _, reports = sample_reports
+    text = text_of(reports / "2025-04" / "elevenkat_ledning.html")
+    statements = [q for q in CB.version_for(dt.date(2025, 4, 25)).closed_questions if q.scale == "instammande"]
+    sections = {q.id: text.split(f" {q.short} Fråga: «")[1].split(" Svar per årskurs")[0] for q in statements}
+    for qid, section in sections.items():
+        assert "Jämfört med våren 2024" not in section, qid
+        assert section.count("Ingen jämförelse med våren 2024: svarsalternativen har ändrats") == 3, qid
+    krankt = text.split(" Blivit kränkt eller illa behandlad Fråga: «")[1].split(" Svar per årskurs")[0]
+    assert "Jämfört med våren 2024" in krankt
+
+
+def test_comments_only_for_researchers_redacted_and_escaped(sample_reports):
+    data, reports = sample_reports
+    for period in ("2024-04", "2025-04"):
+        leadership = (reports / period / "elevenkat_ledning.html").read_text(encoding="utf-8")
+        researchers = (reports / period / "elevenkat_analys.html").read_text(encoding="utf-8")
+        assert "gruppchatten" not in leadership and "Kommentarer" not in text_of(reports / period / "elevenkat_ledning.html")
+        assert "&lt;script&gt;" in researchers and "<script>alert" not in researchers
+        assert "[telefonnummer]" in researchers and "070-123 45 67" not in researchers
+        # Klöverskolan's groups have fewer than five respondents: its comment is not shown.
+        assert "alla vet vem som skrivit" not in researchers
+        for name in ("Kerstin Ahl", "Mohammed Rahimi", "Lisa Berg"):
+            assert name not in researchers
+
+
+def test_no_identifying_column_in_any_processed_file(sample_reports):
+    data, _ = sample_reports
+    files = list((data / "processed").rglob("*.parquet"))
+    assert files
+    for path in files:
+        frame = pd.read_parquet(path)
+        assert not {"E-post", "IP-adress", "email", "ip"} & set(frame.columns), path
+        blob = frame.astype(str).to_csv()
+        assert "@skola.exempel.se" not in blob and "192.0.2." not in blob, path
+
+
+def test_suppressed_units_are_listed_and_the_plan_gets_an_estimate(sample_reports):
+    data, reports = sample_reports
+    text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
+    assert "Visas inte" in text and "Klöverskolan" in text.split("Visas inte")[1][:200]
+    value = get("elevenkat").indicator("2024-04", data, "trygg_i_skolan", arskurs="åk8")
+    assert value.unit == "%" and value.interval[0] < value.value < value.interval[1]
+    assert 0 < value.numerator < value.denominator
+
+
+def test_the_plans_indicator_says_why_when_there_is_no_figure(tmp_path):
+    data = tmp_path / "data"
+    write_common(data / "raw" / "2024-04")
+    missing = get("elevenkat").indicator("2024-04", data, "trygg_i_skolan", arskurs="Åk 8")
+    assert missing.value is None and "elevenkat.xlsx" in missing.note
+    write_xlsx(data / "raw" / "2024-04", [r for r in responses() if r["unit"] != "34567890" or int(r["id"]) % 9 == 0])
+    few = get("elevenkat").indicator("2024-04", data, "trygg_i_skolan", arskurs="Gy 2")
+    assert few.value is None and "färre än 5" in few.note
+    every = get("elevenkat").indicator("2024-04", data, "blivit_krankt")
+    assert every.value is not None and every.interval is not None
+
+
+def test_sample_data_is_deterministic_synthetic_and_the_committed_copy(sample_reports, tmp_path):
+    from elevhalsa_analysis.config import DATA_DIR
+
+    data, _ = sample_reports
+    again = write_sample_data(tmp_path / "raw")
+    assert {p.parent.name for p in again} == {"2023-04", "2024-04", "2025-04"}
+    for path in again:
+        rel = path.relative_to(tmp_path / "raw")
+        assert path.read_bytes() == (data / "raw" / rel).read_bytes() == (DATA_DIR / "raw" / rel).read_bytes(), rel
+    for period in ("2023-04", "2024-04", "2025-04"):
+        meta = dict(list_periods(data))[period]
+        assert meta.syntetisk and meta.population == "elever"
+        assert "SYNTETISKA EXEMPELDATA" in (data / "raw" / period / "LÄSMIG.txt").read_text(encoding="utf-8")
+    small = load(data, "2024-04").units
+    assert (small["svar"] < MIN_GROUP).any() and len(small["skolenhetskod"].unique()) == 21
+    assert load(data, "2025-04").version.version == "2025.1"

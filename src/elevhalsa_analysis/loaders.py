@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +52,13 @@ def list_periods(data_dir: Path) -> list[tuple[str, PeriodMeta]]:
 
 # --- reading files ------------------------------------------------------------------------
 
-def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx", ".csv")) -> Path | None:
-    """The one file named `stem` with an accepted suffix (case-insensitive), or None."""
+def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx", ".xls", ".csv")) -> Path | None:
+    """The one file named `stem` with an accepted suffix (case-insensitive), or None.
+
+    `.xls` is accepted so that an old-format workbook is read, and an HTML page saved
+    with that suffix (a common export accident) gets its own message instead of being
+    silently overlooked.
+    """
     if not Path(period_dir).is_dir():
         return None
     matches = [p for p in sorted(Path(period_dir).iterdir()) if p.is_file() and p.stem.casefold() == stem and p.suffix.casefold() in suffixes]
@@ -75,9 +81,11 @@ def decode_csv(path: Path, data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise DataError(
-            f"Filens teckenkodning är varken UTF-8 eller Windows-1252 (okänt tecken vid byte {exc.start}). Spara om den som CSV UTF-8.",
+            f"Filens teckenkodning är varken UTF-8 eller Windows-1252 (okänt tecken på rad {line}). Spara om den som CSV UTF-8.",
             file=path,
+            value=f"byte 0x{data[exc.start]:02X}",
         ) from None
 
 
@@ -119,9 +127,11 @@ def _read_excel(path: Path, data: bytes) -> list[tuple[str, pd.DataFrame]]:
         raise DataError("Filen är ingen Excel-arbetsbok. Exportera på nytt som .xlsx eller .csv.", file=path)
     try:
         sheets = pd.read_excel(io.BytesIO(data), engine="calamine", sheet_name=None, header=None, dtype=object)
-        return list(sheets.items())
     except Exception as exc:  # calamine raises its own error types for corrupt books
         raise DataError(f"Excel-filen kan inte läsas ({type(exc).__name__}). Öppna den i Excel och spara om den som .xlsx.", file=path) from None
+    # Cells become text here, as a CSV's already are, so the rest never sees Excel types.
+    # Column by column, one call per distinct value: a 50 000-row export repeats a few labels.
+    return [(name, frame.apply(lambda col: _each_distinct(col, _cell_text).fillna(""))) for name, frame in sheets.items()]
 
 
 def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
@@ -133,34 +143,39 @@ def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
     path = Path(path)
     try:
         data = path.read_bytes()
+    except PermissionError:
+        # On Windows this is almost always the file being open in Excel.
+        raise DataError("Filen kan inte läsas: åtkomst nekas. Stäng filen om den är öppen i Excel och kontrollera behörigheten.", file=path) from None
     except OSError as exc:
-        raise DataError(f"Filen kan inte läsas: {exc.strerror}.", file=path) from None
-    if not data.strip():
-        raise DataError("Filen är tom. Exportera enkäten på nytt.", file=path)
+        raise DataError(f"Filen kan inte läsas (systemfel {exc.errno}).", file=path) from None
     if path.suffix.casefold() == ".csv":
         text = decode_csv(path, data)
-        first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-        sep = sniff_separator(path, first)
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None, skip_blank_lines=True)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise DataError(f"CSV-filen har rader med fel antal kolumner ({str(exc).splitlines()[0]}).", file=path) from None
-        sheets = [("", frame)]
+        first = next((line for line in text.splitlines() if line.strip()), None)
+        if first is None:
+            raise DataError("Filen är tom. Exportera enkäten på nytt.", file=path)
+        sheets = [("", _parse_csv(path, text, sniff_separator(path, first)))]
+    elif not data.strip():
+        raise DataError("Filen är tom. Exportera enkäten på nytt.", file=path)
+    elif path.suffix.casefold() == ".sav":
+        sheets = [("", _read_sav(path, set(expected_headers)))]
     else:
         sheets = _read_excel(path, data)
     expected = set(expected_headers)
-    for sheet, frame in sheets:
-        if frame.empty:
-            continue
-        for row in range(min(len(frame), 10)):
-            headers = [normalize_label(_cell_text(v)) for v in frame.iloc[row]]
-            if len(expected.intersection(headers)) >= min(2, len(expected)):
-                if row > 0:
-                    raise DataError(
-                        f"Rubrikraden står på rad {row + 1}, inte på rad 1. Ta bort raderna ovanför rubrikraden och spara filen igen.",
-                        file=path,
-                    )
-                return _with_header(frame, path)
+    found = [(sheet, frame, row) for sheet, frame in sheets if (row := _header_row(frame, expected)) is not None]
+    if len(found) > 1:
+        raise DataError(
+            f"Flera blad har rubrikraden ({', '.join(sheet for sheet, *_ in found)}), så det går inte att avgöra vilket som är exporten. "
+            "Ta bort de blad som inte är exporten och spara filen igen.",
+            file=path,
+        )
+    if found:
+        _, frame, row = found[0]
+        if row > 0:
+            raise DataError(
+                f"Rubrikraden står på rad {row + 1}, inte på rad 1. Ta bort raderna ovanför rubrikraden och spara filen igen.",
+                file=path,
+            )
+        return _with_header(frame, path)
     where = f" (bladen heter {', '.join(name for name, _ in sheets)})" if sheets[0][0] else ""
     raise DataError(
         f"Hittar ingen rubrikrad med de väntade kolumnerna i filen{where}. Kontrollera att det är rätt fil och att första raden är rubrikraden.",
@@ -168,14 +183,72 @@ def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
     )
 
 
+def _read_sav(path: Path, expected: set[str]) -> pd.DataFrame:
+    """An SPSS file as a sheet of text, header row first, like a CSV or Excel sheet.
+
+    Survey vendors give variables short names (q1, q2, …) with the question as the variable
+    label, so a variable is headed by its label when that is an expected header, else by
+    its name. Numeric codes become their value labels; codes declared user-missing (99
+    "Ej svar") are read as empty, i.e. not answered.
+    """
+    import pyreadstat  # noqa: PLC0415  (only needed for SPSS files)
+
+    try:
+        data, meta = pyreadstat.read_sav(str(path), user_missing=False)
+    except Exception as exc:  # pyreadstat raises its own error types for damaged files
+        raise DataError(f"SPSS-filen kan inte läsas ({type(exc).__name__}). Exportera den på nytt som .sav.", file=path) from None
+    labels = meta.column_names_to_labels or {}
+
+    def header(name: str) -> str:
+        label = labels.get(name) or ""
+        return next((c for c in (label, name) if normalize_label(c) in expected), label or name)
+
+    columns = []
+    for name in data.columns:
+        values = data[name]
+        coded = meta.variable_value_labels.get(name)
+        if coded:
+            values = values.map(lambda v, coded=coded: coded.get(v, v))
+        columns.append(values.map(_cell_text))
+    body = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame()
+    return pd.concat([pd.DataFrame([[header(n) for n in data.columns]]), body], ignore_index=True)
+
+
+def _parse_csv(path: Path, text: str, sep: str) -> pd.DataFrame:
+    try:
+        # Blank lines are kept (and dropped later) so that row numbers match the file.
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if fields:
+            why = (f"rad {fields[2]} har {fields[3]} fält men rubrikraden har {fields[1]}. Text som innehåller "
+                   f"avgränsaren ({sep}) måste stå inom citattecken")
+        elif quote:
+            why = f"citattecknet som börjar på rad {int(quote[1]) + 1} avslutas aldrig"
+        else:
+            why = "filen följer inte CSV-formatet"
+        raise DataError(f"CSV-filen kan inte läsas: {why}. Exportera filen på nytt.", file=path) from None
+
+
+def _header_row(frame: pd.DataFrame, expected: set[str]) -> int | None:
+    """The first of the top rows that holds at least two expected headers (or the only one)."""
+    for row in range(min(len(frame), 10)):
+        headers = [normalize_label(v) for v in frame.iloc[row]]
+        if len(expected.intersection(headers)) >= min(2, len(expected)):
+            return row
+    return None
+
+
 def _with_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    headers = [_cell_text(v).strip() for v in frame.iloc[0]]
-    body = frame.iloc[1:].map(_cell_text) if len(frame) > 1 else pd.DataFrame(columns=frame.columns)
+    headers = [v.strip() for v in frame.iloc[0]]
+    body = frame.iloc[1:]
     # Trailing empty columns are an Excel artefact, not data.
     keep = [i for i, h in enumerate(headers) if h or (len(body) and body.iloc[:, i].str.strip().ne("").any())]
     body = body.iloc[:, keep]
     body.columns = [headers[i] or f"(kolumn {i + 1})" for i in keep]
-    body = body[body.apply(lambda r: r.str.strip().ne("").any(), axis=1)] if len(body) else body
+    # Column by column: a row-wise apply costs seconds on a student survey's 50 000 rows.
+    body = body[body.apply(lambda c: c.str.strip().ne("")).any(axis=1)] if len(body) else body
     body = body.reset_index(names="_i")
     body[ROW] = body.pop("_i").astype(int) + 1
     return body.reset_index(drop=True)
@@ -183,13 +256,22 @@ def _with_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 # --- the register -------------------------------------------------------------------------
 
-def read_register(path: Path) -> pd.DataFrame:
-    """`rektorer.csv` with lower-cased column names; e-post normalised for linking."""
-    frame = read_table(path, REGISTER_COLUMNS)
+def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataFrame:
+    """A population file (`rektorer.csv`, `elevantal.csv`) with lower-cased column names;
+    e-post normalised for linking. `columns` are the headers that find the header row."""
+    frame = read_table(path, columns)
     frame.columns = [c if c == ROW else normalize_label(c) for c in frame.columns]
+    twice = frame.columns[frame.columns.duplicated()]
+    if len(twice):
+        raise DataError(f"Kolumnen «{twice[0]}» finns flera gånger; ta bort den som inte ska användas och spara filen igen.",
+                        file=path, column=twice[0])
     for col in ("skolenhet", "skolform", "namn", "skolenhetskod"):
         if col in frame:
             frame[col] = frame[col].str.strip()
+    if "skolform" in frame:
+        # Case and spacing carry no meaning; an unknown form is left for the gate to name.
+        canonical = {normalize_label(s): s for s in SKOLFORMER}
+        frame["skolform"] = frame["skolform"].map(lambda s: canonical.get(normalize_label(s), s))
     if "e-post" in frame:
         frame["e-post"] = frame["e-post"].map(normalize_label)
     return frame
@@ -206,6 +288,7 @@ class Export:
     missing: list[str]  # human-readable names of required columns that are absent
     extra: list[str]  # headers that are neither metadata nor a question
     duplicated: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # identifying columns removed unread
 
 
 def header_map(codebook: Codebook, version: Version) -> dict[str, str]:
@@ -218,27 +301,31 @@ def header_map(codebook: Codebook, version: Version) -> dict[str, str]:
 
 def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
     mapping = header_map(codebook, version)
-    frame = read_table(path, list(mapping))
-    renamed: dict[str, str] = {}
-    extra, duplicated = [], []
-    for col in frame.columns:
+    identifying = {normalize_label(h) for h in codebook.identifying_columns}
+    frame = read_table(path, [*mapping, *identifying])
+    # By position: a header written twice must not select two columns under one name.
+    renamed: dict[int, str] = {}
+    extra, duplicated, dropped = [], [], []
+    for i, col in enumerate(frame.columns):
         if col == ROW:
             continue
         key = mapping.get(normalize_label(col))
-        if key is None:
+        if normalize_label(col) in identifying:
+            dropped.append(col)
+        elif key is None:
             extra.append(col)
         elif key in renamed.values():
             duplicated.append(col)
         else:
-            renamed[col] = key
-    frame = frame[[*renamed, ROW]].rename(columns=renamed)
+            renamed[i] = key
+    frame = frame.iloc[:, [*renamed, frame.columns.get_loc(ROW)]].set_axis([*renamed.values(), ROW], axis=1)
     # Names are never needed: drop them before anything else sees the frame.
     frame = frame.drop(columns=["name"], errors="ignore")
     required = {k: codebook.metadata_columns[k][0] for k in codebook.required_metadata}
     required.update({q.id: q.text for q in version.questions})
     missing = [text for key, text in required.items() if key not in frame.columns]
     known_extra = {normalize_label(c) for c in codebook.known_extra_columns}
-    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra] , duplicated)
+    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra], duplicated, dropped)
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
@@ -266,11 +353,11 @@ def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -
         raw = out[q.id].fillna("").astype(str)
         if q.type == "text":
             cleaned = raw.str.strip()
-            out[q.id] = cleaned.where(cleaned.ne(""), None).map(lambda t: redact(t, names), na_action="ignore")
+            out[q.id] = _each_distinct(cleaned.where(cleaned.ne(""), None), lambda t: redact(t, names))
             continue
         lookup = version.scales[q.scale].lookup()
         if q.type == "single":
-            norm = raw.map(normalize_label)
+            norm = _each_distinct(raw, normalize_label)
             out[q.id] = norm.map(lookup).fillna(raw.str.replace("\u00a0", " ").str.strip()).where(norm.ne(""), None)
         else:
             order = {lbl: i for i, lbl in enumerate(version.scales[q.scale].labels)}
@@ -283,8 +370,13 @@ def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -
                 unknown = [s.strip() for s in cell.split(";") if normalize_label(s) and normalize_label(s) not in lookup]
                 return ";".join(known + unknown)
 
-            out[q.id] = raw.map(options)
+            out[q.id] = _each_distinct(raw, options)
     return out
+
+
+def _each_distinct(values: pd.Series, fn) -> pd.Series:
+    """`values.map(fn)` with one call per distinct value: answers repeat a few labels."""
+    return values.map({v: fn(v) for v in values.dropna().unique()})
 
 
 def explode_options(frame: pd.DataFrame, qid: str) -> pd.DataFrame:
@@ -325,9 +417,14 @@ def link(responses: pd.DataFrame, register: pd.DataFrame, salt: bytes) -> Linked
     return Linked(last.sort_values(ROW).reset_index(drop=True), population.reset_index(drop=True), outsiders, superseded.reset_index(drop=True))
 
 
-def to_long(responses: pd.DataFrame, version: Version, period: str) -> pd.DataFrame:
-    """The spine: one row per respondent × question, `answer` missing when not answered."""
+def to_long(responses: pd.DataFrame, version: Version, period: str, groups: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The spine: one row per respondent × question, `answer` missing when not answered.
+
+    `groups` (unit, year group, gender of an anonymous survey) are carried on every row
+    as categoricals, so that indicators group the long table without a join.
+    """
     qids = [q.id for q in version.questions]
-    long = responses.melt(id_vars=["respondent", "response_id"], value_vars=qids, var_name="question", value_name="answer")
+    long = responses.melt(id_vars=["respondent", "response_id", *groups], value_vars=qids, var_name="question", value_name="answer")
     long.insert(0, "period", period)
-    return long.astype({"period": "string", "respondent": "string", "response_id": "string", "question": "string", "answer": "string"})
+    return long.astype({"period": "string", "respondent": "string", "response_id": "string", "question": "string", "answer": "string",
+                        **{g: "category" for g in groups}})

@@ -604,12 +604,16 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m elevhalsa_analysis.sample_data",
-        description="Skriver syntetiska exempeldata (rektorsenkät, tre perioder).",
+        description="Skriver syntetiska exempeldata för alla instrument (rektorsenkät, elevenkät, verksamhetsplan).",
     )
     parser.add_argument("--out", type=Path, default=raw_dir(DATA_DIR), help="mapp att skriva till (standard: data/raw)")
     args = parser.parse_args(argv)
-    for path in write_sample_data(args.out):
-        print(path)
+    # Imported here: the other generators build on this module's units.
+    from . import sample_elevenkat, sample_verksamhetsplan
+
+    for write in (write_sample_data, sample_elevenkat.write_sample_data, sample_verksamhetsplan.write_sample_data):
+        for path in write(args.out):
+            print(path)
     return 0
 
 

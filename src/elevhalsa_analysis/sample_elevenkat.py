@@ -1,7 +1,7 @@
 """Deterministic SYNTHETIC sample data for the student survey (elevenkät).
 
-Run ``python -m elevhalsa_analysis.sample_elevenkat [--out DIR]`` (default: ``data/raw``
-under the project root) or call :func:`write_sample_data`. Three spring surveys are
+Written by ``python -m elevhalsa_analysis.sample_data`` (all instruments) or
+:func:`write_sample_data`. Three spring surveys are
 written, each as ``DIR/<period>/`` with ``period.yaml`` (``syntetisk: true``),
 ``elevantal.csv``, ``namnlista.txt``, ``LÄSMIG.txt`` and the export, laid out as in
 ``shared/data-contract-elevenkat.md``. Everything is invented.
@@ -23,7 +23,6 @@ four pupils in Åk 5 and three in Åk 8, so its groups have fewer than five resp
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -35,7 +34,6 @@ from random import Random
 
 from openpyxl import Workbook
 
-from .config import DATA_DIR, raw_dir
 from .elevenkat import NAMES_FILE
 from .sample_data import SYNTHETIC_COMMENT, UNITS, Unit, workbook_bytes
 
@@ -351,18 +349,3 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
         write(folder / survey.export, export)
     return written
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m elevhalsa_analysis.sample_elevenkat",
-        description="Skriver syntetiska exempeldata (elevenkät, tre vårar).",
-    )
-    parser.add_argument("--out", type=Path, default=raw_dir(DATA_DIR), help="mapp att skriva till (standard: data/raw)")
-    args = parser.parse_args(argv)
-    for path in write_sample_data(args.out):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """Deterministic SYNTHETIC sample data for the operations-plan follow-up (verksamhetsplan).
 
-Run ``python -m elevhalsa_analysis.sample_verksamhetsplan [--out DIR]`` (default:
-``data/raw``) or call :func:`write_sample_data`. Two yearly follow-ups are written, ``2023``
+Written by ``python -m elevhalsa_analysis.sample_data`` (all instruments) or
+:func:`write_sample_data`. Two yearly follow-ups are written, ``2023``
 and ``2024``, each with ``period.yaml`` (``syntetisk: true``), ``verksamhetsplan.yaml`` (the
 seed's ten insatser word for word), ``insatser``, ``elevantal.csv``, ``franvaro``,
 ``krankningar``, ``kolada.json`` and ``LÄSMIG.txt``, laid out as in
@@ -23,7 +23,6 @@ that is not in the data folder.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ from random import Random
 import yaml
 from openpyxl import Workbook
 
-from .config import DATA_DIR, raw_dir
 from .sample_data import README_FILE, SYNTHETIC_COMMENT, UNITS, _csv_text, _write, workbook_bytes
 
 SEED = 581
@@ -363,18 +361,3 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
         _write(folder / "kolada.json", (json.dumps(saved, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), written)
     return written
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m elevhalsa_analysis.sample_verksamhetsplan",
-        description="Skriver syntetiska exempeldata för uppföljningen av verksamhetsplanen (2023 och 2024).",
-    )
-    parser.add_argument("--out", type=Path, default=raw_dir(DATA_DIR), help="mapp att skriva till (standard: data/raw)")
-    args = parser.parse_args(argv)
-    for path in write_sample_data(args.out):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .batch import fewer_gc_passes
 from .config import DATA_DIR, REPORTS_DIR
 from .errors import ElevhalsaError
 
@@ -13,8 +14,11 @@ from .errors import ElevhalsaError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="elevhalsa", description="Rapporter från uppföljningar av elevhälsan.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="kommando")
-    run = sub.add_parser("run", help="kontrollera data och skapa rapporter för en period")
-    run.add_argument("--period", required=True, help="periodens mapp under DATA/raw, t.ex. 2024-10")
+    run = sub.add_parser("run", help="kontrollera data och skapa rapporter för en period eller alla")
+    which = run.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", help="periodens mapp under DATA/raw, t.ex. 2024-10")
+    which.add_argument("--all", action="store_true", help="alla perioder under DATA/raw, parallellt; aktuella perioder hoppas över")
+    run.add_argument("--force", action="store_true", help="med --all: kör om även perioder som är aktuella")
     run.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
     run.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="rapportmappen (standard: reports)")
     run.add_argument("--run-date", default=None, help="körningsdatum i rapporten (ÅÅÅÅ-MM-DD); annars SOURCE_DATE_EPOCH eller dagens datum")
@@ -22,11 +26,25 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--period", required=True, help="periodens mapp under DATA/raw, t.ex. 2024-10")
     check.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
     check.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="var valideringssidan skrivs (standard: reports)")
+    state = sub.add_parser("status", help="visa vilka perioder som är aktuella och vilka som behöver köras om")
+    state.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
+    state.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="rapportmappen (standard: reports)")
+    kolada = sub.add_parser("kolada", help="hämta planens nyckeltal från Kolada till DATA/raw/PERIOD/kolada.json")
+    kolada.add_argument("--period", required=True, help="uppföljningens mapp under DATA/raw, t.ex. 2024")
+    kolada.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
     return parser
+
+
+def _kolada(args: argparse.Namespace) -> int:
+    from .kolada import fetch
+
+    print(f"Kolada-data sparade: {fetch(args.period, args.data_dir)}")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import VALIDATION_PAGE, validate_period
+    from .quality import verdict
 
     outcome = validate_period(args.period, args.data_dir, args.reports_dir)
     passed = [c for c in outcome.checks if c.passed]
@@ -36,12 +54,19 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"  {'STOPPAR' if c.severity == 'blockerande' else 'VARNING'}: {c.summary()}")
     if outcome.error is not None:
         print(f"Fel: {outcome.error}", file=sys.stderr)
-    print("Underlaget håller för analys." if outcome.ok else "Underlaget håller inte för analys.")
+    # The verdict names every warning, so a reservation is never reduced to "håller".
+    print(verdict(outcome.checks) if outcome.ok else "Underlaget håller inte för analys.")
     print(f"Valideringssida: {args.reports_dir / args.period / VALIDATION_PAGE}")
     return 0 if outcome.ok else 1
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.all:
+        from .batch import FAILED, run_all, summary
+
+        results = run_all(args.data_dir, args.reports_dir, args.run_date, force=args.force)
+        print(summary(results))
+        return 1 if any(r.status == FAILED for r in results) else 0
     from .pipeline import run_period
 
     outcome = run_period(args.period, args.data_dir, args.reports_dir, args.run_date)
@@ -51,10 +76,18 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace) -> int:
+    from .batch import status, status_table
+
+    print(status_table(status(args.data_dir, args.reports_dir)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    fewer_gc_passes()
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate}[args.command](args)
+        return {"run": _run, "validate": _validate, "kolada": _kolada, "status": _status}[args.command](args)
     except ElevhalsaError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1

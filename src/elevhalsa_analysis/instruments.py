@@ -70,6 +70,10 @@ class Instrument(ABC):
     def load_report(self, processed_dir: Path, period: str):
         """The report object the notebook calls, read from a processed folder."""
 
+    def extra_pages(self, processed_dir: Path, out_dir: Path, run_date) -> list[Path]:
+        """Pages beside the report (e.g. unit profiles), written under `out_dir` from the processed folder."""
+        return []
+
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """A headline figure for the operations plan's scorecard."""
         raise NotImplementedError(f"{self.name} lämnar inga indikatorer till verksamhetsplanen")

@@ -7,15 +7,20 @@ earlier good report or processed file. Raw data is only ever read.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from . import quality as q
+from .batch import period_folders, raw_state
 from .config import NOTEBOOKS_DIR, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
 from .fileio import atomic_write_text, sha256_file, staging_dir
@@ -27,7 +32,10 @@ from .report import (
     provenance_html,
     run_date as resolve_run_date,
     standalone_page,
+    started_kernel,
     update_index,
+    warm_export,
+    warm_up,
 )
 
 
@@ -86,6 +94,7 @@ class PeriodOutcome:
     period: str
     reports: list[Path]
     seconds: float
+    entries: list[dict] = field(default_factory=list)  # this period's rows of reports/index.json
 
 
 def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict:
@@ -99,6 +108,12 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
         "population": prepared.meta.population,
         "syntetisk": prepared.meta.syntetisk,
         "inputs": {p.relative_to(base).as_posix(): sha256_file(p) for p in sorted(prepared.inputs)},
+        # For `elevhalsa status`: every folder this run read from or could have read from.
+        "raw_files": raw_state(data_dir, {
+            prepared.period,
+            *(p.relative_to(base).parts[0] for p in prepared.inputs),
+            *(f for f in period_folders(data_dir) if instrument.present(raw_period_dir(data_dir, f))),
+        }),
         "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
         "config": {p.name: sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
@@ -144,35 +159,95 @@ def _replace_dir(staged: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | None = None) -> PeriodOutcome:
-    """Prepare, check, execute and export every instrument present in one period folder."""
+def _warm_up_modules(inst: Instrument) -> list[str]:
+    """What a kernel can import before the data are ready: the notebook's imports and the report's modules."""
+    nb = json.loads((NOTEBOOKS_DIR / inst.notebook).read_text(encoding="utf-8"))
+    found = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell.get("source", "")))
+        except SyntaxError:  # IPython magics: the notebook run itself reports real errors
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append(node.module)
+    return list(dict.fromkeys([*found, *inst.report_modules]))
+
+
+Progress = Callable[[str, int, int], None]  # (what is happening, steps done, steps in all)
+
+
+def run_period(
+    period: str,
+    data_dir: Path,
+    reports_dir: Path,
+    run_date: str | None = None,
+    *,
+    publish_index: bool = True,
+    progress: Progress | None = None,
+) -> PeriodOutcome:
+    """Prepare, check, execute and export every instrument present in one period folder.
+
+    Each instrument's kernel is started first, so that it boots and imports while the
+    gate runs. With `publish_index=False` the caller writes the index from the outcome's
+    `entries`: runs in parallel would race on reports/index.json.
+    """
     started = time.perf_counter()
     data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
-    instruments = _period_instruments(period, data_dir)
     date = resolve_run_date(run_date)
+    tell = progress or (lambda *_: None)
     processed_target = processed_period_dir(data_dir, period)
     reports_target = report_period_dir(reports_dir, period)
-    staged_processed = staging_dir(processed_target.parent, f".{period}.")
-    staged_reports = staging_dir(reports_target.parent, f".{period}.")
     entries, reports, checks = [], [], []
-    try:
-        for inst in instruments:
+    with ExitStack() as cleanup:
+        # One kernel before the instrument registry is imported, which takes as long.
+        kernels = [cleanup.enter_context(ExitStack())]
+        running = [kernels[0].enter_context(started_kernel(NOTEBOOKS_DIR))]
+        instruments = _period_instruments(period, data_dir)
+        for _ in instruments[1:]:
+            kernels.append(cleanup.enter_context(ExitStack()))
+            running.append(kernels[-1].enter_context(started_kernel(NOTEBOOKS_DIR)))
+        for km, inst in zip(running, instruments):
+            warm_up(km, _warm_up_modules(inst))
+        steps = 3 * len(instruments)
+        staged_processed = staging_dir(processed_target.parent, f".{period}.")
+        cleanup.callback(shutil.rmtree, staged_processed, ignore_errors=True)
+        staged_reports = staging_dir(reports_target.parent, f".{period}.")
+        cleanup.callback(shutil.rmtree, staged_reports, ignore_errors=True)
+        side = cleanup.enter_context(ThreadPoolExecutor(1))
+        for n, (inst, km) in enumerate(zip(instruments, running)):
+            tell(f"{inst.name}: läser och kontrollerar data", 3 * n, steps)
             prepared = inst.prepare(period, data_dir)
             checks += prepared.checks
+            # Done while the kernel runs a notebook: this process only waits then.
+            if n == 0:
+                side.submit(warm_export)
+            if n == len(instruments) - 1:
+                page = side.submit(Validation(period, checks, None).page)
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
             executed = staged_reports / f"{inst.name}.ipynb"
+            tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
                 NOTEBOOKS_DIR / inst.notebook,
                 executed,
                 {"period": period, "data_dir": str(data_dir), "processed_dir": str(folder), "run_date": date.isoformat()},
                 cwd=NOTEBOOKS_DIR,
+                kernel=km,
             )
+            kernels[n].close()
+            tell(f"{inst.name}: skapar HTML", 3 * n + 2, steps)
             title = f"{inst.title} – {prepared.meta.label}"
             # Staging and data paths differ per run; stable names keep reruns byte-identical.
             aliases = {folder: f"data/processed/{period}/{inst.name}", data_dir: "data"}
             for variant in ("ledning", "analys"):
                 export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
+            # Into the staged folder, so the pages are swapped into place with the reports.
+            inst.extra_pages(folder, staged_reports, date)
             reports.append(reports_target / f"{inst.name}_ledning.html")
             entries.append({
                 "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),
@@ -180,11 +255,10 @@ def run_period(period: str, data_dir: Path, reports_dir: Path, run_date: str | N
                 "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
-        atomic_write_text(staged_reports / VALIDATION_PAGE, Validation(period, checks, None).page())
+        atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())
         _replace_dir(staged_processed, processed_target)
         _replace_dir(staged_reports, reports_target)
-    finally:
-        shutil.rmtree(staged_processed, ignore_errors=True)
-        shutil.rmtree(staged_reports, ignore_errors=True)
-    update_index(reports_dir, period, entries)
-    return PeriodOutcome(period, reports, time.perf_counter() - started)
+    if publish_index:
+        update_index(reports_dir, period, entries)
+    tell("klar", steps, steps)
+    return PeriodOutcome(period, reports, time.perf_counter() - started, entries)

@@ -211,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
 
         student = bench_student_export(tmp / "elevenkat")
 
+        print("Mäter enhetsprofilerna …", file=sys.stderr)
+        from bench_units import bench_unit_profiles
+
+        units = bench_unit_profiles(tmp / "enheter")
+
     ratio, ratio12 = period / floor, all_twelve / period
     rows = [
         ("Golv: papermill + nbconvert, trivial notebook (pandas, seaborn, ett stapeldiagram)", f"{sv(floor, 2)} s", "", ""),
@@ -226,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
          "≤ 1 s och ≤ 1 GB " + ("✓" if ind["seconds"] <= 1 and ind["peak_mb"] <= 1024 else "✗")),
         (student["rad"], f"{sv(student['sekunder'], 2)} s", "",
          f"≤ {sv(LIMIT_SECONDS, 0)} s " + ("✓" if student["sekunder"] <= LIMIT_SECONDS else "✗")),
+        (units["rad"], f"{sv(units['profiler_sekunder'], 2)} s",
+         f"{sv(units['kvot'], 2)} × periodens rapport ({sv(units['rapport_sekunder'], 1)} s)",
+         f"≤ {sv(units['grans'], 0)} × rapporten " + ("✓" if units["ok"] else "✗")),
     ]
     print(f"Dator: {machine(cores)}.")
     print(f"En period och golvet: median av {args.upprepningar} körningar var, omväxlande; "

@@ -56,6 +56,20 @@ def overdispersion(events: np.ndarray, n: np.ndarray, p0: float) -> tuple[float,
     return phi, bool(units > 1 and units * phi > stats.chi2.ppf(0.95, units - 1))
 
 
+def control_limits(n: np.ndarray, p0: float, phi: float = 1.0, overdispersed: bool = False) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Level name → (lower, upper) at each denominator in `n`; also the curves a plot draws."""
+    n = np.asarray(n, dtype=float)
+    out = {}
+    for name, level in LEVELS.items():
+        tail = (1 - level) / 2
+        if overdispersed:
+            half = stats.norm.ppf(1 - tail) * np.sqrt(phi * p0 * (1 - p0) / n)
+            out[name] = (np.clip(p0 - half, 0, 1), np.clip(p0 + half, 0, 1))
+        else:
+            out[name] = (binomial_limit(n, p0, tail), binomial_limit(n, p0, 1 - tail))
+    return out
+
+
 def funnel(units: pd.DataFrame, target: float | None = None) -> Funnel:
     """`units` has columns unit, n (denominator) and events; `target` defaults to the pooled share."""
     data = units[units["n"] > 0].copy()
@@ -64,15 +78,8 @@ def funnel(units: pd.DataFrame, target: float | None = None) -> Funnel:
     p0 = float(events.sum() / n.sum()) if target is None else float(target)
     data["share"] = events / n
     phi, over = overdispersion(events, n, p0) if 0 < p0 < 1 and len(data) > 2 else (1.0, False)
-    for name, level in LEVELS.items():
-        tail = (1 - level) / 2
-        if over:
-            z = stats.norm.ppf(1 - tail)
-            half = z * np.sqrt(phi * p0 * (1 - p0) / n)
-            data[f"nedre_{name}"], data[f"ovre_{name}"] = np.clip(p0 - half, 0, 1), np.clip(p0 + half, 0, 1)
-        else:
-            data[f"nedre_{name}"] = binomial_limit(n, p0, tail)
-            data[f"ovre_{name}"] = binomial_limit(n, p0, 1 - tail)
+    for name, (lower, upper) in control_limits(n, p0, phi, over).items():
+        data[f"nedre_{name}"], data[f"ovre_{name}"] = lower, upper
     data["avvikelse"] = np.select(
         [data["share"] > data["ovre_99,8"], data["share"] < data["nedre_99,8"]], ["avviker uppåt", "avviker nedåt"], ""
     )

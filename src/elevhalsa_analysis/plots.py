@@ -15,10 +15,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from .formatting import fmt_pct, shares_summing_to_100  # noqa: E402
+from .funnel import Funnel, control_limits  # noqa: E402
 from .indicators import NOT_ANSWERED, QuestionResult  # noqa: E402
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
@@ -119,40 +121,12 @@ def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: s
     return to_png(fig), alt
 
 
-def interval_dots(panels: list[tuple[str, pd.DataFrame, float | None]], xlabel: str) -> tuple[bytes, str]:
-    """A dot per group with its interval, one panel per heading, sorted by the share; a
-    dashed line marks each panel's overall value.
-
-    Each frame has columns `group`, `share`, `low` and `high` (0..1).
-    """
-    heights = [max(len(frame), 1) for _, frame, _ in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(9.5, 0.32 * sum(heights) + 1.3 * len(panels)),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
-    parts = []
-    for ax, (heading, frame, overall) in zip(axes[:, 0], panels):
-        frame = frame.sort_values(["share", "group"]).reset_index(drop=True)
-        ys = range(len(frame))
-        ax.errorbar(frame["share"] * 100, ys, xerr=[(frame["share"] - frame["low"]) * 100, (frame["high"] - frame["share"]) * 100],
-                    fmt="o", color=SEQUENCE[0], ecolor="#666666", capsize=3, markersize=6)
-        if overall is not None:
-            ax.axvline(overall * 100, color=SEQUENCE[1], linestyle="--", linewidth=1.2)
-        ax.set_yticks(list(ys), list(frame["group"]))
-        ax.set_xlim(-1, 101)
-        ax.set_title(heading, loc="left", fontsize=11)
-        ax.grid(axis="y", visible=False)
-        if len(frame):
-            low, high = frame.iloc[0], frame.iloc[-1]
-            parts.append(f"{heading}: {len(frame)} grupper, lägst {low['group']} {fmt_pct(low['share'])}, "
-                         f"högst {high['group']} {fmt_pct(high['share'])}")
-    axes[-1, 0].set_xlabel(xlabel)
-    fig.tight_layout()
-    return to_png(fig), "Punktdiagram med intervall: " + "; ".join(parts) + "."
-
-
-def trend_chart(table: pd.DataFrame, titles: dict[str, str]) -> tuple[bytes, str]:
+def trend_chart(table: pd.DataFrame, titles: dict[str, str], ylabel: str = "Andel av dem som svarat (%)",
+                subject: str = "andelen som gett huvudsvaret", value_text=fmt_pct, ylim: tuple | None = (0, 105)) -> tuple[bytes, str]:
     """Headline share of those who answered, per period, one line per question.
 
-    `table` has columns question, label (the period's label, in order) and share (0..1).
+    `table` has columns question, label (the period's label, in order) and share (0..1);
+    the other arguments let any share or percentage over time use the same chart.
     """
     fig, ax = plt.subplots(figsize=(9.5, 4.8))
     order = list(dict.fromkeys(table["label"]))
@@ -160,13 +134,14 @@ def trend_chart(table: pd.DataFrame, titles: dict[str, str]) -> tuple[bytes, str
         ax.plot([order.index(lbl) for lbl in part["label"]], part["share"] * 100, marker="o",
                 color=SEQUENCE[i % len(SEQUENCE)], linestyle=["-", "--", ":", "-."][i % 4], label=titles[qid])
     ax.set_xticks(range(len(order)), order)
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("Andel av dem som svarat (%)")
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_ylabel(ylabel)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     fig.tight_layout()
     last = table[table["label"] == order[-1]]
-    alt = (f"Linjediagram över andelen som gett huvudsvaret per period, {order[0]} till {order[-1]}. Senaste perioden: "
-           + "; ".join(f"{titles[r.question]} {fmt_pct(r.share)}" for r in last.itertuples()) + ".")
+    alt = (f"Linjediagram över {subject} per period, {order[0]} till {order[-1]}. Senaste perioden: "
+           + "; ".join(f"{titles[r.question]} {value_text(r.share)}" for r in last.itertuples()) + ".")
     return to_png(fig), alt
 
 
@@ -184,4 +159,38 @@ def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
     lacking = int((matrix == 0).any(axis=1).sum())
     alt = (f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
            f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en.")
+    return to_png(fig), alt
+
+
+def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None) -> tuple[bytes, str]:
+    """Every shown unit at (denominator, value) inside its 95 % and 99,8 % control limits.
+
+    The limits are drawn as curves over the range of denominators, the municipal value as
+    a horizontal line; units outside 99,8 % get a different marker, not only a colour.
+    `value_text` formats a share (0..1) for the alt text.
+    """
+    table = f.table
+    value_text = value_text or (lambda v: fmt_pct(v, 1))
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    low, high = max(1.0, float(table["n"].min()) * 0.8), float(table["n"].max()) * 1.1
+    grid = np.unique(np.round(np.geomspace(low, high, 200)))
+    for (name, (lower, upper)), style in zip(control_limits(grid, f.target, f.phi, f.overdispersed).items(), ("--", "-")):
+        label = f"{name} %-gräns"
+        ax.plot(grid, lower * scale, color="#555555", linestyle=style, linewidth=1, label=label)
+        ax.plot(grid, upper * scale, color="#555555", linestyle=style, linewidth=1)
+    ax.axhline(f.target * scale, color=SEQUENCE[1], linewidth=1.4, label="Kommunens värde")
+    outside = table["avvikelse"] != ""
+    ax.scatter(table.loc[~outside, "n"], table.loc[~outside, "share"] * scale, color=SEQUENCE[0], marker="o", s=30,
+               label="Skolenhet inom gränserna", zorder=3)
+    if outside.any():
+        ax.scatter(table.loc[outside, "n"], table.loc[outside, "share"] * scale, color="#D55E00", marker="^", s=55,
+                   label="Skolenhet utanför 99,8 %", zorder=4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
+    fig.tight_layout()
+    up, down = int((table["avvikelse"] == "avviker uppåt").sum()), int((table["avvikelse"] == "avviker nedåt").sum())
+    alt = (f"Trattdiagram med {len(table)} skolenheter kring kommunens värde {value_text(f.target)}: "
+           f"{up + down} ligger utanför 99,8 %-gränserna ({up} uppåt, {down} nedåt).")
     return to_png(fig), alt

@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators as ind
-from . import narrative, plots
+from . import narrative, plots, units
 from .codebook import Question
 from .elevenkat import municipal_estimates, year_group_phrase
 from .estimates import ASSUMPTION, DesignEstimate
 from .formatting import fmt_int, fmt_pct, fmt_pct_range
 from .sections import CodebookReport, Html, esc, quality_html, table_html
-from .stats import diff_interval_independent, mover_difference, wilson_interval
+from .sections_units import WITHIN, funnel_section
+from .stats import diff_interval_independent, mover_difference
 from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 
 DASH = "–"
@@ -272,51 +273,33 @@ class StudentSurveyReport(CodebookReport):
                           footnote=ASSUMPTION + " Oviktad andel: bland dem som svarat, utan vikter. Bortfallsgränser: "
                           "andelen om ingen respektive alla som inte besvarat frågan hade svarat så.")
 
-    def _unit_rows(self, question: Question, arskurs: str) -> tuple[pd.DataFrame, list[str]]:
-        """Shown units (share with a Wilson interval, finite-population corrected) and the
-        names of hidden ones."""
-        table = self.grouped(self.period, "arskurs", "skolenhetskod").summary
-        part = table[(table["question"] == question.id) & (table["arskurs"].astype(str) == arskurs)]
-        units = self.units_of(self.period)
-        units = units[units["arskurs"] == arskurs].set_index("skolenhetskod")
-        part = part.assign(skolenhetskod=part["skolenhetskod"].astype(str))
-        sizes = dict(zip(part["skolenhetskod"], part["answered"]))
-        total = self.result(question, arskurs)
-        hidden = suppress_shares(sizes, dict(zip(part["skolenhetskod"], part["headline"])), total.answered, total.headline)
-        rows, names_hidden = [], []
-        for code, x, n in zip(part["skolenhetskod"], part["headline"], part["answered"]):
-            name = units.at[code, "skolenhet"]
-            if hidden[code] or n == 0:
-                names_hidden.append(name)
-                continue
-            low, high = wilson_interval(int(x), int(n), population=max(int(units.at[code, "antal"]), int(n)))
-            rows.append({"group": name, "share": x / n, "low": low, "high": high, "x": int(x), "n": int(n)})
-        return pd.DataFrame(rows, columns=["group", "share", "low", "high", "x", "n"]), sorted(names_hidden)
+    def unit_table(self) -> pd.DataFrame:
+        """Every question, year group and unit of this period: counts, suppression, Wilson
+        interval and funnel flag (`units.survey_units`, which the unit profiles also use)."""
+        return self._memo(("units", self.period), lambda: units.survey_units(
+            self.long_of(self.period), self.units, self.version, self.period,
+            {q.id: self.estimates(q) for q in self.questions_closed}))
 
     def _unit_section(self, question: Question) -> str:
-        panels, notes, tables = [], [], []
+        table = self.unit_table()
+        names = units.unit_names(self.units_of(self.period))
+        funnels, tables = [], []
         for a in self.year_groups:
-            frame, hidden = self._unit_rows(question, a)
-            est = self.estimates(question).get(a)
-            if len(frame):
-                panels.append((a, frame, est.share if est else None))
-                tables.append(pd.DataFrame({"Årskurs": a, "Skolenhet": frame["group"],
-                                            "Andel": [f"{fmt_pct(s)} ({x} av {n})" for s, x, n in zip(frame["share"], frame["x"], frame["n"])],
-                                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(frame["low"], frame["high"])]}))
-            if hidden:
-                notes.append(f"{a}: {', '.join(hidden)}")
-        parts = []
-        if panels:
-            png, alt = plots.interval_dots(panels, "Andel positiva svar (%) bland dem som besvarat frågan")
-            parts.append(plots.figure_html(png, f"{question.short} per skolenhet. {alt}",
-                                           f"{question.short}: andel per skolenhet med 95 % intervall (Wilson, med ändlighetskorrektion). "
-                                           "Streckad linje: skattningen för hela årskursen."))
-            parts.append(table_html(pd.concat(tables, ignore_index=True), f"{question.short} per skolenhet",
-                                    numeric=["Andel", "95 % intervall"]))
-        if notes:
-            parts.append(f'<p class="fotnot">Visas inte ({esc(TOO_FEW)}, eller dold för att skydda en mindre grupp): '
-                         f"{esc('; '.join(notes))}.</p>")
-        return "".join(parts)
+            part = table[(table["fraga"] == question.id) & (table["arskurs"] == a)]
+            # Units whose pupils all skipped the question have nothing to show or hide.
+            part = part[part["svarande"] > 0]
+            funnels.append(funnel_section(part, names, f"{question.short}, {a}", "Elever som besvarat frågan vid enheten",
+                                          "Andel (%)"))
+            shown = part[~part["dold"] & (part["n"] > 0)]
+            tables.append(pd.DataFrame({
+                "Årskurs": a, "Skolenhet": shown["skolenhetskod"].map(names),
+                "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
+                "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
+                "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]]}))
+        rows = pd.concat(tables, ignore_index=True)
+        return ("<h4>Skolenheterna jämförda med årskursens skattning</h4>" + "".join(funnels)
+                + (table_html(rows, f"{question.short} per skolenhet, i skolenhetskodens ordning", numeric=["Andel", "95 % intervall"],
+                              footnote="95 % intervall: Wilson, med ändlighetskorrektion.") if len(rows) else ""))
 
     def questions(self) -> Html:
         return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.questions_closed))

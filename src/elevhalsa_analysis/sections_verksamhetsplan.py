@@ -15,9 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import measures as m
+from . import plots, units
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .instruments import IndicatorValue
 from .sections import SYNTHETIC_BANNER, Html, esc, quality_html, table_html
+from .sections_units import SMALL, SMALL_FOOTNOTE, UNITS_DIR, funnel_section, per_100
 from .suppression import MIN_GROUP, suppress
 from .verksamhetsplan import (
     ACHIEVED,
@@ -34,11 +36,6 @@ from .verksamhetsplan import (
     suppressed,
 )
 
-SMALL = "1–4"
-SMALL_FOOTNOTE = (
-    f"{SMALL} = mellan en och fyra; det exakta antalet visas inte för att skydda enskilda elever. – = dold uppgift, så att "
-    "ett litet antal inte kan räknas fram ur totalen. Kommunens totaler visas alltid."
-)
 NOT_WORSE = (
     "Fler anmälningar behöver inte betyda fler kränkningar: en förändring kan också bero på att personalen anmäler "
     "oftare. Antalet redovisas därför utan att kallas bättre eller sämre."
@@ -184,6 +181,8 @@ class PlanReport:
                      f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
         parts.append(f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
                      f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>")
+        parts.append(f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/index.html">'
+                     "skolenheternas profiler</a>.</p>")
         return Html("".join(parts))
 
     def summary(self) -> Html:
@@ -285,7 +284,16 @@ class PlanReport:
         elevantal = self.tables.get("elevantal")
         if elevantal is not None:
             parts.append(self._absence_by_skolform(franvaro, elevantal, found[-1], limits))
+        parts.append(self._absence_funnels(franvaro, limits))
         return Html("".join(parts))
+
+    def _absence_funnels(self, franvaro: pd.DataFrame, limits: list[float]) -> str:
+        names = units.unit_names(self.tables.get("elevantal"), franvaro)
+        return "<h3>Skolenheterna jämförda med kommunen</h3>" + "".join(
+            funnel_section(units.absence_units(franvaro, limit, term), names,
+                           f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}", "Elever med schemalagd tid vid enheten",
+                           "Andel med hög frånvaro (%)")
+            for term in m.terms(franvaro) for limit in limits)
 
     def _absence_by_skolform(self, franvaro: pd.DataFrame, elevantal: pd.DataFrame, term: str, limits: list[float]) -> str:
         forms = elevantal.drop_duplicates("skolenhetskod").set_index("skolenhetskod")["skolform"]
@@ -333,6 +341,9 @@ class PlanReport:
             parts.append(self._by_skolform(m.with_skolform(reports, elevantal), elevantal))
             parts.append(self._staff(m.with_skolform(staff, elevantal), elevantal))
             parts.append(self._by_unit(reports, elevantal))
+            parts.append(funnel_section(units.report_units(reports, elevantal), units.unit_names(elevantal),
+                                        "Anmälningar per 100 elever per skolenhet", "Inskrivna elever vid enheten",
+                                        "Anmälningar per 100 elever", value=per_100))
         else:
             parts.append(self._missing("elevantal"))
         return Html("".join(parts))
@@ -397,12 +408,26 @@ class PlanReport:
         for spec in specs:
             places = [(self.plan.kommunkod, "Kommunen"), *((c.id, c.namn) for c in spec.jamfor_med)]
             years = sorted(kolada.loc[kolada["kpi"] == spec.kpi, "ar"].unique())
-            rows = []
+            rows, points = [], []
             for code, name in places:
                 cells = {str(y): m.kolada_value(kolada, spec.kpi, code, int(y)) for y in years}
                 rows.append({"": f"{name} ({code})", **{y: "uppgift saknas" if v is None else fmt_decimal(v, 1) for y, v in cells.items()}})
+                points += [{"question": code, "label": y, "share": v / 100} for y, v in cells.items() if v is not None]
+            if points and len(years) > 1:
+                # Kolada's values are in the KPI's own unit; share = value / 100 only feeds the chart's scale.
+                png, alt = plots.trend_chart(pd.DataFrame(points).sort_values("label", kind="stable"),
+                                             {code: f"{name} ({code})" for code, name in places}, "Värde enligt Kolada",
+                                             f"{spec.namn.lower()} (Kolada {spec.kpi})", lambda s: fmt_decimal(100 * s, 1),
+                                             ylim=(0, None))
+                parts.append(plots.figure_html(png, alt, f"{spec.namn}: kommunen och jämförelserna per år (Kolada {spec.kpi})."))
             parts.append(table_html(pd.DataFrame(rows), f"{spec.namn} (Kolada {spec.kpi})", numeric=[str(y) for y in years],
                                     footnote="Källa: Kolada (RKA). «uppgift saknas» = Kolada har inget värde för året."))
+        if any(s.kalla == "elevenkat" for s in self.plan.indikatorer):
+            parts.append('<p class="fotnot">Kolada redovisar också Skolinspektionens Skolenkät. Planen anger ingen Kolada-KPI '
+                         "från Skolenkäten som motsvarar en fråga i kommunens elevenkät, så de två visas inte sida vid sida. "
+                         "Jämförs de ändå: metoderna skiljer sig (Skolenkäten har Skolinspektionens urval, år och svarsfrekvens; "
+                         "kommunens elevenkät skattas för alla elever i årskursen), så en skillnad mellan dem behöver inte "
+                         "vara en verklig skillnad.</p>")
         return Html("".join(parts))
 
     def quality_section(self) -> Html:

@@ -20,13 +20,13 @@ from typing import Callable, Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
-from . import measures
+from . import measures, units
 from . import quality as q
 from .codebook import normalize_label
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .formatting import round_half_away
-from .instruments import IndicatorValue, Instrument, Prepared, register
+from .instruments import IndicatorValue, Instrument, Prepared, get, register
 from .loaders import ROW, PeriodMeta, find_input, list_periods, read_table
 from .privacy import load_salt, pseudonymize, redact
 from .schema import KeyProblem, Strict, load_yaml
@@ -628,12 +628,18 @@ class PlanInstrument(Instrument):
 
     @property
     def config_files(self) -> list[Path]:
-        return [CONTRACT_FILE]
+        # The survey codebooks shape the scorecard's survey figures and the unit tables.
+        return [CONTRACT_FILE, *(p for s in SURVEYS for p in get(s).config_files)]
 
     def load_report(self, processed_dir: Path, period: str):
         from .sections_verksamhetsplan import PlanReport
 
         return PlanReport.load(processed_dir, period)
+
+    def extra_pages(self, processed_dir: Path, out_dir: Path, run_date) -> list[Path]:
+        from .sections_units import write_unit_pages  # noqa: PLC0415  (plots load matplotlib)
+
+        return write_unit_pages(processed_dir, out_dir, run_date)
 
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         data_dir = Path(data_dir)
@@ -647,6 +653,7 @@ class PlanInstrument(Instrument):
         rows = [_value_rows(spec, measures.evaluate(spec, current.sources), "aktuell") for spec in current.plan.indikatorer]
         labels = [{"period": period, "label": current.meta.label, "start": current.meta.start.isoformat(),
                    "end": current.meta.end.isoformat(), "syntetisk": current.meta.syntetisk, "vilken": "aktuell"}]
+        unit_tables = units.register_tables(period, current.tables, current.plan.franvarogranser)
         prev = previous_period(periods, period, data_dir)
         if prev is not None:
             try:
@@ -664,6 +671,13 @@ class PlanInstrument(Instrument):
                 ids = {i.id for i in before.plan.indikatorer}
                 rows += [_value_rows(spec, measures.evaluate(before.plan.indicator(spec.id), before.sources), "foregaende")
                          for spec in current.plan.indikatorer if spec.id in ids]
+                # This year's thresholds, so a unit's trend compares like with like.
+                for name, table in units.register_tables(before.period, before.tables, current.plan.franvarogranser).items():
+                    unit_tables[name] = pd.concat([unit_tables[name], table], ignore_index=True) if name in unit_tables else table
+        referenced = {s: [i.period or period for i in current.plan.indikatorer if i.kalla == s] for s in SURVEYS}
+        surveys, survey_inputs, survey_periods = units.survey_tables(data_dir, periods, current.meta, referenced, salt)
+        unit_tables.update(surveys)
+        inputs += [p for p in dict.fromkeys(survey_inputs) if p not in inputs]
         statuses = current.tables.get("insatser")
         return Prepared(
             instrument=self.name,
@@ -674,11 +688,12 @@ class PlanInstrument(Instrument):
                 "perioder": pd.DataFrame(labels),
                 **{n: t for n, t in current.tables.items() if n != "insatser"},
                 **({"insatser": statuses} if statuses is not None else {}),
+                **unit_tables,
             },
             checks=checks,
             inputs=inputs,
             info={"codebook_version": current.plan.namn, "plan": current.plan.model_dump(mode="json", exclude_unset=True),
-                  "tillgangliga": sorted(current.tables)},
+                  "tillgangliga": sorted(current.tables), "enkatperioder": survey_periods},
         )
 
 

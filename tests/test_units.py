@@ -1,0 +1,116 @@
+"""Unit profiles of the 2024 sample follow-up: one per unit, suppression kept, no principal's opinion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from elevhalsa_analysis.cli import main
+from elevhalsa_analysis.codebook import load_codebook
+from elevhalsa_analysis.instruments import get
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+PLANTED = "UNIK-REKTORSKOMMENTAR-7f3a9c"
+SMALL_UNIT = "48170396"  # Klöverskolan: 3–4 pupils in the surveyed year groups
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("enheter")
+    data, reports = tmp / "data", tmp / "reports"
+    shutil.copytree(SAMPLE, data / "raw")
+    # Every principal writes the same unique comment: it must never reach a profile.
+    path = data / "raw" / "2024-10" / "rektorsenkat.xlsx"
+    wb = load_workbook(path)
+    ws = wb.active
+    column = next(c.column for c in ws[1] if c.value == "Övriga kommentarer och förslag på förbättringar")
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, column, f"{PLANTED} rad {row}")
+    wb.save(path)
+    assert main(["run", "--period", "2024", "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"]) == 0
+    return data, reports
+
+
+def text_of(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def codes() -> list[str]:
+    return sorted(pd.read_csv(SAMPLE / "2024" / "elevantal.csv", dtype=str)["skolenhetskod"].unique())
+
+
+def test_every_unit_has_a_profile_linked_from_the_index_in_code_order(run):
+    _, reports = run
+    folder = reports / "2024" / "enheter"
+    assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == codes()
+    links = re.findall(r'href="([^"]+)"', (folder / "index.html").read_text(encoding="utf-8"))
+    assert links == [f"{c}.html" for c in codes()]
+    assert 'href="enheter/index.html"' in (reports / "2024" / "verksamhetsplan_ledning.html").read_text(encoding="utf-8")
+    page = text_of(folder / "01274639.html")
+    for heading in ("Elevenkäten", "Frånvaro", "Anmälningar", "Tillgång till elevhälsans kompetenser"):
+        assert heading in page
+
+
+def _table(page: str, caption: str) -> list[list[str]]:
+    body = page.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in re.findall(r"<tr>(.*?)</tr>", body)]
+    return [r for r in rows if r]  # the header row has no data cells
+
+
+def test_a_suppressed_year_group_shows_only_dashes_and_cannot_be_derived(run):
+    data, reports = run
+    page = (reports / "2024" / "enheter" / f"{SMALL_UNIT}.html").read_text(encoding="utf-8")
+    units = pd.read_parquet(data / "processed" / "2024" / "verksamhetsplan" / "enheter_elevenkat.parquet")
+    mine = units[(units["skolenhetskod"] == SMALL_UNIT) & (units["enkatperiod"] == "2024-04")]
+    assert mine["dold"].all()
+    for arskurs in ("Åk 5", "Åk 8"):
+        rows = _table(page, f"{arskurs}, våren 2024")
+        assert rows and all(r[1:3] == ["–", "–"] and r[4] == "–" for r in rows)
+        trend = _table(page, f"{arskurs}: enhetens andel per enkät")
+        assert all(cell == "–" for r in trend for cell in r[1:])
+    # No count of the hidden group anywhere on the page, and no survey chart of it.
+    survey = page.split('id="elevenkat"', 1)[1].split('id="franvaro"', 1)[0]
+    assert "<img" not in survey
+    for r in mine.itertuples():
+        assert f"av {r.n})" not in survey
+    # Across all profiles: a hidden group with answers never stands alone, so the
+    # shown units and the year group's total do not give it away (suppress_shares).
+    for _, group in units.groupby(["enkatperiod", "fraga", "arskurs"]):
+        hidden = group[group["dold"] & (group["n"] > 0)]
+        if len(hidden):
+            assert len(hidden) >= 2
+
+
+def test_no_profile_holds_a_principals_opinion(run):
+    _, reports = run
+    version = load_codebook("rektorsenkat").versions[-1]
+    others = [q for q in version.questions if not q.unit_level]
+    assert others
+    for path in sorted((reports / "2024" / "enheter").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert PLANTED not in text, path
+        for q in others:
+            assert q.short not in html.unescape(text) and q.text not in html.unescape(text), (path, q.id)
+
+
+def test_funnels_in_the_report_list_deviations_by_code_never_ranked(run):
+    _, reports = run
+    page = (reports / "2024" / "verksamhetsplan_ledning.html").read_text(encoding="utf-8")
+    assert page.count("Trattdiagram med") >= 5  # four absence funnels and one for reports
+    assert "Spiegelhalter 2005" in page
+    assert "Visas inte (för få för att visas" in page and "Klöverskolan" in page
+
+
+def test_profiles_are_byte_identical_when_written_again(run, tmp_path):
+    data, reports = run
+    processed = data / "processed" / "2024" / "verksamhetsplan"
+    get("verksamhetsplan").extra_pages(processed, tmp_path, dt.date(2025, 1, 15))
+    for path in sorted((reports / "2024" / "enheter").glob("*.html")):
+        assert (tmp_path / "enheter" / path.name).read_bytes() == path.read_bytes(), path

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .errors import DataError, Severity
 from .formatting import fmt_int
+from .loaders import ROW, SKOLFORMER
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
@@ -265,3 +266,17 @@ def answer_checks(version, file: str, table: str = "export") -> list[Check]:
             checks.append(Check(f"alternativ:{q.id}", "Alternativ som inte finns i kodboken", BLOCKING, f"alternativ:{q.id}",
                                 g.expectations.ExpectColumnValuesToBeInSet(column="option", value_set=labels), file, column=q.text))
     return checks
+
+
+def unit_register_checks(table: str, file: str, what: str) -> list[Check]:
+    """Skolenhetskod as Skolverket's eight digits and skolform from the contract's list,
+    for any register of units (principals, enrolled students)."""
+    g = gx().expectations
+    return [
+        Check(f"{table}:kod", "Skolenhetskod är inte åtta siffror", BLOCKING, table,
+              g.ExpectColumnValuesToMatchRegex(column="skolenhetskod", regex=r"^\d{8}$"), file, column="skolenhetskod",
+              id_column=ROW, id_label="rad"),
+        Check(f"{table}:skolform", f"Okänd skolform i {what}", BLOCKING, table,
+              g.ExpectColumnValuesToBeInSet(column="skolform", value_set=SKOLFORMER), file, column="skolform",
+              id_column=ROW, id_label="rad"),
+    ]

@@ -24,7 +24,6 @@ from .instruments import IndicatorValue, Instrument, Prepared, register
 from .loaders import (
     REGISTER_COLUMNS,
     ROW,
-    SKOLFORMER,
     PeriodMeta,
     canonical_answers,
     explode_options,
@@ -92,12 +91,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
                 g.ExpectColumnValuesToBeNull(column="tid"), exp_name, column=codebook.metadata_columns["completed"][0]),
         q.Check("export:e-post", "E-postadress saknas", q.BLOCKING, "export",
                 g.ExpectColumnValueLengthsToBeBetween(column="email", min_value=3), exp_name, column=codebook.metadata_columns["email"][0], show_values=False),
-        q.Check("register:kod", "Skolenhetskod är inte åtta siffror", q.BLOCKING, "register",
-                g.ExpectColumnValuesToMatchRegex(column="skolenhetskod", regex=r"^\d{8}$"), reg_name, column="skolenhetskod",
-                id_column=ROW, id_label="rad"),
-        q.Check("register:skolform", "Okänd skolform i registret", q.BLOCKING, "register",
-                g.ExpectColumnValuesToBeInSet(column="skolform", value_set=SKOLFORMER), reg_name, column="skolform",
-                id_column=ROW, id_label="rad"),
+        *q.unit_register_checks("register", reg_name, "registret"),
         q.Check("register:e-post", "Samma e-postadress står flera gånger i registret", q.BLOCKING, "register",
                 g.ExpectColumnValuesToBeUnique(column="e-post"), reg_name, column="e-post", id_column=ROW, id_label="rad", show_values=False),
     ]

@@ -488,10 +488,15 @@ def collect_provenance(
 ) -> dict:
     """Provenance of a report computed from the input files themselves."""
     hashes = {_relative_name(p, base): sha256_file(p) for p in inputs}
+    return _provenance(hashes, str(codebook_version), parameters, run_date)
+
+
+def _provenance(hashes: Mapping, codebook_version: str, parameters: Mapping | None, run_date: dt.date) -> dict:
+    """Input hashes plus what this installation is: the part both entry points share."""
     return Provenance(
         run_date=run_date.isoformat(),
-        inputs=dict(sorted(hashes.items())),
-        codebook_version=str(codebook_version),
+        inputs=dict(sorted((str(k), str(v)) for k, v in hashes.items())),
+        codebook_version=codebook_version,
         package_version=__version__,
         git_commit=git_version(),
         python_version=platform.python_version(),
@@ -510,16 +515,7 @@ def provenance_from_manifest(manifest: Mapping, parameters: dict, run_date: dt.d
     codebook = manifest.get("codebook_version") or manifest.get("codebook", {})
     if isinstance(codebook, Mapping):
         codebook = codebook.get("version", "")
-    return Provenance(
-        run_date=run_date.isoformat(),
-        inputs=dict(sorted((str(k), str(v)) for k, v in inputs.items())),
-        codebook_version=str(codebook or "okänd"),
-        package_version=__version__,
-        git_commit=git_version(),
-        python_version=platform.python_version(),
-        libraries=_library_versions(),
-        parameters=_jsonable(parameters),
-    ).to_dict()
+    return _provenance(inputs, str(codebook or "okänd"), parameters, run_date)
 
 
 def _esc(value: object) -> str:

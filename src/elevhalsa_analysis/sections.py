@@ -91,6 +91,17 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
     )
 
 
+def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
+    """Title, the synthetic-data banner where it applies, and the gate's one-line verdict."""
+    parts = [f"<h1>{esc(title)} – {esc(label)}</h1>"]
+    if synthetic:
+        parts.append(SYNTHETIC_BANNER)
+    klass = "ok" if all(c["passed"] for c in quality["checks"]) else "varning"
+    parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
+                 f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+    return "".join(parts)
+
+
 def _ordinal_periods(periods: pd.DataFrame) -> pd.DataFrame:
     return periods.sort_values("end").reset_index(drop=True)
 
@@ -146,14 +157,7 @@ class CodebookReport:
         return bool(self.periods["syntetisk"].any())
 
     def heading(self) -> str:
-        """Title, the synthetic-data banner where it applies, and the gate's verdict."""
-        parts = [f"<h1>{esc(self.codebook.title)} – {esc(self.meta['label'])}</h1>"]
-        if self.synthetic:
-            parts.append(SYNTHETIC_BANNER)
-        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
-        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
-                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
-        return "".join(parts)
+        return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
 
 
 @dataclass

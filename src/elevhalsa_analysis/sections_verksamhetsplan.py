@@ -18,7 +18,7 @@ from . import measures as m
 from . import plots, units
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .instruments import IndicatorValue
-from .sections import SYNTHETIC_BANNER, Html, esc, quality_html, table_html
+from .sections import Html, esc, heading_html, quality_html, table_html
 from .sections_units import SMALL, SMALL_FOOTNOTE, UNITS_DIR, funnel_section, per_100
 from .suppression import MIN_GROUP, suppress
 from .verksamhetsplan import (
@@ -173,12 +173,7 @@ class PlanReport:
     # -- sections --------------------------------------------------------------------------
 
     def title(self) -> Html:
-        parts = [f"<h1>{esc(input_contract().title)} – {esc(self.label())}</h1>"]
-        if self.synthetic:
-            parts.append(SYNTHETIC_BANNER)
-        klass = "ok" if all(c["passed"] for c in self.quality["checks"]) else "varning"
-        parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(self.quality["verdict"])} '
-                     f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+        parts = [heading_html(input_contract().title, self.label(), self.synthetic, self.quality)]
         parts.append(f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
                      f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>")
         parts.append(f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/index.html">'

@@ -26,7 +26,7 @@ from .indicators import NOT_ANSWERED, QuestionResult  # noqa: E402
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
 PALETTE = {"Ja": "#0072B2", "Till viss del": "#E69F00", "Nej": "#D55E00", NOT_ANSWERED: "#BBBBBB"}
 SEQUENCE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-DPI = 110
+DPI = 100
 
 sns.set_theme(style="whitegrid", context="notebook", rc={"font.family": "DejaVu Sans", "svg.hashsalt": "elevhalsa"})
 

@@ -23,6 +23,7 @@ from . import __version__
 from .config import CODEBOOK_DIR, NOTEBOOKS_DIR, processed_period_dir, raw_dir, report_period_dir
 from .errors import ElevhalsaError
 from .fileio import sha256_file
+from .formatting import fmt_decimal
 
 DONE = "klar"
 SKIPPED = "aktuell, hoppades över"
@@ -341,7 +342,7 @@ def run_all(data_dir: Path, reports_dir: Path, run_date: str | None = None, forc
 # --- what the user reads ----------------------------------------------------------------------
 
 def _decimal(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds:.1f}".replace(".", ",")
+    return "–" if seconds is None else fmt_decimal(seconds, 1)
 
 
 def _table(header: list[str], rows: list[list[str]], right: Iterable[int] = ()) -> str:

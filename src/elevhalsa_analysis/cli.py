@@ -9,6 +9,7 @@ from pathlib import Path
 from .batch import fewer_gc_passes
 from .config import DATA_DIR, REPORTS_DIR
 from .errors import ElevhalsaError
+from .formatting import fmt_decimal
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     outcome = run_period(args.period, args.data_dir, args.reports_dir, args.run_date)
     for path in outcome.reports:
         print(f"Rapport klar: {path}")
-    print(f"Perioden {outcome.period} klar på {outcome.seconds:.1f} s.".replace(".", ",", 1))
+    print(f"Perioden {outcome.period} klar på {fmt_decimal(outcome.seconds, 1)} s.")
     return 0
 
 

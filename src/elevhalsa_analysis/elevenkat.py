@@ -25,7 +25,7 @@ from .indicators import grouped
 from .instruments import IndicatorValue, register
 from .loaders import (
     ROW,
-    _each_distinct,
+    each_distinct,
     PeriodMeta,
     canonical_answers,
     find_input,
@@ -108,7 +108,7 @@ def read_population(path: Path) -> pd.DataFrame:
     """`elevantal.csv` with canonical year groups; `antal` stays text until the gate passed."""
     frame = read_register(path, POPULATION_COLUMNS).rename(columns={"årskurs": "arskurs"})
     if "arskurs" in frame:
-        frame["arskurs"] = _each_distinct(frame["arskurs"], normalize_arskurs)
+        frame["arskurs"] = each_distinct(frame["arskurs"], normalize_arskurs)
     if "antal" in frame:
         frame["antal"] = frame["antal"].str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     return frame
@@ -135,9 +135,9 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     names, names_files = read_names(folder)
     frame = canonical_answers(export.frame, version, names)
     gender = codebook.groups["kon"].lookup()
-    frame["skolenhetskod"] = _each_distinct(frame.pop("unit"), _unit_code)
-    frame["arskurs"] = _each_distinct(frame["arskurs"], normalize_arskurs)
-    frame["kon"] = _each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
+    frame["skolenhetskod"] = each_distinct(frame.pop("unit"), _unit_code)
+    frame["arskurs"] = each_distinct(frame["arskurs"], normalize_arskurs)
+    frame["kon"] = each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
     has_time = "completed" in frame
     if has_time:
         frame["completed"] = parse_timestamps(frame["completed"])

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .formatting import fmt_decimal
+
 LEVELS = {"95": 0.95, "99,8": 0.998}
 WINSOR = 0.10  # Spiegelhalter's 10 % winsorisation before estimating overdispersion
 
@@ -84,8 +86,8 @@ def funnel(units: pd.DataFrame, target: float | None = None) -> Funnel:
         [data["share"] > data["ovre_99,8"], data["share"] < data["nedre_99,8"]], ["avviker uppåt", "avviker nedåt"], ""
     )
     if over:
-        method = (f"Många enheter låg utanför gränserna (överspridning, φ = {phi:.2f}".replace(".", ",")
-                  + "), så gränserna har vidgats multiplikativt enligt Spiegelhalter (2005).")
+        method = (f"Många enheter låg utanför gränserna (överspridning, φ = {fmt_decimal(phi, 2)}), "
+                  "så gränserna har vidgats multiplikativt enligt Spiegelhalter (2005).")
     else:
         method = "Gränserna är exakta binomialgränser kring kommunens värde (Spiegelhalter 2005); ingen överspridning påvisades."
     return Funnel(data.sort_values("unit").reset_index(drop=True), p0, phi, over, method)

@@ -131,7 +131,7 @@ def _read_excel(path: Path, data: bytes) -> list[tuple[str, pd.DataFrame]]:
         raise DataError(f"Excel-filen kan inte läsas ({type(exc).__name__}). Öppna den i Excel och spara om den som .xlsx.", file=path) from None
     # Cells become text here, as a CSV's already are, so the rest never sees Excel types.
     # Column by column, one call per distinct value: a 50 000-row export repeats a few labels.
-    return [(name, frame.apply(lambda col: _each_distinct(col, _cell_text).fillna(""))) for name, frame in sheets.items()]
+    return [(name, frame.apply(lambda col: each_distinct(col, _cell_text).fillna(""))) for name, frame in sheets.items()]
 
 
 def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
@@ -353,11 +353,11 @@ def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -
         raw = out[q.id].fillna("").astype(str)
         if q.type == "text":
             cleaned = raw.str.strip()
-            out[q.id] = _each_distinct(cleaned.where(cleaned.ne(""), None), lambda t: redact(t, names))
+            out[q.id] = each_distinct(cleaned.where(cleaned.ne(""), None), lambda t: redact(t, names))
             continue
         lookup = version.scales[q.scale].lookup()
         if q.type == "single":
-            norm = _each_distinct(raw, normalize_label)
+            norm = each_distinct(raw, normalize_label)
             out[q.id] = norm.map(lookup).fillna(raw.str.replace("\u00a0", " ").str.strip()).where(norm.ne(""), None)
         else:
             order = {lbl: i for i, lbl in enumerate(version.scales[q.scale].labels)}
@@ -370,11 +370,11 @@ def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -
                 unknown = [s.strip() for s in cell.split(";") if normalize_label(s) and normalize_label(s) not in lookup]
                 return ";".join(known + unknown)
 
-            out[q.id] = _each_distinct(raw, options)
+            out[q.id] = each_distinct(raw, options)
     return out
 
 
-def _each_distinct(values: pd.Series, fn) -> pd.Series:
+def each_distinct(values: pd.Series, fn) -> pd.Series:
     """`values.map(fn)` with one call per distinct value: answers repeat a few labels."""
     return values.map({v: fn(v) for v in values.dropna().unique()})
 

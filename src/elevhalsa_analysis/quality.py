@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .errors import DataError, Severity
-from .formatting import fmt_int
+from .formatting import fmt_decimal, fmt_int
 from .loaders import ROW, SKOLFORMER
 
 BLOCKING: Severity = "blockerande"
@@ -159,7 +159,7 @@ def _show(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return fmt_decimal(value, 2)
     return str(value)
 
 

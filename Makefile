@@ -49,5 +49,5 @@ strip: $(INSTALLED)
 
 ## Ta bort genererade rapporter, bearbetade data och .venv
 clean:
-	rm -rf $(VENV) reports/* data/processed/* .pytest_cache
+	rm -rf $(VENV) reports/* data/processed/* data/processed/.cache .pytest_cache
 	touch reports/.gitkeep data/processed/.gitkeep

@@ -8,10 +8,13 @@ atomic).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from .config import PACKAGE_DIR
 
 _CHUNK = 1 << 20
 
@@ -68,6 +71,20 @@ def sha256_file(path: Path) -> str:
     with Path(path).open("rb") as fh:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """SHA-256 over every file of the package (code, codebooks, report template).
+
+    What a version number misses: a change to the code between releases changes this.
+    """
+    digest = hashlib.sha256()
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
+        digest.update(sha256_file(path).encode("ascii"))
     return digest.hexdigest()
 
 

@@ -15,10 +15,10 @@ import pandas as pd
 
 from . import indicators as ind
 from . import quality as q
+from .cache import PeriodCache, period_key
 from .codebook import Codebook, Version, load_codebook
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
-from .fileio import sha256_file
 from .formatting import fmt_pct
 from .instruments import IndicatorValue, Instrument, Prepared, register
 from .loaders import (
@@ -151,7 +151,7 @@ class SurveyInstrument(Instrument):
         self.name = self.codebook.instrument
         self.title = self.codebook.title
         self.notebook = notebook
-        self._loaded: dict[tuple, tuple] = {}
+        self._loaded = PeriodCache()
 
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name) is not None
@@ -186,26 +186,17 @@ class SurveyInstrument(Instrument):
         """One period read, checked and linked; a subclass reads its own inputs here."""
         return load_survey_period(self.codebook, period, meta, data_dir, salt)
 
-    def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> SurveyPeriod:
-        """`load_period`, kept for as long as the period's files are the same.
+    def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes, *, history: bool = False) -> SurveyPeriod:
+        """`load_period`, kept for as long as the period's files, the codebook and the code are the same.
 
         `run --all` prepares the periods in a few worker processes, and every period's
         report reads all periods: without this, each period would be read and checked
-        once per report instead of once per worker.
+        once per report. Only a `history` period (not the one the run is for) is also
+        taken from an earlier run's cache on disk: the run's own period is always checked.
         """
-        folder = raw_period_dir(data_dir, period)
-
-        def stamp(inputs: list[Path]) -> tuple:
-            listing = tuple(sorted(p.name for p in folder.iterdir() if p.is_file()))
-            return listing, tuple((p, sha256_file(p) if p.is_file() else None) for p in inputs)
-
-        key = (period, str(Path(data_dir).resolve()), salt)
-        kept = self._loaded.get(key)
-        if kept is not None and kept[0] == meta and kept[1] == stamp(kept[2].inputs):
-            return kept[2]
-        loaded = self.load_period(period, meta, data_dir, salt)
-        self._loaded[key] = (meta, stamp(loaded.inputs), loaded)
-        return loaded
+        key = period_key(self.name, period, data_dir, salt, self.config_files)
+        return self._loaded.get(key, lambda: self.load_period(period, meta, data_dir, salt),
+                                data_dir=data_dir, instrument=self.name, period=period, from_disk=history)
 
     def tables(self, loaded: list[SurveyPeriod], current: SurveyPeriod) -> dict[str, pd.DataFrame]:
         """The processed tables of every loaded period (this one and earlier)."""
@@ -231,7 +222,7 @@ class SurveyInstrument(Instrument):
             if not self.present(raw_period_dir(data_dir, pid)):
                 continue
             try:
-                loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt)))
+                loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt, history=True)))
             except DataError as exc:
                 checks.append(q.CheckResult(
                     id=f"historik:{pid}", title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",

@@ -128,7 +128,7 @@ def test_fixing_the_broken_period_makes_the_others_stale(batch_run, tmp_path):
     assert set(states(data, reports).values()) == {"ingen lyckad körning än", f"filen {BROKEN}/rektorsenkat.csv har ändrats"}
 
 
-def test_new_files_periods_and_versions_make_stale(batch_run, tmp_path, monkeypatch):
+def test_new_files_periods_versions_and_code_make_stale(batch_run, tmp_path, monkeypatch):
     data, reports = copy_of(batch_run, tmp_path)
     (data / "raw" / "2025-10" / ".DS_Store").write_bytes(b"")  # hidden: no data
     assert states(data, reports)["2025-10"] == "aktuell"
@@ -136,6 +136,10 @@ def test_new_files_periods_and_versions_make_stale(batch_run, tmp_path, monkeypa
 
     monkeypatch.setattr(batch, "__version__", "99.0")
     assert states(data, reports)["2025-10"].startswith("programversionen har ändrats")
+    monkeypatch.undo()
+    # The same version with other code: a fix between releases still reruns the reports.
+    monkeypatch.setattr(batch, "code_fingerprint", lambda: "the package after an edit")
+    assert states(data, reports)["2025-10"] == "programkoden har ändrats sedan förra körningen"
     monkeypatch.undo()
 
     (data / "raw" / "2025-10" / "rektorsenkat.csv").write_text("ID;Email\n", encoding="utf-8")

@@ -1,8 +1,8 @@
 """Every period in one command: which periods are stale, and running those in parallel.
 
 A period is fresh when its last good run recorded (in each instrument's manifest) the
-same files, by SHA-256, in the raw folders it read from, the same notebook, codebook and
-package version as now, and its reports are in the reports folder and the index.
+same files, by SHA-256, in the raw folders it read from, the same notebook, codebook,
+package version and package files as now, and its reports are in the reports folder and the index.
 Deciding that must stay quick (`elevhalsa status`, a `run --all` with nothing to do), so
 this module reads manifests, hashes and folder listings only: pandas, great_expectations
 and the instrument registry are imported in the worker processes, never here.
@@ -22,7 +22,7 @@ from typing import TextIO
 from . import __version__
 from .config import CODEBOOK_DIR, NOTEBOOKS_DIR, processed_period_dir, raw_dir, report_period_dir
 from .errors import ElevhalsaError
-from .fileio import sha256_file
+from .fileio import code_fingerprint, sha256_file
 from .formatting import fmt_decimal
 
 DONE = "klar"
@@ -133,6 +133,8 @@ def _stale_reason(man: dict, instrument: str, data_dir: Path, hashes: _Hashes) -
         # Every instrument keeps its configuration (codebook, contract) in codebooks/.
         if hashes[CODEBOOK_DIR / name] != digest:
             return f"kodboken {name} har ändrats"
+    if man.get("code") != code_fingerprint():
+        return "programkoden har ändrats sedan förra körningen"
     then = man.get("raw_files")
     if not isinstance(then, dict) or not isinstance(then.get("files"), dict):
         return f"manifestet för {instrument} är från en äldre programversion"

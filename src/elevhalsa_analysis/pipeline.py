@@ -23,7 +23,7 @@ from . import quality as q
 from .batch import period_folders, raw_state
 from .config import NOTEBOOKS_DIR, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
-from .fileio import atomic_write_text, sha256_file, staging_dir
+from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
 from .report import (
     execute_notebook,
@@ -117,6 +117,7 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
         "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
         "config": {p.name: sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
+        "code": code_fingerprint(),
         **prepared.info,
     }
 

@@ -118,7 +118,8 @@ def _kernel_manager(config):
     from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
 
     class KernelManager(AsyncKernelManager):
-        """Clients on the manager's own zmq context, remembered, closed with the kernel.
+        """Clients on the manager's own zmq context, remembered, closed with the kernel;
+        a quick check that a killed kernel has gone.
 
         nbclient leaves the client of a kernel it was handed running: its heartbeat
         thread would go on pinging the dead kernel, with its sockets, for as long as the
@@ -133,6 +134,11 @@ def _kernel_manager(config):
             kc = super().client(context=self.context, **kwargs)
             self.clients.append(kc)
             return kc
+
+        async def _async_wait(self, pollinterval: float = 0.01) -> None:
+            # After killing the kernel, jupyter_client polls every 0.1 s until it is gone:
+            # a tenth of a second of waiting per report, for a process that dies at once.
+            await super()._async_wait(pollinterval)
 
     return KernelManager(kernel_name=KERNEL_NAME, config=config)
 

@@ -296,6 +296,21 @@ def test_2024_compares_with_2023_in_the_contracts_sentences(sample_reports):
     assert "Ingen jämförelse" not in text
 
 
+def test_the_summary_table_states_who_answered_each_question(sample_reports):
+    data, reports = sample_reports
+    page = (reports / "2024-04" / "elevenkat_ledning.html").read_text(encoding="utf-8")
+    table = html.unescape(re.search(r'<h2 id="sammanfattning">.*?</table>.*?</p>', page, flags=re.S).group(0))
+    population = pd.read_csv(data / "raw" / "2024-04" / "elevantal.csv", dtype=str)
+    year_column = next(c for c in population.columns if c.lower().startswith("årskurs"))
+    enrolled = population.assign(antal=population["antal"].astype(int)).groupby(year_column)["antal"].sum()
+    cells = re.findall(r"<td[^>]*>([^<]*;[^<]*)</td>", table)
+    assert cells
+    for cell in cells:
+        answered, of = (int(x.replace("\u00a0", "").replace(" ", "")) for x in re.search(r"; ([\d\s\u00a0]+) av ([\d\s\u00a0]+)$", cell).groups())
+        assert answered <= of and of in set(enrolled.tolist()), cell
+    assert "elever som besvarade frågan av alla elever i årskursen" in table and "Vet ej" in table
+
+
 def test_2025_compares_no_statement_with_2024_and_says_why(sample_reports):
     _, reports = sample_reports
     text = text_of(reports / "2025-04" / "elevenkat_ledning.html")

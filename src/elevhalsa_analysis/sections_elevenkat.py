@@ -129,12 +129,17 @@ class StudentSurveyReport(CodebookReport):
             "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall.</p>"))
 
     def summary(self) -> Html:
-        rows, secured, not_comparable = [], [], []
+        rows, secured, not_comparable, outside = [], [], [], {}
+        enrolled = {a: self.enrolment(a)[1] for a in self.year_groups}
         for q in self.questions_closed:
             row = {"Fråga": q.short}
             for a in self.year_groups:
                 est, r = self.estimates(q).get(a), self.result(q, a)
-                row[a] = DASH if est is None or r.answered < MIN_GROUP else f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)})"
+                outside.update(dict.fromkeys(r.outside_labels))
+                # Every figure with its denominator: who answered this question, of all pupils asked.
+                answered = f"{fmt_int(r.answered)} av {fmt_int(enrolled[a])}"
+                row[a] = (f"{DASH}; {answered}" if est is None or r.answered < MIN_GROUP
+                          else f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)}); {answered}")
                 change = self.change(q, a)
                 if change.secured:
                     secured.append(f"{q.short}, {year_group_phrase(a)}: {change.sentence}")
@@ -143,7 +148,11 @@ class StudentSurveyReport(CodebookReport):
             rows.append(row)
         parts = ['<h2 id="sammanfattning">Sammanfattning</h2>',
                  table_html(pd.DataFrame(rows), "Skattad andel per årskurs med 95 % konfidensintervall: positiva svar, för Blivit kränkt andelen Ja",
-                            numeric=self.year_groups, footnote=f"För Blivit kränkt är lägre bättre. {DASH} = {TOO_FEW}.")]
+                            numeric=self.year_groups,
+                            footnote="Efter semikolon: elever som besvarade frågan av alla elever i årskursen; övriga svarade "
+                                     "inte på enkäten eller frågan"
+                                     + (f", eller svarade {' eller '.join(outside)}, som inte räknas i andelen" if outside else "")
+                                     + f". För Blivit kränkt är lägre bättre. {DASH} = {TOO_FEW}.")]
         prev = self.previous
         if prev is not None:
             if secured:

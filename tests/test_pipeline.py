@@ -42,6 +42,16 @@ def test_sample_report_states_the_seed_figures(sample_run):
     assert "33–67\u00a0%" in text and "6 av 18 om ingen, 12 av 18 om alla" in text
 
 
+def test_known_unused_columns_are_left_out_with_a_note(sample_run):
+    # The contract: other columns such as «Senaste ändringstid» are ignored, with a note.
+    _, reports = sample_run
+    text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
+    quality = text[text.index("Kontroller av underlaget"):]
+    assert "Kolumner som exporten brukar ha men som inte används information Notering 0 «Senaste ändringstid» lämnades utanför" in quality
+    assert "Extra kolumner som inte används varning Godkänd" in quality
+    assert "alla kontroller är godkända" in text
+
+
 def test_sample_report_compares_with_previous_period(sample_run):
     _, reports = sample_run
     text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")

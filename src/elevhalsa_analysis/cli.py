@@ -46,14 +46,16 @@ def _kolada(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import VALIDATION_PAGE, validate_period
-    from .quality import verdict
+    from .quality import BLOCKING, NOTE, verdict
 
     outcome = validate_period(args.period, args.data_dir, args.reports_dir)
-    passed = [c for c in outcome.checks if c.passed]
-    print(f"Datakontroll för {args.period}: {len(passed)} av {len(outcome.checks)} kontroller godkända.")
+    checks = [c for c in outcome.checks if c.severity != NOTE]
+    print(f"Datakontroll för {args.period}: {sum(c.passed for c in checks)} av {len(checks)} kontroller godkända.")
     for c in outcome.checks:
         if not c.passed:
-            print(f"  {'STOPPAR' if c.severity == 'blockerande' else 'VARNING'}: {c.summary()}")
+            print(f"  {'STOPPAR' if c.severity == BLOCKING else 'VARNING'}: {c.summary()}")
+        elif c.severity == NOTE:
+            print(f"  {c.summary()}")
     if outcome.error is not None:
         print(f"Fel: {outcome.error}", file=sys.stderr)
     # The verdict names every warning, so a reservation is never reduced to "håller".

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Sequence
 
-Severity = Literal["blockerande", "varning"]
+Severity = Literal["blockerande", "varning", "information"]
 
 
 class ElevhalsaError(Exception):

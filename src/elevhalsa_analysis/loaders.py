@@ -289,6 +289,7 @@ class Export:
     extra: list[str]  # headers that are neither metadata nor a question
     duplicated: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # identifying columns removed unread
+    ignored: list[str] = field(default_factory=list)  # columns the codebook knows and leaves out
 
 
 def header_map(codebook: Codebook, version: Version) -> dict[str, str]:
@@ -325,7 +326,8 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
     required.update({q.id: q.text for q in version.questions})
     missing = [text for key, text in required.items() if key not in frame.columns]
     known_extra = {normalize_label(c) for c in codebook.known_extra_columns}
-    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra], duplicated, dropped)
+    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra], duplicated, dropped,
+                  [c for c in extra if normalize_label(c) in known_extra])
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:

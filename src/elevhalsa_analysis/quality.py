@@ -21,6 +21,7 @@ from .loaders import ROW, SKOLFORMER
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
+NOTE: Severity = "information"  # what a reader should know about the data; never a failure
 MAX_EXAMPLES = 5
 
 
@@ -59,6 +60,8 @@ class CheckResult:
 
     def summary(self) -> str:
         """Swedish one-liner for the terminal and the report, without personal data."""
+        if self.severity == NOTE:
+            return f"Notering: {self.title}: {self.observed} ({self.file})"
         if self.passed:
             return f"OK: {self.title}"
         parts = [f"{self.title}"]
@@ -251,6 +254,16 @@ def export_checks(codebook, version, file: str, extra: list[str], dropped: list[
                             id_column="kolumn", id_label="kolumn"))
         frames["borttagna"] = pd.DataFrame({"kolumn": dropped})
     return checks, frames
+
+
+def ignored_columns_note(file: str, columns: list[str]) -> list[CheckResult]:
+    """A note naming the columns the codebook expects and leaves out (`known_extra_columns`)."""
+    if not columns:
+        return []
+    names = ", ".join(f"«{c}»" for c in columns)
+    return [CheckResult(id="export:kanda_extra", title="Kolumner som exporten brukar ha men som inte används",
+                        severity=NOTE, passed=True, file=file, column=None, count=len(columns), total=None,
+                        observed=f"{names} lämnades utanför")]
 
 
 def answer_checks(version, file: str, table: str = "export") -> list[Check]:

@@ -97,7 +97,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     ]
     frames = {"export": frame, "register": reg, "tider": unreadable, **common_frames}
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
-    results += q.run_checks(frames, content)
+    results += q.run_checks(frames, content) + q.ignored_columns_note(exp_name, export.ignored)
     q.raise_on_blocking(results)
 
     linked = link(frame, reg, salt)

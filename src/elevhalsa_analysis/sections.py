@@ -66,6 +66,10 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
     """Every check with its severity, outcome, counts and examples (no personal data)."""
     rows = []
     for c in checks:
+        if c["severity"] == "information":
+            rows.append({"Kontroll": c["title"], "Allvarlighet": "information", "Utfall": "Notering",
+                         "Antal avvikelser": "0", "Exempel": c.get("observed") or ""})
+            continue
         status = "Godkänd" if c["passed"] else ("Stoppar" if c["severity"] == "blockerande" else "Varning")
         examples = []
         if c.get("column") and not c["passed"]:
@@ -87,7 +91,8 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
     return (
         f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>'
         + table_html(pd.DataFrame(rows), "Kontroller av underlaget (great_expectations)", numeric=["Antal avvikelser"],
-                     footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå.")
+                     footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå; "
+                              "noteringar säger något om underlaget utan att vara fel.")
     )
 
 

@@ -143,8 +143,7 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
         frame["completed"] = parse_timestamps(frame["completed"])
 
     g = q.gx().expectations
-    common, common_frames = q.export_checks(codebook, version, exp_name, export.extra + export.duplicated, export.dropped,
-                                            period_bounds(meta) if has_time else None)
+    common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
     header = codebook.metadata_columns
     known_units = sorted(set(population["skolenhetskod"].dropna()))
     content = [

@@ -280,6 +280,15 @@ def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataF
 # --- survey exports -----------------------------------------------------------------------
 
 @dataclass
+class Conflict:
+    """A header written twice (or an old and a new wording of one question) whose two columns differ."""
+
+    header: str  # the second column's header, which is not used
+    key: str  # the metadata key or question id both columns map to
+    rows: pd.DataFrame  # `varde` (both cells) and ROW, one row per differing cell
+
+
+@dataclass
 class Export:
     """A survey export with canonical column names (metadata keys and question ids)."""
 
@@ -287,9 +296,10 @@ class Export:
     frame: pd.DataFrame
     missing: list[str]  # human-readable names of required columns that are absent
     extra: list[str]  # headers that are neither metadata nor a question
-    duplicated: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)  # same content as the column used
     dropped: list[str] = field(default_factory=list)  # identifying columns removed unread
     ignored: list[str] = field(default_factory=list)  # columns the codebook knows and leaves out
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def header_map(codebook: Codebook, version: Version) -> dict[str, str]:
@@ -306,7 +316,7 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
     frame = read_table(path, [*mapping, *identifying])
     # By position: a header written twice must not select two columns under one name.
     renamed: dict[int, str] = {}
-    extra, duplicated, dropped = [], [], []
+    extra, duplicated, dropped, conflicts = [], [], [], []
     for i, col in enumerate(frame.columns):
         if col == ROW:
             continue
@@ -316,7 +326,15 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
         elif key is None:
             extra.append(col)
         elif key in renamed.values():
-            duplicated.append(col)
+            # Which of two different columns holds the answers cannot be known: never guess.
+            first = frame.iloc[:, next(j for j, k in renamed.items() if k == key)].fillna("")
+            second = frame.iloc[:, i].fillna("")
+            differs = each_distinct(first, normalize_label) != each_distinct(second, normalize_label)
+            if differs.any():
+                shown = "«" + second[differs].astype(str) + "» mot «" + first[differs].astype(str) + "» i den första kolumnen"
+                conflicts.append(Conflict(col, key, pd.DataFrame({"varde": shown, ROW: frame.loc[differs, ROW]})))
+            else:
+                duplicated.append(col)
         else:
             renamed[i] = key
     frame = frame.iloc[:, [*renamed, frame.columns.get_loc(ROW)]].set_axis([*renamed.values(), ROW], axis=1)
@@ -327,7 +345,7 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
     missing = [text for key, text in required.items() if key not in frame.columns]
     known_extra = {normalize_label(c) for c in codebook.known_extra_columns}
     return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra], duplicated, dropped,
-                  [c for c in extra if normalize_label(c) in known_extra])
+                  [c for c in extra if normalize_label(c) in known_extra], conflicts)
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:

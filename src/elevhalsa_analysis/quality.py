@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import DataError, Severity
 from .formatting import fmt_decimal, fmt_int
-from .loaders import ROW, SKOLFORMER
+from .loaders import ROW, SKOLFORMER, Export
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
@@ -224,15 +224,17 @@ def required_columns(codebook, version) -> dict[str, str]:
     return required
 
 
-def export_checks(codebook, version, file: str, extra: list[str], dropped: list[str],
+def export_checks(codebook, version, export: Export,
                   period: tuple[pd.Timestamp, pd.Timestamp] | None) -> tuple[list[Check], dict[str, pd.DataFrame]]:
     """The content checks every survey export gets, and the small tables they read.
 
-    Unique response ids and answers within their scales block; answers completed outside
-    `period` (first and last second) and unused columns are warnings; identifying columns
-    dropped on reading are reported by header, never by content.
+    Unique response ids, answers within their scales and one content per question block
+    (a question in two columns that differ); answers completed outside `period` (first and
+    last second) and unused columns are warnings; identifying columns dropped on reading
+    are reported by header, never by content.
     """
     g = gx().expectations
+    file = export.path.name
     checks = [
         Check("export:id", "Svars-id förekommer mer än en gång", BLOCKING, "export",
               g.ExpectColumnValuesToBeUnique(column="response_id"), file, column=codebook.metadata_columns["response_id"][0],
@@ -247,12 +249,19 @@ def export_checks(codebook, version, file: str, extra: list[str], dropped: list[
     checks.append(Check("export:extra", "Extra kolumner som inte används", WARNING, "extra",
                         g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]), file, id_column="kolumn", id_label="kolumn",
                         show_values=False))
-    frames = {"extra": pd.DataFrame({"kolumn": extra})}
+    frames = {"extra": pd.DataFrame({"kolumn": export.extra + export.duplicated})}
+    # Answers to closed questions may be shown; free text, e-mail and names never.
+    showable = {qu.id for qu in version.closed_questions} | {"response_id", "completed"}
+    for n, conflict in enumerate(export.conflicts):
+        checks.append(Check(f"export:dubbel:{n}", "Samma fråga eller kolumn står två gånger med olika innehåll", BLOCKING,
+                            f"dubbel:{n}", g.ExpectColumnValuesToBeInSet(column="varde", value_set=[]), file,
+                            column=conflict.header, id_column=ROW, id_label="rad", show_values=conflict.key in showable))
+        frames[f"dubbel:{n}"] = conflict.rows
     if codebook.identifying_columns:
         checks.append(Check("export:personuppgifter", "Kolumner med personuppgifter togs bort vid inläsningen och sparas inte",
                             WARNING, "borttagna", g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]), file,
                             id_column="kolumn", id_label="kolumn"))
-        frames["borttagna"] = pd.DataFrame({"kolumn": dropped})
+        frames["borttagna"] = pd.DataFrame({"kolumn": export.dropped})
     return checks, frames
 
 

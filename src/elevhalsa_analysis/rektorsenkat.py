@@ -83,8 +83,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     frame["email"] = frame["email"].fillna("").map(lambda e: e.strip())
     g = q.gx().expectations
     multiple = [qu for qu in version.closed_questions if qu.type == "multiple"]
-    common, common_frames = q.export_checks(codebook, version, exp_name, export.extra + export.duplicated, export.dropped,
-                                            period_bounds(meta))
+    common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta))
     content = [
         *common,
         q.Check("export:tid", "Tidpunkt för slutförande saknas eller kan inte tolkas", q.BLOCKING, "tider",

@@ -241,6 +241,23 @@ def test_absence_above_schedule_stops_and_names_the_row_not_the_child(tmp_path):
         assert s["name"] not in str(err.value) and s["pnr"][2:8] not in str(err.value)
 
 
+def test_year_groups_are_read_as_the_student_survey_reads_them(tmp_path):
+    # One reader of year groups for both instruments (loaders.normalize_arskurs).
+    data = write_data(tmp_path)
+    forms = ["6", "åk6", "ÅK 6", "Årskurs 6", "Åk\u00a06", "klass 6"]
+    write_csv(data / "raw" / "2024" / "elevantal.csv", ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"],
+              [[c, n, f, forms[i % len(forms)], 100 if f == "Grundskola" else 8] for i, (c, n, f) in enumerate(UNITS)],
+              sep=",", encoding="utf-8")
+    assert set(PlanInstrument().prepare("2024", data).tables["elevantal"]["arskurs"]) == {"Åk 6"}
+
+    write_csv(data / "raw" / "2024" / "elevantal.csv", ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"],
+              [[c, n, f, "sexan" if i == 1 else "Åk 6", 100] for i, (c, n, f) in enumerate(UNITS)], sep=",", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        PlanInstrument().prepare("2024", data)
+    message = str(err.value)
+    assert "Okänd årskurs" in message and "sexan" in message and "elevantal.csv" in message and "3" in list(err.value.rows)
+
+
 @pytest.mark.parametrize("edit,key,marker,nth", [
     (lambda t: t.replace("  malvarde: 30\n", "  malvarde: 30\n  malvärde: 3\n", 1), "indikatorer.0.malvärde", "malvärde", 0),
     (lambda t: t.replace("kalla: franvaro", "kalla: frånvaro", 1), "indikatorer.0.kalla", "kalla: frånvaro", 0),

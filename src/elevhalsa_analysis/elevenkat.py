@@ -9,7 +9,6 @@ unit's students, so municipal figures are design-based estimates (`estimates.py`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +23,14 @@ from .estimates import DesignEstimate, headline_shares
 from .indicators import grouped
 from .instruments import IndicatorValue, register
 from .loaders import (
+    ALL_YEAR_GROUPS,
     ROW,
     each_distinct,
     PeriodMeta,
     canonical_answers,
     find_input,
     list_periods,
+    normalize_arskurs,
     parse_timestamps,
     read_export,
     read_register,
@@ -44,33 +45,6 @@ POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "ant
 NAMES_FILE = "namnlista.txt"
 SUFFIXES = (".xlsx", ".xls", ".csv", ".sav")
 GROUPS = ("skolenhetskod", "arskurs", "kon")
-ALL_YEAR_GROUPS = ["F", *(f"Åk {i}" for i in range(1, 10)), *(f"Gy {i}" for i in range(1, 5))]
-
-_PRESCHOOL = re.compile(r"^(?:f|fk|förskoleklass|åk f|åk 0|0)$")
-_UPPER = (re.compile(r"^(?:gy|gymnasiet|gymnasium)\s*(?:år|åk)?\s*([1-4])$"),
-          re.compile(r"^(?:år|åk|årskurs)\s*([1-4])\s*(?:på\s+|i\s+)?(?:gy|gymnasiet|gymnasium)$"))
-_COMPULSORY = re.compile(r"^(?:åk|ak|årskurs|arskurs|år|klass)?\s*\.?\s*([1-9])$")
-
-
-def normalize_arskurs(value: object) -> str | None:
-    """A year group as the contract writes it (`F`, `Åk 1` … `Åk 9`, `Gy 1` … `Gy 4`).
-
-    Tools write `5`, `åk5`, `ÅK 5`, `Årskurs 5`, `Gy2` or `År 2 gymnasiet`; anything
-    else is returned trimmed, for the gate to name. Empty → None.
-    """
-    text = normalize_label("" if value is None or (isinstance(value, float) and np.isnan(value)) else value)
-    if not text:
-        return None
-    if _PRESCHOOL.match(text):
-        return "F"
-    for pattern in _UPPER:
-        if m := pattern.match(text):
-            return f"Gy {m[1]}"
-    if m := _COMPULSORY.match(text):
-        return f"Åk {m[1]}"
-    return " ".join(str(value).split())
-
-
 def year_group_phrase(arskurs: str) -> str:
     """'åk 8', 'år 2 på gymnasiet', 'förskoleklass': how a sentence names a year group."""
     if arskurs == "F":

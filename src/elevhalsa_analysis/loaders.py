@@ -277,6 +277,35 @@ def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataF
     return frame
 
 
+# Year groups as the contracts write them; every reader of a year-group column goes through
+# `normalize_arskurs`, so the student survey and the plan's registers accept the same forms.
+ALL_YEAR_GROUPS = ["F", *(f"Åk {i}" for i in range(1, 10)), *(f"Gy {i}" for i in range(1, 5))]
+
+_PRESCHOOL = re.compile(r"^(?:f|fk|förskoleklass|åk f|åk 0|0)$")
+_UPPER = (re.compile(r"^(?:gy|gymnasiet|gymnasium)\s*(?:år|åk)?\s*([1-4])$"),
+          re.compile(r"^(?:år|åk|årskurs)\s*([1-4])\s*(?:på\s+|i\s+)?(?:gy|gymnasiet|gymnasium)$"))
+_COMPULSORY = re.compile(r"^(?:åk|ak|årskurs|arskurs|år|klass)?\s*\.?\s*([1-9])$")
+
+
+def normalize_arskurs(value: object) -> str | None:
+    """A year group as the contract writes it (`F`, `Åk 1` … `Åk 9`, `Gy 1` … `Gy 4`).
+
+    Tools write `5`, `åk5`, `ÅK 5`, `Årskurs 5`, `Gy2` or `År 2 gymnasiet`; anything
+    else is returned trimmed, for the gate to name. Empty → None.
+    """
+    text = normalize_label("" if value is None or (isinstance(value, float) and math.isnan(value)) else value)
+    if not text:
+        return None
+    if _PRESCHOOL.match(text):
+        return "F"
+    for pattern in _UPPER:
+        if m := pattern.match(text):
+            return f"Gy {m[1]}"
+    if m := _COMPULSORY.match(text):
+        return f"Åk {m[1]}"
+    return " ".join(str(value).split())
+
+
 # --- survey exports -----------------------------------------------------------------------
 
 @dataclass

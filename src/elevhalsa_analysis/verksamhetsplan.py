@@ -27,7 +27,7 @@ from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .formatting import round_half_away
 from .instruments import IndicatorValue, Instrument, Prepared, get, register
-from .loaders import ROW, PeriodMeta, find_input, list_periods, read_table
+from .loaders import ALL_YEAR_GROUPS, ROW, PeriodMeta, find_input, list_periods, normalize_arskurs, read_table
 from .privacy import load_salt, pseudonymize, redact
 from .schema import KeyProblem, Strict, load_yaml
 from .suppression import MIN_GROUP
@@ -142,7 +142,7 @@ def load_plan(period_dir: Path) -> Plan:
 
 # --- the inputs, as data ----------------------------------------------------------------------
 
-ColumnType = Literal["text", "kod", "etikett", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"]
+ColumnType = Literal["text", "kod", "etikett", "arskurs", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"]
 # Never reach a frame that anything else sees.
 PERSONAL = ("personnummer", "namn", "utelamnas")
 
@@ -159,6 +159,14 @@ class ColumnSpec(Strict):
     @property
     def header(self) -> str:
         return self.headers[0]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _year_groups(cls, data: object) -> object:
+        # A year-group column reads every form the student survey reads (loaders.normalize_arskurs).
+        if isinstance(data, dict) and data.get("type") == "arskurs" and not data.get("labels"):
+            return {**data, "labels": list(ALL_YEAR_GROUPS)}
+        return data
 
     def lookup(self) -> dict[str, str]:
         table = {normalize_label(lbl): lbl for lbl in self.labels}
@@ -237,6 +245,7 @@ def _canonical(column: ColumnSpec, names: list[str]) -> Callable[[str | None], s
         "text": lambda v: v,
         "kod": lambda v: v,
         "etikett": lambda v: lookup.get(normalize_label(v), v),
+        "arskurs": normalize_arskurs,
         "tal": lambda v: re.sub(r"\s", "", v).replace(",", "."),
         "datum": _date,
         "termin": _term,
@@ -328,6 +337,7 @@ def format_checks(loaded: Loaded) -> list[q.Check]:
                                  g.ExpectColumnValuesToNotBeNull(column=c.key), c, show_values=False))
         rule = {
             "etikett": ("Okänt värde", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
+            "arskurs": ("Okänd årskurs", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
             "kod": ("Skolenhetskod är inte åtta siffror", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{8}$")),
             "tal": ("Värdet är inget tal", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^-?\d+(?:\.\d+)?$")),
             "datum": ("Datumet kan inte tolkas (skriv ÅÅÅÅ-MM-DD)", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{4}-\d{2}-\d{2}$")),

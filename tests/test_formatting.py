@@ -80,10 +80,18 @@ def test_fmt_p_rejects_impossible_values(p):
 
 @pytest.mark.parametrize(
     ("x", "decimals", "expected"),
-    [(4.5, 1, "4,5"), (4.45, 1, "4,5"), (4, 1, "4,0"), (1234.5, 1, f"1{NBSP}234,5"), (-0.04, 1, "0,0"), (2.5, 0, "3")],
+    [(4.5, 1, "4,5"), (4.45, 1, "4,5"), (4, 1, "4,0"), (1234.5, 1, f"1{NBSP}234,5"), (-0.04, 1, "0,0"), (2.5, 0, "3"),
+     (-2.5, 0, "\u22123"), (-1234.5, 1, f"\u22121{NBSP}234,5")],
 )
 def test_fmt_decimal(x, decimals, expected):
     assert fmt_decimal(x, decimals) == expected
+
+
+def test_negative_numbers_use_the_minus_sign_not_a_hyphen():
+    # CLDR's minus sign for Swedish (U+2212), as in print; Babel itself writes "-".
+    assert fmt_int(-12) == "\u221212"
+    assert fmt_pct(-0.05) == f"\u22125{NBSP}%"
+    assert fmt_pct_range(-0.1, 0.2) == f"\u221210–20{NBSP}%"
 
 
 def test_shares_hand_worked():

@@ -6,8 +6,8 @@ from zero, because Babel rounds half to even (0,125 would become 0,12) and reade
 percentages by hand; the value handed to Babel already has exactly the digits shown, so
 Babel's own rounding never changes it.
 
-Babel writes negative numbers with an ASCII hyphen-minus, not the minus sign (U+2212)
-that CLDR lists for Swedish.
+Babel writes negative numbers with an ASCII hyphen-minus although CLDR lists the minus
+sign (U+2212) for Swedish, so the sign is swapped after formatting: "−3", as in print.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from functools import lru_cache
 from typing import Literal, Sequence
 
 from babel import Locale
-from babel.numbers import NumberPattern, format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, format_percent, get_minus_sign_symbol
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
 MISSING = "–"
+MINUS = get_minus_sign_symbol(LOCALE)  # U+2212
 P_FLOOR = 0.001
 
 
@@ -66,9 +67,14 @@ def round_half_away(x: float, decimals: int = 0) -> float:
     return float(_quantize(_to_decimal(x), decimals))
 
 
+def _sv(number: Decimal, kind: Literal["decimal", "percent"], decimals: int) -> str:
+    formatter = format_percent if kind == "percent" else format_decimal
+    return formatter(number, format=_pattern(kind, decimals), locale=LOCALE).replace("-", MINUS)
+
+
 def fmt_int(n: int) -> str:
     """Whole number with thousands grouped by a no-break space: 12345 → '12\u00a0345'."""
-    return format_decimal(Decimal(operator.index(n)), format=_pattern("decimal", 0), locale=LOCALE)
+    return _sv(Decimal(operator.index(n)), "decimal", 0)
 
 
 def _pct_number(share: float, decimals: int) -> Decimal:
@@ -79,18 +85,18 @@ def fmt_pct(share: float | None, decimals: int = 0) -> str:
     """Share in 0..1 as a Swedish percentage: 2/3 → '67\u00a0%'; None or NaN → '–'."""
     if _is_missing(share):
         return MISSING
-    return format_percent(_pct_number(share, decimals).scaleb(-2), format=_pattern("percent", decimals), locale=LOCALE)
+    return _sv(_pct_number(share, decimals).scaleb(-2), "percent", decimals)
 
 
 def fmt_pct_range(lo: float, hi: float) -> str:
     """Two shares as one whole-percent range with a single sign: '33–67\u00a0%'."""
-    low = format_decimal(_pct_number(lo, 0), format=_pattern("decimal", 0), locale=LOCALE)
+    low = _sv(_pct_number(lo, 0), "decimal", 0)
     return f"{low}–{fmt_pct(hi)}"
 
 
 def fmt_decimal(x: float, decimals: int = 1) -> str:
     """Number with a decimal comma and exactly `decimals` places: 4.5 → '4,5'."""
-    return format_decimal(_quantize(_to_decimal(x), decimals), format=_pattern("decimal", decimals), locale=LOCALE)
+    return _sv(_quantize(_to_decimal(x), decimals), "decimal", decimals)
 
 
 def fmt_p(p: float) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .codebook import Question
-from .formatting import fmt_decimal, fmt_int, fmt_p, fmt_pct, fmt_pct_range
+from .formatting import MINUS, fmt_decimal, fmt_int, fmt_p, fmt_pct, fmt_pct_range
 from .indicators import QuestionResult
 from .stats import TestResult
 
@@ -127,7 +127,7 @@ def points(share_difference: float) -> str:
 def points_phrase(share_difference: float) -> str:
     """'1 procentenhet', '6 procentenheter'."""
     shown = points(share_difference)
-    return f"{shown} procentenhet" if shown.lstrip("-") == "1" else f"{shown} procentenheter"
+    return f"{shown} procentenhet" if shown.lstrip(MINUS) == "1" else f"{shown} procentenheter"
 
 
 def gap_sentence(first: tuple[str, int, int], second: tuple[str, int, int], interval: tuple[float, float]) -> str:

@@ -75,7 +75,9 @@ class PeriodCache:
                 return value
         value = load()
         self._memory[key] = value
+        # Earlier keys of this period are dead; the file under this key may be another worker's, as good as ours.
         for stale in path.parent.glob(f"{period}.*.pickle"):
-            stale.unlink(missing_ok=True)
+            if stale != path:
+                stale.unlink(missing_ok=True)
         atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         return value

@@ -5,8 +5,8 @@ one of them costs as much as the report's own period: rerunning one period many 
 day would pay that for every other period on every run. A loaded period is therefore
 kept, in memory for the rest of the process and on disk under `data/processed/.cache/`,
 under a key made of everything loading it depends on: the SHA-256 of every file in its
-raw folder (export, register, period.yaml, name list), of the instrument's configuration
-files and of the package's own source, and the salt. Any change gives a new key, and
+raw folder (export, register, period.yaml, name list) and of every file of the package
+(code and codebooks), and the salt. Any change gives a new key, and
 the period is read and checked again.
 
 The files are pickles, read only by this package: a file is opened only when its name
@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,7 +31,7 @@ T = TypeVar("T")
 CACHE_FOLDER = ".cache"
 
 
-def period_key(instrument: str, period: str, data_dir: Path, salt: bytes, config_files: Iterable[Path]) -> str:
+def period_key(instrument: str, period: str, data_dir: Path, salt: bytes) -> str:
     """Everything loading one period of one instrument depends on, as one digest."""
     folder = raw_period_dir(data_dir, period)
     parts = {
@@ -40,8 +40,7 @@ def period_key(instrument: str, period: str, data_dir: Path, salt: bytes, config
         # Loaded periods hold absolute paths of their inputs.
         "folder": str(Path(folder).resolve()),
         "files": {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file()},
-        "config": {Path(p).name: sha256_file(p) for p in config_files},
-        "code": code_fingerprint(),
+        "code": code_fingerprint(),  # the codebooks are package files too
         "salt": hashlib.sha256(salt).hexdigest(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()

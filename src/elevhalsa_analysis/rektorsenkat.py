@@ -96,7 +96,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     ]
     frames = {"export": frame, "register": reg, "tider": unreadable, **common_frames}
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
-    results += q.run_checks(frames, content) + q.ignored_columns_note(exp_name, export.ignored)
+    results += q.run_checks(frames, content) + q.ignored_columns_note(export)
     q.raise_on_blocking(results)
 
     linked = link(frame, reg, salt)
@@ -193,7 +193,7 @@ class SurveyInstrument(Instrument):
         once per report. Only a `history` period (not the one the run is for) is also
         taken from an earlier run's cache on disk: the run's own period is always checked.
         """
-        key = period_key(self.name, period, data_dir, salt, self.config_files)
+        key = period_key(self.name, period, data_dir, salt)
         return self._loaded.get(key, lambda: self.load_period(period, meta, data_dir, salt),
                                 data_dir=data_dir, instrument=self.name, period=period, from_disk=history)
 

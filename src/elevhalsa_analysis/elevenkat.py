@@ -147,7 +147,7 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     # Categories halve the gate's time on a large export; the values checked are the same.
     labelled = [*(qu.id for qu in version.closed_questions), "skolenhetskod", "arskurs", "kon"]
     results += q.run_checks({"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames},
-                            content) + q.ignored_columns_note(exp_name, export.ignored)
+                            content) + q.ignored_columns_note(export)
     q.raise_on_blocking(results)
 
     units = _units(frame, population.assign(antal=population["antal"].astype(int)), codebook, period)

@@ -265,13 +265,13 @@ def export_checks(codebook, version, export: Export,
     return checks, frames
 
 
-def ignored_columns_note(file: str, columns: list[str]) -> list[CheckResult]:
+def ignored_columns_note(export: Export) -> list[CheckResult]:
     """A note naming the columns the codebook expects and leaves out (`known_extra_columns`)."""
-    if not columns:
+    if not export.ignored:
         return []
-    names = ", ".join(f"«{c}»" for c in columns)
+    names = ", ".join(f"«{c}»" for c in export.ignored)
     return [CheckResult(id="export:kanda_extra", title="Kolumner som exporten brukar ha men som inte används",
-                        severity=NOTE, passed=True, file=file, column=None, count=len(columns), total=None,
+                        severity=NOTE, passed=True, file=export.path.name, column=None, count=len(export.ignored), total=None,
                         observed=f"{names} lämnades utanför")]
 
 

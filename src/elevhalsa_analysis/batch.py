@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import CODEBOOK_DIR, NOTEBOOKS_DIR, processed_period_dir, raw_dir, report_period_dir
+from .config import CODEBOOK_DIR, KOMMUN_FILE, NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, report_period_dir
 from .errors import ElevhalsaError
 from .fileio import code_fingerprint, sha256_file
 from .formatting import fmt_decimal
@@ -29,6 +29,8 @@ DONE = "klar"
 SKIPPED = "aktuell, hoppades över"
 FAILED = "fel"
 VARIANTS = ("ledning", "analys")
+# The committee's documents beside them (committee.py; not imported here, it loads pydantic).
+DOCUMENTS = ("_tjansteskrivelse.docx", "_presentation.pptx")
 
 
 def fewer_gc_passes() -> None:
@@ -135,6 +137,8 @@ def _stale_reason(man: dict, instrument: str, data_dir: Path, hashes: _Hashes) -
             return f"kodboken {name} har ändrats"
     if man.get("code") != code_fingerprint():
         return "programkoden har ändrats sedan förra körningen"
+    if man.get("kommun", False) != hashes[kommun_file(data_dir)]:
+        return f"{KOMMUN_FILE} har ändrats"
     then = man.get("raw_files")
     if not isinstance(then, dict) or not isinstance(then.get("files"), dict):
         return f"manifestet för {instrument} är från en äldre programversion"
@@ -178,6 +182,10 @@ def _freshness(period: str, data_dir: Path, reports_dir: Path, hashes: _Hashes,
                 return Freshness(period, False, f"rapporten {report.name} saknas eller är från en annan körning")
             if variant == "ledning":
                 reports.append(report)
+        for suffix in DOCUMENTS:
+            document = report_period_dir(reports_dir, period) / f"{instrument}{suffix}"
+            if not document.is_file() or document.stat().st_mtime < made:
+                return Freshness(period, False, f"dokumentet {document.name} saknas eller är från en annan körning")
         if index is None:
             return Freshness(period, False, "rapportförteckningen index.json är skadad")
         if (period, instrument) not in index:

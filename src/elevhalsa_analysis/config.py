@@ -44,6 +44,14 @@ def report_period_dir(reports_dir: Path, period: str) -> Path:
     return Path(reports_dir) / period
 
 
+KOMMUN_FILE = "kommun.yaml"
+
+
+def kommun_file(data_dir: Path) -> Path:
+    """The municipality's names, titles and colours for the committee's documents (committee.py)."""
+    return Path(data_dir) / KOMMUN_FILE
+
+
 def salt_file(data_dir: Path) -> Path:
     """Secret salt for pseudonyms; kept beside, never inside, the raw data."""
     return Path(data_dir) / ".pseudonym-salt"

@@ -70,6 +70,14 @@ class Instrument(ABC):
     def load_report(self, processed_dir: Path, period: str):
         """The report object the notebook calls, read from a processed folder."""
 
+    def committee_content(self, processed_dir: Path, period: str):
+        """The tjänsteskrivelse's and the deck's content (`committee.CommitteeContent`).
+
+        Taken from the report object the notebook uses, so the documents carry the HTML's
+        numbers; a report object declares it in its `committee()` method.
+        """
+        return self.load_report(processed_dir, period).committee()
+
     def extra_pages(self, processed_dir: Path, out_dir: Path, run_date) -> list[Path]:
         """Pages beside the report (e.g. unit profiles), written under `out_dir` from the processed folder."""
         return []

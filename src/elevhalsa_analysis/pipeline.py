@@ -21,7 +21,8 @@ from pathlib import Path
 from . import __version__
 from . import quality as q
 from .batch import period_folders, raw_state
-from .config import NOTEBOOKS_DIR, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
+from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun, write_documents
+from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
@@ -118,6 +119,8 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
         "config": {p.name: sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
         "code": code_fingerprint(),
+        # The committee's documents take names and colours from it.
+        "kommun": sha256_file(kommun_file(data_dir)) if kommun_file(data_dir).is_file() else None,
         **prepared.info,
     }
 
@@ -204,6 +207,7 @@ def run_period(
     processed_target = processed_period_dir(data_dir, period)
     reports_target = report_period_dir(reports_dir, period)
     entries, reports, checks = [], [], []
+    kommun = load_kommun(data_dir)  # a faulty file stops the run before any work
     with ExitStack() as cleanup:
         # One kernel before the instrument registry is imported, which takes as long.
         kernels = [cleanup.enter_context(ExitStack())]
@@ -231,6 +235,9 @@ def run_period(
                 page = side.submit(Validation(period, checks, None).page)
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+            # Beside the kernel, from the same processed folder and report object as the notebook.
+            documents = side.submit(lambda inst=inst, folder=folder: write_documents(
+                inst.committee_content(folder, period), kommun, staged_reports, inst.name, period, date))
             executed = staged_reports / f"{inst.name}.ipynb"
             tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
@@ -249,11 +256,13 @@ def run_period(
                 export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
             # Into the staged folder, so the pages are swapped into place with the reports.
             inst.extra_pages(folder, staged_reports, date)
+            documents.result()
             reports.append(reports_target / f"{inst.name}_ledning.html")
             entries.append({
                 "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),
                 "instrument": inst.name, "instrument_title": inst.title,
                 "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
+                "tjansteskrivelse": f"{period}/{inst.name}{DOCX_SUFFIX}", "presentation": f"{period}/{inst.name}{PPTX_SUFFIX}",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
         atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())

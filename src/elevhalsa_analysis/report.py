@@ -78,6 +78,8 @@ TRACKED_LIBRARIES = (
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"
+# Optional: indexes written before the committee's documents existed lack them.
+COMMITTEE_KEYS = ("tjansteskrivelse", "presentation")
 _ENTRY_KEYS = ("period", "label", "instrument_title", "ledning", "analys", "run_date", "verdict", "synthetic")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -591,6 +593,9 @@ def _normalise_entry(reports_dir: Path, entry: Mapping) -> dict:
     out["period"] = str(entry["period"])
     out["ledning"] = _href(reports_dir, entry["ledning"])
     out["analys"] = _href(reports_dir, entry["analys"])
+    for document in COMMITTEE_KEYS:
+        if entry.get(document):
+            out[document] = _href(reports_dir, entry[document])
     rd = entry["run_date"]
     out["run_date"] = rd.isoformat() if isinstance(rd, dt.date) else str(rd)
     out["synthetic"] = bool(entry["synthetic"])
@@ -641,6 +646,12 @@ def standalone_page(title: str, body: str, body_class: str = "") -> str:
     ])
 
 
+def _committee_links(entry: dict) -> str:
+    links = [f'<a href="{_esc(quote(entry[key], safe="/"))}">{label}</a>'
+             for key, label in zip(COMMITTEE_KEYS, ("Tjänsteskrivelse (Word)", "Presentation (PowerPoint)")) if entry.get(key)]
+    return "<br>".join(links) or "–"
+
+
 def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
     title = "Elevhälsans uppföljningar – rapporter"
     parts = [
@@ -666,6 +677,7 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
                 f"<td>{name}</td>"
                 f'<td><a href="{_esc(quote(e["ledning"], safe="/"))}">{name} – ledning</a></td>'
                 f'<td><a href="{_esc(quote(e["analys"], safe="/"))}">{name} – analys</a></td>'
+                f"<td>{_committee_links(e)}</td>"
                 f"<td>{_esc(e['run_date'])}</td>"
                 f"<td>{_esc(e['verdict'])}</td>"
                 "</tr>"
@@ -674,7 +686,7 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
             '<div class="tabellram"><table>'
             f"<caption>Rapporter för {_esc(label)}</caption>"
             '<thead><tr><th scope="col">Uppföljning</th><th scope="col">För ledningen</th>'
-            '<th scope="col">För analys</th><th scope="col">Körningsdatum</th>'
+            '<th scope="col">För analys</th><th scope="col">För nämnden</th><th scope="col">Körningsdatum</th>'
             '<th scope="col">Datakvalitet</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )

@@ -207,14 +207,15 @@ class SurveyReport(CodebookReport):
 
     # -- sections --------------------------------------------------------------------------
 
-    def title(self) -> Html:
-        parts = [self.heading()]
+    def response_sentence(self) -> str:
         n = int((self.population["period"] == self.period).sum())
         responded = int(self.population.loc[self.population["period"] == self.period, "responded"].sum())
         missing = f"{n - responded} svarade inte." if n - responded else "Alla svarade."
-        parts.append(f"<p>Enkäten gick till {n} {esc(self.population_phrase)}; {responded} av {n} "
-                     f"({fmt_pct(responded / n if n else None)}) svarade. {missing}</p>")
-        return Html("".join(parts))
+        return (f"Enkäten gick till {n} {self.population_phrase}; {responded} av {n} "
+                f"({fmt_pct(responded / n if n else None)}) svarade. {missing}")
+
+    def title(self) -> Html:
+        return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
 
     def findings(self, limit: int = 5) -> list[str]:
         """The most important findings by rule: secured changes first, then the largest
@@ -235,12 +236,15 @@ class SurveyReport(CodebookReport):
                     '<p class="fotnot">Urval: först förändringar som är statistiskt säkerställda, sedan de frågor där '
                     "störst andel inte gav det önskade svaret.</p>")
 
-    def overview(self) -> Html:
+    def overview_figure(self) -> tuple[bytes, str, str]:
+        """The answers to every single-choice question: PNG, alt text and caption."""
         results = [r for r in self.results() if self.version.question(r.question).type == "single"]
         png, alt = plots.answer_bars(results, {q.id: q.short for q in self.version.closed_questions})
-        return Html('<h2 id="oversikt">Översikt</h2>' + plots.figure_html(
-            png, alt, f"Svaren på frågorna, i procent av alla {len(self.population[self.population['period'] == self.period])} tillfrågade. "
-            "Grå stapel: har inte svarat."))
+        return png, alt, (f"Svaren på frågorna, i procent av alla {len(self.population[self.population['period'] == self.period])} "
+                          "tillfrågade. Grå stapel: har inte svarat.")
+
+    def overview(self) -> Html:
+        return Html('<h2 id="oversikt">Översikt</h2>' + plots.figure_html(*self.overview_figure()))
 
     def question_section(self, question: Question) -> Html:
         r = ind.question_result(self.long, self.population, self.version, question, self.period)
@@ -346,6 +350,41 @@ class SurveyReport(CodebookReport):
             + table_html(wide.reset_index(drop=True), "Huvudsvar per period (antal av dem som svarat)",
                          numeric=list(wide.columns[1:])))
 
+    def committee(self):
+        """The tjänsteskrivelse's and the deck's content: the sentences of this report, in prose."""
+        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+
+        summary = [f"Uppföljningen avser {self.meta['label']}. {self.response_sentence()}"]
+        assessment, changes = [], []
+        for q, r in zip(self.version.closed_questions, self.results()):
+            sentences = [narrative.headline_sentence(r, q, self.population_phrase), narrative.rest_sentence(r)]
+            if q.type == "multiple":
+                gaps = ind.competence_gaps(self.long, self.population, self.version, q, self.period)
+                sentences.append(narrative.competence_gap_sentence(
+                    [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular))
+            comp = self.comparison(q, r)
+            if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
+                sentences.append(narrative.comparison_sentence(r, comp, q))
+                changes.append(narrative.comparison_sentence(r, comp, q))
+            summary.append(" ".join(s for s in sentences if s))
+            if q.better == "higher" and r.answered and r.headline < r.population:
+                assessment.append(f"Inte alla {self.population_phrase} {q.statement} "
+                                  f"({narrative.count_phrase(r)}).")
+        for q in self.version.text_questions:
+            texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
+            n = sum(1 for t in texts if t.strip())
+            # The count only: free text stays in the report, where it is redacted and shown escaped.
+            summary.append(f"{n} {self.codebook.respondent_plural if n != 1 else self.codebook.respondent_singular} "
+                           f"lämnade svar på frågan «{q.text}»; de återges i rapporten, inte här.")
+        png, alt, caption = self.overview_figure()
+        first = self.results()[0]
+        return CommitteeContent(
+            title=self.codebook.title, label=self.meta["label"], synthetic=self.synthetic, summary=summary,
+            highlights=self.findings(), assessment=assessment + changes,
+            figures=[Figure("Svaren på frågorna", png, alt, caption,
+                            narrative.headline_sentence(first, self.version.closed_questions[0], self.population_phrase))],
+            quality=quality_lines(self.quality), method=self.METHOD, manifest=self.manifest)
+
     def comments(self) -> Html:
         """Free text, already redacted on reading; shown escaped, never as markup."""
         parts = ['<h2 id="kommentarer">Kommentarer</h2>']
@@ -365,13 +404,14 @@ class SurveyReport(CodebookReport):
                                   "vid flera svar från samma person räknas det senaste.")
         return Html(quality_html(self.quality["checks"], self.quality["verdict"]) + excluded)
 
+    METHOD = (
+        "Enkäten är en totalundersökning: alla i populationen tillfrågades. "
+        "Därför redovisas antal och andelar av populationen, inte stickprovsosäkerhet. När några inte svarat anges "
+        "gränserna för andelen om ingen respektive alla av dem hade gett huvudsvaret. Jämförelser med föregående period "
+        "prövas med exakt McNemar-test för personer som svarat båda gångerna, annars med Fishers exakta test; en "
+        "förändring kallas statistiskt säkerställd när p < 0,05. Grupper med färre än 5 svarande visas inte."
+    )
+
     def method(self, provenance_html: str) -> Html:
-        return Html(
-            '<h2 id="metod">Metod</h2><p>Enkäten är en totalundersökning: alla i populationen tillfrågades. '
-            "Därför redovisas antal och andelar av populationen, inte stickprovsosäkerhet. När några inte svarat anges "
-            "gränserna för andelen om ingen respektive alla av dem hade gett huvudsvaret. Jämförelser med föregående period "
-            "prövas med exakt McNemar-test för personer som svarat båda gångerna, annars med Fishers exakta test; en "
-            "förändring kallas statistiskt säkerställd när p &lt; 0,05. Grupper med färre än 5 svarande visas inte.</p>"
-            + provenance_html
-        )
+        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.METHOD)}</p>' + provenance_html)
 

@@ -118,17 +118,21 @@ class StudentSurveyReport(CodebookReport):
 
     # -- sections --------------------------------------------------------------------------
 
-    def title(self) -> Html:
+    def response_sentence(self) -> str:
         responses = [self.enrolment(a) for a in self.year_groups]
         answered, enrolled = sum(r for r, _ in responses), sum(n for _, n in responses)
         names = [year_group_phrase(a) for a in self.year_groups]
         groups = " och ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        return Html(self.heading() + (
-            f"<p>Enkäten gick till alla {fmt_int(enrolled)} {esc(self.population_phrase)} i {esc(groups)}; "
-            f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) svarade. "
-            "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall.</p>"))
+        return (f"Enkäten gick till alla {fmt_int(enrolled)} {self.population_phrase} i {groups}; "
+                f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) svarade. "
+                "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall.")
 
-    def summary(self) -> Html:
+    def title(self) -> Html:
+        return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
+
+    def _summary_rows(self) -> tuple[list[dict], list[str], list[str], dict]:
+        """The summary table's rows, the secured changes, the questions not compared, and
+        the answers outside the denominators."""
         rows, secured, not_comparable, outside = [], [], [], {}
         enrolled = {a: self.enrolment(a)[1] for a in self.year_groups}
         for q in self.questions_closed:
@@ -146,6 +150,10 @@ class StudentSurveyReport(CodebookReport):
                 elif not change.comparable:
                     not_comparable.append(q.short)
             rows.append(row)
+        return rows, secured, not_comparable, outside
+
+    def summary(self) -> Html:
+        rows, secured, not_comparable, outside = self._summary_rows()
         parts = ['<h2 id="sammanfattning">Sammanfattning</h2>',
                  table_html(pd.DataFrame(rows), "Skattad andel per årskurs med 95 % konfidensintervall: positiva svar, för Blivit kränkt andelen Ja",
                             numeric=self.year_groups,
@@ -185,21 +193,57 @@ class StudentSurveyReport(CodebookReport):
                     + table_html(per_unit, "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
                                  numeric=["Elever", "Svar", "Svarsfrekvens"]))
 
-    def overview(self) -> Html:
+    def overview_figures(self) -> dict[str, tuple[bytes, str, str] | None]:
+        """Per year group the answers chart (PNG, alt text, caption), None when too few answered."""
         # The statements only: a question where the headline is the worse answer (blivit
         # kränkt) would put a bad outcome on the "good" side of the chart.
         statements = [q for q in self.questions_closed if q.better == "higher"]
         titles = {q.id: q.short for q in statements}
-        parts = ['<h2 id="oversikt">Översikt</h2>']
+        out = {}
         for a in self.year_groups:
             results = [self.result(q, a) for q in statements]
             if results[0].population < MIN_GROUP:
-                parts.append(f"<p>{esc(a)}: {esc(TOO_FEW)}; diagrammet visas inte.</p>")
+                out[a] = None
                 continue
             png, alt = plots.answer_bars(results, titles, xlabel=f"Procent av alla {results[0].population} som svarat på enkäten")
-            parts.append(plots.figure_html(png, f"{a}. {alt}", f"{a}: svaren på frågorna i procent av alla "
-                                           f"{results[0].population} {self.phrase(a)} som svarat på enkäten."))
+            out[a] = (png, f"{a}. {alt}", f"{a}: svaren på frågorna i procent av alla "
+                      f"{results[0].population} {self.phrase(a)} som svarat på enkäten.")
+        return out
+
+    def overview(self) -> Html:
+        parts = ['<h2 id="oversikt">Översikt</h2>']
+        for a, figure in self.overview_figures().items():
+            parts.append(plots.figure_html(*figure) if figure else f"<p>{esc(a)}: {esc(TOO_FEW)}; diagrammet visas inte.</p>")
         return Html("".join(parts))
+
+    def committee(self):
+        """The tjänsteskrivelse's and the deck's content: this report's sentences and charts."""
+        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+
+        rows, secured, not_comparable, _ = self._summary_rows()
+        prev = self.previous
+        changes = secured or ([f"Ingen förändring sedan {self.label_of(prev)} är statistiskt säkerställd."] if prev else [])
+        if not_comparable:
+            changes.append(f"{', '.join(dict.fromkeys(not_comparable))}: jämförs inte med {self.label_of(prev)}, "
+                           "eftersom svarsalternativen eller formuleringen har ändrats.")
+        summary = [self.response_sentence()]
+        summary += [f"{q.short}. " + " ".join(self._year_text(q, a)[0] for a in self.year_groups) for q in self.questions_closed]
+        summary.append(" ".join(changes))
+        rate = self.codebook.min_response_rate
+        assessment = []
+        for a in self.year_groups:
+            answered, enrolled = self.enrolment(a)
+            if enrolled and answered / enrolled < rate:
+                assessment.append(f"Svarsfrekvensen i {year_group_phrase(a)} är {fmt_pct(answered / enrolled)} "
+                                  f"({fmt_int(answered)} av {fmt_int(enrolled)}), under {fmt_pct(rate)}: resultaten kan vara "
+                                  "missvisande om de som inte svarade skiljer sig från dem som svarade.")
+        figures = [Figure(f"Svaren i {year_group_phrase(a)}", *figure, self._year_text(self.questions_closed[0], a)[0])
+                   for a, figure in self.overview_figures().items() if figure]
+        highlights = [f"{row['Fråga']}: " + "; ".join(f"{a} {row[a]}" for a in self.year_groups) for row in rows]
+        return CommitteeContent(
+            title=self.codebook.title, label=self.meta["label"], synthetic=self.synthetic, summary=summary,
+            highlights=highlights + changes, assessment=assessment + changes, figures=figures,
+            quality=quality_lines(self.quality), method=self.method_text(), manifest=self.manifest)
 
     def question_section(self, question: Question) -> Html:
         parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>', f'<p class="fraga">Fråga: «{esc(question.text)}»</p>']
@@ -351,13 +395,15 @@ class StudentSurveyReport(CodebookReport):
                            + esc("; ".join(f"{k} ({v})" for k, v in reasons.items() if v))
                            + ". Liksom Skolinspektionen när Skolenkätens frågor och svarsalternativ ändrades 2022 "
                            "jämför vi inte resultat över en sådan ändring.</p>")
-        return Html(
-            '<h2 id="metod">Metod</h2>'
-            "<p>Enkäten går till alla elever i de årskurser som Skolinspektionens Skolenkät frågar (åk 5, åk 8 och år 2 på "
+        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.method_text())}</p>' + changed + provenance_html)
+
+    def method_text(self) -> str:
+        return (
+            "Enkäten går till alla elever i de årskurser som Skolinspektionens Skolenkät frågar (åk 5, åk 8 och år 2 på "
             "gymnasiet), men alla svarar inte. Kommunens siffror är därför skattningar: varje skolenhets svar väger lika "
             "mycket som enhetens elever (vikt = antal elever / antal svar i enheten och årskursen), skolenheterna är "
             "strata och skattningen har ändlighetskorrektion eftersom en stor del av eleverna svarat. Konfidensintervallen "
-            "(95 %) är Korn–Graubards, beräknade med programpaketet svy. " + esc(ASSUMPTION) + " Bortfallsgränserna visar "
+            "(95 %) är Korn–Graubards, beräknade med programpaketet svy. " + ASSUMPTION + " Bortfallsgränserna visar "
             "andelen om ingen respektive alla som inte besvarat frågan hade svarat så. Andelen räknas bland dem som "
             "besvarat frågan; Vet ej, Vet inte och Vill inte svara räknas och visas men ingår inte i andelen. "
             "Förändringar jämfört med föregående enkät prövas som skillnaden mellan två oberoende urval, med ett "
@@ -366,5 +412,5 @@ class StudentSurveyReport(CodebookReport):
             "en slump. En förändring kallas statistiskt säkerställd bara när intervallet inte innehåller noll. Skillnaden mellan flickor och pojkar är oviktad, med Newcombes "
             "intervall. Grupper (skolenhet, kön) med färre än 5 svar visas inte, och där det behövs döljs ytterligare en "
             "grupp så att den dolda uppgiften inte kan räknas fram; Annat alternativ och Vill inte svara visas aldrig "
-            "som egna grupper men räknas i alla totaler.</p>" + changed + provenance_html
+            "som egna grupper men räknas i alla totaler."
         )

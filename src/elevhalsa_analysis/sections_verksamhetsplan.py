@@ -180,8 +180,8 @@ class PlanReport:
                      "skolenheternas profiler</a>.</p>")
         return Html("".join(parts))
 
-    def summary(self) -> Html:
-        """What was reached, what was not and what cannot be judged, and why."""
+    def _summary_parts(self) -> tuple[str, dict[str, list[str]]]:
+        """The opening sentence and, per assessment word, one line per indicator."""
         by_word: dict[str, list[str]] = {ACHIEVED: [], NOT_ACHIEVED: [], WITHIN_MARGIN: [], CANNOT_JUDGE: []}
         for spec, a in zip(self.plan.indikatorer, self.assessments().values()):
             v = self.current[spec.id]
@@ -191,8 +191,13 @@ class PlanReport:
                 by_word[a.word].append(f"{spec.namn}: {shown_value(spec, v)}, mål {target_text(spec)}.")
         n = len(self.plan.indikatorer)
         counts = [f"{len(items)} {COUNT_WORDS[word][len(items) != 1]}" for word, items in by_word.items() if items]
-        parts = [f'<h2 id="sammanfattning">Sammanfattning</h2><p>Av planens {n} indikatorer: {esc(", ".join(counts))}. '
-                 f"{esc(status_sentence(self.statuses()['status'].tolist()))}.</p>"]
+        return (f"Av planens {n} indikatorer: {', '.join(counts)}. {status_sentence(self.statuses()['status'].tolist())}.",
+                by_word)
+
+    def summary(self) -> Html:
+        """What was reached, what was not and what cannot be judged, and why."""
+        opening, by_word = self._summary_parts()
+        parts = [f'<h2 id="sammanfattning">Sammanfattning</h2><p>{esc(opening)}</p>']
         headings = {ACHIEVED: "Uppnått", NOT_ACHIEVED: "Inte uppnått", WITHIN_MARGIN: "Inom felmarginalen",
                     CANNOT_JUDGE: "Kan inte bedömas – och varför"}
         for word, items in by_word.items():
@@ -425,15 +430,65 @@ class PlanReport:
                          "vara en verklig skillnad.</p>")
         return Html("".join(parts))
 
+    def absence_figure(self) -> tuple[bytes, str, str, str] | None:
+        """High absence per term for the whole municipality: PNG, alt text, caption, sentence."""
+        franvaro = self.tables.get("franvaro")
+        if franvaro is None:
+            return None
+        rows, students = [], {}
+        for term in m.terms(franvaro):
+            for limit in self.plan.franvarogranser:
+                r = m.high_absence(franvaro, limit, term).iloc[0]
+                students[term] = int(r["elever"])
+                rows.append({"question": limit, "label": term, "share": r["hog"] / r["elever"] if r["elever"] else None,
+                             "count": (int(r["hog"]), int(r["elever"]))})
+        table = pd.DataFrame(rows).dropna(subset=["share"])
+        if table.empty:
+            return None
+        titles = {limit: f"Minst {fmt_decimal(limit, 0)} % frånvaro" for limit in self.plan.franvarogranser}
+        png, alt = plots.trend_chart(table, titles, ylabel="Andel av eleverna med schemalagd tid (%)",
+                                     subject="andelen elever med hög frånvaro", value_text=lambda v: fmt_pct(v, 1), ylim=None)
+        last = table[table["label"] == table["label"].iloc[-1]]
+        sentence = (f"{last['label'].iloc[0]}: " + "; ".join(
+            f"{fmt_int(h)} av {fmt_int(n)} elever ({fmt_pct(h / n, 1)}) hade minst {fmt_decimal(q, 0)} % frånvaro"
+            for q, (h, n) in zip(last["question"], last["count"])) + ".")
+        caption = ("Andel elever med hög frånvaro per termin, av alla elever med schemalagd tid: "
+                   + ", ".join(f"{t} {fmt_int(n)} elever" for t, n in students.items()) + ".")
+        return png, alt, caption, sentence
+
+    def committee(self):
+        """The tjänsteskrivelse's and the deck's content: the scorecard's sentences and the absence chart."""
+        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+
+        opening, by_word = self._summary_parts()
+        lines = [f"{word}: {' '.join(items)}" for word, items in by_word.items() if items]
+        statuses = self.statuses()
+        assessment = [f"Inte uppnått: {item}" for item in by_word[NOT_ACHIEVED]]
+        assessment += [f"Kan inte bedömas: {item}" for item in by_word[CANNOT_JUDGE]]
+        unfinished = statuses[statuses["status"] != "Genomförd"]
+        if len(unfinished):
+            assessment.append(f"{len(unfinished)} av {len(statuses)} insatser är inte genomförda: "
+                              + "; ".join(f"{t} ({s.lower()})" for t, s in zip(unfinished["text"], unfinished["status"])) + ".")
+        found = self.absence_figure()
+        figures = [Figure("Elever med hög frånvaro", *found)] if found else []
+        return CommitteeContent(
+            title=input_contract().title, label=self.label(), synthetic=self.synthetic,
+            summary=[f"{self.plan.namn}: {self.plan.omrade.lower()}. {opening}", *lines],
+            highlights=[opening, *lines],
+            assessment=assessment, figures=figures, quality=quality_lines(self.quality), method=self.METHOD,
+            manifest=self.manifest)
+
     def quality_section(self) -> Html:
         return Html(quality_html(self.quality["checks"], self.quality["verdict"]))
 
+    METHOD = (
+        "Frånvaro och anmälningar är registeruppgifter för alla elever: de redovisas som antal "
+        "och andelar, utan osäkerhetsintervall. Enkätindikatorer hämtas från respektive enkät; rektorsenkäten är en "
+        "totalundersökning, elevenkätens skattningar har osäkerhetsintervall, och en skattning vars intervall innehåller "
+        "målvärdet bedöms som inom felmarginalen. En indikator utan uppgift eller utan målvärde bedöms aldrig som uppnådd "
+        "eller inte uppnådd. Personnummer och namn i frånvaroexporten ersätts med en pseudonym när filen läses, och "
+        "anmälningarnas beskrivningar läses aldrig in."
+    )
+
     def method(self, provenance_html: str) -> Html:
-        return Html(
-            '<h2 id="metod">Metod</h2><p>Frånvaro och anmälningar är registeruppgifter för alla elever: de redovisas som antal '
-            "och andelar, utan osäkerhetsintervall. Enkätindikatorer hämtas från respektive enkät; rektorsenkäten är en "
-            "totalundersökning, elevenkätens skattningar har osäkerhetsintervall, och en skattning vars intervall innehåller "
-            "målvärdet bedöms som inom felmarginalen. En indikator utan uppgift eller utan målvärde bedöms aldrig som uppnådd "
-            "eller inte uppnådd. Personnummer och namn i frånvaroexporten ersätts med en pseudonym när filen läses, och "
-            "anmälningarnas beskrivningar läses aldrig in.</p>" + provenance_html
-        )
+        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.METHOD)}</p>' + provenance_html)

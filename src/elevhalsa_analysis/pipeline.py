@@ -220,6 +220,7 @@ def run_period(
         staged_reports = staging_dir(reports_target.parent, f".{period}.")
         cleanup.callback(shutil.rmtree, staged_reports, ignore_errors=True)
         side = cleanup.enter_context(ThreadPoolExecutor(1))
+        unit_data = []  # (instrument, future of its unit data), read while the notebooks run
         for n, (inst, km) in enumerate(zip(instruments, running)):
             tell(f"{inst.name}: läser och kontrollerar data", 3 * n, steps)
             prepared = inst.prepare(period, data_dir)
@@ -231,6 +232,7 @@ def run_period(
                 page = side.submit(Validation(period, checks, None).page)
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+            unit_data.append((inst.name, side.submit(inst.unit_data, folder)))
             executed = staged_reports / f"{inst.name}.ipynb"
             tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
@@ -247,8 +249,6 @@ def run_period(
             aliases = {folder: f"data/processed/{period}/{inst.name}", data_dir: "data"}
             for variant in ("ledning", "analys"):
                 export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
-            # Into the staged folder, so the pages are swapped into place with the reports.
-            inst.extra_pages(folder, staged_reports, date)
             reports.append(reports_target / f"{inst.name}_ledning.html")
             entries.append({
                 "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),
@@ -256,6 +256,15 @@ def run_period(
                 "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
+        # One profile per unit from every instrument of the period, into the staged folder so
+        # that the pages are swapped into place with the reports.
+        tell("skriver skolenheternas profiler", steps, steps)
+        from .sections_units import INDEX_PAGE, UNITS_DIR, write_unit_pages  # noqa: PLC0415  (after the kernels start)
+
+        if write_unit_pages([(name, found.result()) for name, found in unit_data], staged_reports, prepared.meta.label,
+                            prepared.meta.syntetisk, date):
+            for e in entries:
+                e["enheter"] = f"{period}/{UNITS_DIR}/{INDEX_PAGE}"
         atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())
         _replace_dir(staged_processed, processed_target)
         _replace_dir(staged_reports, reports_target)

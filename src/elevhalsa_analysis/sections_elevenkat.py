@@ -8,6 +8,7 @@ text appears only in the researchers' variant (the notebook tags that cell).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,8 @@ from .elevenkat import municipal_estimates, year_group_phrase
 from .estimates import ASSUMPTION, DesignEstimate
 from .formatting import fmt_int, fmt_pct, fmt_pct_range
 from .sections import CodebookReport, Html, esc, quality_html, table_html
-from .sections_units import WITHIN, funnel_section
+from .instruments import UnitContribution
+from .sections_units import WITHIN, funnel_section, survey_contribution
 from .stats import diff_interval_independent, mover_difference
 from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 
@@ -368,3 +370,18 @@ class StudentSurveyReport(CodebookReport):
             "grupp så att den dolda uppgiften inte kan räknas fram; Annat alternativ och Vill inte svara visas aldrig "
             "som egna grupper men räknas i alla totaler.</p>" + changed + provenance_html
         )
+
+
+def unit_contribution(processed_dir: Path) -> UnitContribution:
+    """The unit profiles' part of one survey period: its own per-unit table (the report's) and,
+    for the trend, those of the earlier surveys in the processed folder."""
+    manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
+    report = StudentSurveyReport.load(processed_dir, manifest["period"])
+    periods = report.periods[report.periods["end"] <= report.meta["end"]].sort_values("end")
+    frames = []
+    for p in periods["period"]:
+        table = report.unit_table() if p == report.period else units.survey_units(
+            report.long_of(p), report.units, report.version_of(p), p, {})
+        frames.append(units.with_names(table, report.units_of(p)))
+    return survey_contribution(pd.concat(frames, ignore_index=True),
+                               [{"period": p, "label": report.label_of(p)} for p in periods["period"]])

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
-from elevhalsa_analysis.instruments import get
+from elevhalsa_analysis.sections_units import write_period_pages
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLANTED = "UNIK-REKTORSKOMMENTAR-7f3a9c"
@@ -46,12 +46,14 @@ def codes() -> list[str]:
     return sorted(pd.read_csv(SAMPLE / "2024" / "elevantal.csv", dtype=str)["skolenhetskod"].unique())
 
 
-def test_every_unit_has_a_profile_linked_from_the_index_in_code_order(run):
+def test_every_unit_has_a_profile_linked_from_the_index(run):
     _, reports = run
     folder = reports / "2024" / "enheter"
-    assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == codes()
+    # The plan's registers' units and the units of the student survey it follows (upper secondary too).
+    surveyed = set(pd.read_csv(SAMPLE / "2024-04" / "elevantal.csv", dtype=str)["skolenhetskod"])
+    assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == sorted(set(codes()) | surveyed)
     links = re.findall(r'href="([^"]+)"', (folder / "index.html").read_text(encoding="utf-8"))
-    assert links == [f"{c}.html" for c in codes()]
+    assert sorted(links) == sorted(f"{c}.html" for c in set(codes()) | surveyed)
     assert 'href="enheter/index.html"' in (reports / "2024" / "verksamhetsplan_ledning.html").read_text(encoding="utf-8")
     page = text_of(folder / "01274639.html")
     for heading in ("Elevenkäten", "Frånvaro", "Anmälningar", "Tillgång till elevhälsans kompetenser"):
@@ -110,7 +112,7 @@ def test_funnels_in_the_report_list_deviations_by_code_never_ranked(run):
 
 def test_profiles_are_byte_identical_when_written_again(run, tmp_path):
     data, reports = run
-    processed = data / "processed" / "2024" / "verksamhetsplan"
-    get("verksamhetsplan").extra_pages(processed, tmp_path, dt.date(2025, 1, 15))
+    processed = data / "processed" / "2024"
+    write_period_pages(processed, tmp_path, dt.date(2025, 1, 15))
     for path in sorted((reports / "2024" / "enheter").glob("*.html")):
         assert (tmp_path / "enheter" / path.name).read_bytes() == path.read_bytes(), path

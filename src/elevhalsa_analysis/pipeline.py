@@ -233,6 +233,14 @@ def run_period(
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
             unit_data.append((inst.name, side.submit(inst.unit_data, folder)))
+            if n == len(instruments) - 1:
+                # One profile per unit from every instrument of the period, also written while
+                # the last notebook runs, into the staged folder so that the pages are swapped
+                # into place with the reports.
+                from .sections_units import UNITS_DIR, INDEX_PAGE, write_unit_pages  # noqa: PLC0415  (after the kernels start)
+
+                pages = side.submit(lambda meta=prepared.meta: write_unit_pages(
+                    [(name, found.result()) for name, found in unit_data], staged_reports, meta.label, meta.syntetisk, date))
             executed = staged_reports / f"{inst.name}.ipynb"
             tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
@@ -256,13 +264,8 @@ def run_period(
                 "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
-        # One profile per unit from every instrument of the period, into the staged folder so
-        # that the pages are swapped into place with the reports.
         tell("skriver skolenheternas profiler", steps, steps)
-        from .sections_units import INDEX_PAGE, UNITS_DIR, write_unit_pages  # noqa: PLC0415  (after the kernels start)
-
-        if write_unit_pages([(name, found.result()) for name, found in unit_data], staged_reports, prepared.meta.label,
-                            prepared.meta.syntetisk, date):
+        if pages.result():
             for e in entries:
                 e["enheter"] = f"{period}/{UNITS_DIR}/{INDEX_PAGE}"
         atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())

@@ -40,6 +40,9 @@ NOT_A_RANKING = (
     "Gränserna är vidare för små enheter, där slumpen betyder mer. Bara en enhet utanför 99,8 %-gränserna avviker mer än "
     "slumpen rimligen förklarar; tabellen är ordnad efter skolenhetskod och är ingen rangordning."
 )
+# The leadership report's longest table: per-unit detail beyond it goes to the profiles and
+# the researchers' variant.
+MAX_TABLE_ROWS = 40
 NO_COMPETENCE = "uppgift saknas: ingen rektorsenkät för perioden"
 Format = Callable[[float], str]
 
@@ -74,11 +77,15 @@ def funnel_section(frame: pd.DataFrame, names: dict[str, str], title: str, xlabe
     if found is None:
         parts.append("<p>Ingen skolenhet kan visas.</p>")
     else:
-        png, alt = plots.funnel_plot(found, xlabel, ylabel, scale, value)
+        png, alt = plots.funnel_plot(found, xlabel, ylabel, scale, value, names)
         parts.append(plots.figure_html(png, f"{title}. {alt}", f"{title}: varje punkt är en skolenhet. Kommunens värde "
                                        f"{value(found.target)}; streckat 95 %, heldraget 99,8 % kontrollgränser."))
         out = found.table[found.table["avvikelse"] != ""]
-        if len(out):
+        if len(out) > MAX_TABLE_ROWS:
+            parts.append("".join(f"<p>{esc(word.capitalize())} ({fmt_int(len(group))} skolenheter, i skolenhetskodens ordning): "
+                                 f"{esc(', '.join(names.get(c, c) for c in group['unit']))}.</p>"
+                                 for word, group in out.groupby("avvikelse", sort=True)) + f"<p>{esc(NOT_A_RANKING)}</p>")
+        elif len(out):
             parts.append(table_html(pd.DataFrame({
                 "Skolenhetskod": out["unit"], "Skolenhet": [names.get(c, c) for c in out["unit"]],
                 "Värde": [f"{value(s)} ({fmt_int(int(x))} av {fmt_int(int(n))})" for s, x, n in zip(out["share"], out["events"], out["n"])],
@@ -133,15 +140,12 @@ class UnitData:
         return found[-1] if found else None
 
 
-def survey_section(table: pd.DataFrame | None, surveys: list[dict], code: str) -> str:
-    """The student survey's section of a profile: `table` is `units.survey_units` of the
-    `surveys` ({period, label}, oldest first; the last is the profile's own), so earlier
-    surveys give the trend."""
+def survey_section(mine: pd.DataFrame, surveys: list[dict]) -> str:
+    """The student survey's section of one unit's profile: `mine` is the unit's rows of
+    `units.survey_units` of the `surveys` ({period, label}, oldest first; the last is the
+    profile's own), so earlier surveys give the trend."""
     head = '<h2 id="elevenkat">Elevenkäten</h2>'
-    own = surveys[-1] if surveys else None
-    if table is None or own is None:
-        return head + "<p>Uppgift saknas: ingen elevenkät hör till perioden.</p>"
-    mine = table[table["skolenhetskod"] == code]
+    own = surveys[-1]
     now = mine[mine["enkatperiod"] == own["period"]]
     if now.empty:
         return head + f"<p>Uppgift saknas: enheten har inga årskurser som elevenkäten {esc(own['label'])} frågar.</p>"
@@ -280,8 +284,10 @@ def survey_contribution(table: pd.DataFrame, surveys: list[dict]) -> UnitContrib
     deviates: dict[str, list[str]] = {}
     for r in out.itertuples():
         deviates.setdefault(r.skolenhetskod, []).append(f"{titles.get(r.fraga, r.fraga)}, {r.arskurs}: {r.avvikelse}")
+    # Split once: filtering the whole table for each of 200 units was most of the pages' time.
+    by_unit = dict(tuple(table.groupby("skolenhetskod", sort=False)))
     return UnitContribution("elevenkat", "Elevenkäten, svarsfrekvens", _units_of(now), coverage, deviates,
-                            lambda code: survey_section(table, surveys, code))
+                            lambda code: survey_section(by_unit.get(code, table.iloc[:0]), surveys))
 
 
 def competence_contribution(table: pd.DataFrame, own: dict, units_frame: pd.DataFrame) -> UnitContribution:

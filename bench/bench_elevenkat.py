@@ -37,17 +37,28 @@ KRANKT = "Har du blivit kränkt eller illa behandlad i skolan under det här lä
 BERATTA = "Är det något mer du vill berätta om hur du har det i skolan?"
 
 
-def write_period(folder: Path, responses: int, seed: int = 1) -> None:
-    """period.yaml, elevantal.csv and an elevenkat.xlsx of `responses` questionnaires."""
+def write_period(folder: Path, responses: int, seed: int = 1, units: int = 40, upper_secondary_every: int = 0) -> None:
+    """period.yaml, elevantal.csv and an elevenkat.xlsx of `responses` questionnaires.
+
+    With `upper_secondary_every` = k, every k-th unit is an upper-secondary school (Gy 2
+    only) and the others compulsory schools (Åk 5, Åk 8), with response rates spread from
+    about 30 % to 95 % as in a large municipality; otherwise every unit has every year group.
+    """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "period.yaml").write_text("label: våren 2024\nstart: 2024-03-01\nend: 2024-04-30\npopulation: elever\n", encoding="utf-8")
-    groups = [(f"{10_000_000 + u:08d}", year) for u in range(40) for year in YEAR_GROUPS]
+    if upper_secondary_every:
+        groups = [(f"{10_000_000 + u:08d}", year) for u in range(units)
+                  for year in (("Gy 2",) if u % upper_secondary_every == 0 else ("Åk 5", "Åk 8"))]
+    else:
+        groups = [(f"{10_000_000 + u:08d}", year) for u in range(units) for year in YEAR_GROUPS]
     per_group = -(-responses // len(groups))
+    rates = random.Random(seed + 1)
     lines = ["skolenhetskod,skolenhet,skolform,årskurs,antal"]
     for code, year in groups:
         form = "Gymnasieskola" if year == "Gy 2" else "Grundskola"
-        lines.append(f"{code},Enhet {code},{form},{year},{per_group + 40}")
+        enrolled = round(per_group / rates.uniform(0.3, 0.95)) if upper_secondary_every else per_group + 40
+        lines.append(f"{code},Enhet {code},{form},{year},{enrolled}")
     (folder / "elevantal.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Svar")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from elevhalsa_analysis.cli import main
-from elevhalsa_analysis.instruments import get
+from elevhalsa_analysis.sections_units import write_period_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw"
@@ -40,12 +40,12 @@ def bench_unit_profiles(tmpdir: Path | str) -> dict:
     if code != 0:
         raise RuntimeError(f"elevhalsa run --period {PERIOD} misslyckades")
     run_seconds = time.perf_counter() - started
-    processed = data / "processed" / PERIOD / "verksamhetsplan"
+    processed = data / "processed" / PERIOD
     timings, pages = [], []
     for i in range(REPEATS):
         out = tmpdir / "enheter" / f"profiler-{i}"
         started = time.perf_counter()
-        pages = get("verksamhetsplan").extra_pages(processed, out, date)
+        pages = write_period_pages(processed, out, date)
         timings.append(time.perf_counter() - started)
     units_seconds = statistics.median(timings)
     report_seconds = run_seconds - units_seconds

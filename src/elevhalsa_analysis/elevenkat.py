@@ -21,7 +21,7 @@ from .config import raw_period_dir
 from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .indicators import grouped
-from .instruments import IndicatorValue, register
+from .instruments import IndicatorValue, UnitContribution, register
 from .loaders import (
     ALL_YEAR_GROUPS,
     ROW,
@@ -230,6 +230,7 @@ class StudentSurvey(SurveyInstrument):
 
     # svy and polars are imported only when an estimate is made; the kernel can load them early.
     report_modules = ("elevhalsa_analysis.sections_elevenkat", "polars", "svy")
+    unit_topics = "elevernas svar och svarsfrekvens i elevenkäten"
 
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name, SUFFIXES) is not None
@@ -249,6 +250,12 @@ class StudentSurvey(SurveyInstrument):
         from .sections_elevenkat import StudentSurveyReport  # noqa: PLC0415  (plots load matplotlib)
 
         return StudentSurveyReport.load(processed_dir, period)
+
+    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
+        """Every unit asked in this survey, with the shares of each earlier survey for the trend."""
+        from .sections_elevenkat import unit_contribution  # noqa: PLC0415  (plots load matplotlib)
+
+        return [unit_contribution(processed_dir)]
 
     def indicator(self, period: str, data_dir: Path, question: str, arskurs: str | None = None, **filters) -> IndicatorValue:
         """The weighted headline share of one year group (or all asked) in percent, with its

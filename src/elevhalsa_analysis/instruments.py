@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -34,6 +35,26 @@ class IndicatorValue:
 
 
 @dataclass
+class UnitContribution:
+    """One source's unit-level data of one period, for the unit profiles and their index.
+
+    `source` names the instrument whose figures these are: an instrument may carry another
+    one's (the operations plan carries the surveys' per-unit tables), and a period holding
+    both gives each unit one section per source. `section(code)` is called for every unit
+    of the period, also those the source does not cover: it then says, in Swedish, that the
+    unit is missing. `coverage` is the response rate or coverage the index shows, `deviates`
+    what lies outside the funnel limits (nothing for a unit within them all).
+    """
+
+    source: str
+    heading: str  # the index column: "Elevenkäten, svarsfrekvens"
+    units: pd.DataFrame  # skolenhetskod, skolenhet, skolform
+    coverage: dict[str, str]
+    deviates: dict[str, list[str]]
+    section: Callable[[str], str]
+
+
+@dataclass
 class Prepared:
     """Everything a report needs, free of personal data, ready to be written as files."""
 
@@ -52,6 +73,9 @@ class Instrument(ABC):
     notebook: str  # file name under notebooks/
     # Modules `load_report` imports; the report's kernel imports them while the gate runs.
     report_modules: tuple[str, ...] = ()
+    # What a unit profile has from this instrument, in words ("" = no unit-level data); a
+    # profile of a period without the instrument says that this is missing.
+    unit_topics: str = ""
 
     @abstractmethod
     def present(self, period_dir: Path) -> bool:
@@ -78,8 +102,8 @@ class Instrument(ABC):
         """
         return self.load_report(processed_dir, period).committee()
 
-    def extra_pages(self, processed_dir: Path, out_dir: Path, run_date) -> list[Path]:
-        """Pages beside the report (e.g. unit profiles), written under `out_dir` from the processed folder."""
+    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
+        """This period's unit-level data, read from the processed folder, for the unit profiles."""
         return []
 
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:

@@ -224,6 +224,7 @@ def run_period(
         staged_reports = staging_dir(reports_target.parent, f".{period}.")
         cleanup.callback(shutil.rmtree, staged_reports, ignore_errors=True)
         side = cleanup.enter_context(ThreadPoolExecutor(1))
+        unit_data = []  # (instrument, future of its unit data), read while the notebooks run
         for n, (inst, km) in enumerate(zip(instruments, running)):
             tell(f"{inst.name}: läser och kontrollerar data", 3 * n, steps)
             prepared = inst.prepare(period, data_dir)
@@ -238,6 +239,15 @@ def run_period(
             # Beside the kernel, from the same processed folder and report object as the notebook.
             documents = side.submit(lambda inst=inst, folder=folder: write_documents(
                 inst.committee_content(folder, period), kommun, staged_reports, inst.name, period, date))
+            unit_data.append((inst.name, side.submit(inst.unit_data, folder)))
+            if n == len(instruments) - 1:
+                # One profile per unit from every instrument of the period, also written while
+                # the last notebook runs, into the staged folder so that the pages are swapped
+                # into place with the reports.
+                from .sections_units import UNITS_DIR, INDEX_PAGE, write_unit_pages  # noqa: PLC0415  (after the kernels start)
+
+                pages = side.submit(lambda meta=prepared.meta: write_unit_pages(
+                    [(name, found.result()) for name, found in unit_data], staged_reports, meta.label, meta.syntetisk, date))
             executed = staged_reports / f"{inst.name}.ipynb"
             tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
@@ -254,8 +264,6 @@ def run_period(
             aliases = {folder: f"data/processed/{period}/{inst.name}", data_dir: "data"}
             for variant in ("ledning", "analys"):
                 export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
-            # Into the staged folder, so the pages are swapped into place with the reports.
-            inst.extra_pages(folder, staged_reports, date)
             documents.result()
             reports.append(reports_target / f"{inst.name}_ledning.html")
             entries.append({
@@ -265,6 +273,10 @@ def run_period(
                 "tjansteskrivelse": f"{period}/{inst.name}{DOCX_SUFFIX}", "presentation": f"{period}/{inst.name}{PPTX_SUFFIX}",
                 "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
             })
+        tell("skriver skolenheternas profiler", steps, steps)
+        if pages.result():
+            for e in entries:
+                e["enheter"] = f"{period}/{UNITS_DIR}/{INDEX_PAGE}"
         atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())
         _replace_dir(staged_processed, processed_target)
         _replace_dir(staged_reports, reports_target)

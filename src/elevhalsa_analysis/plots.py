@@ -106,9 +106,10 @@ def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: s
     order = [*widest.headline_labels, *_sides(widest)[1], *_sides(widest)[2]]
     legend = [lbl for lbl in dict.fromkeys([*order, *colours]) if lbl in colours]
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[lbl]) for lbl in legend]
-    # Two rows of a long scale read as pairs (strong, mild) column by column.
-    ax.legend(handles, legend, ncols=len(legend) if len(legend) <= 4 else -(-len(legend) // 2), loc="upper center",
-              bbox_to_anchor=(0.45, -0.22 if len(rows) > 2 else -0.45), frameon=False)
+    # Two rows of a long scale read as pairs (strong, mild) column by column. Above the bars:
+    # below them it met the tick labels and the axis title whenever there were few rows.
+    ax.legend(handles, legend, ncols=len(legend) if len(legend) <= 4 else -(-len(legend) // 2), loc="lower center",
+              bbox_to_anchor=(0.45, 1.02), frameon=False)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     alt = "Stapeldiagram över svaren: " + "; ".join(
@@ -162,11 +163,13 @@ def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
     return to_png(fig), alt
 
 
-def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None) -> tuple[bytes, str]:
+def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None,
+                names: dict[str, str] | None = None) -> tuple[bytes, str]:
     """Every shown unit at (denominator, value) inside its 95 % and 99,8 % control limits.
 
     The limits are drawn as curves over the range of denominators, the municipal value as
-    a horizontal line; units outside 99,8 % get a different marker, not only a colour.
+    a horizontal line; units outside 99,8 % get a different marker, not only a colour, and
+    only they are labelled (by `names`, else code), so that 200 points stay legible.
     `value_text` formats a share (0..1) for the alt text.
     """
     table = f.table
@@ -185,6 +188,10 @@ def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value
     if outside.any():
         ax.scatter(table.loc[outside, "n"], table.loc[outside, "share"] * scale, color="#D55E00", marker="^", s=55,
                    label="Skolenhet utanför 99,8 %", zorder=4)
+        for i, r in enumerate(table[outside].itertuples()):
+            # Alternating above and below, so neighbouring labels do not sit on each other.
+            ax.annotate((names or {}).get(r.unit, r.unit), (r.n, r.share * scale), xytext=(5, 6 if i % 2 == 0 else -12),
+                        textcoords="offset points", fontsize=8, color="#333333")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)

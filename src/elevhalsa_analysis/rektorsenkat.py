@@ -8,6 +8,7 @@ report, with every earlier period for comparisons and the trend.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .codebook import Codebook, Version, load_codebook
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .formatting import fmt_pct
-from .instruments import IndicatorValue, Instrument, Prepared, register
+from .instruments import IndicatorValue, Instrument, Prepared, UnitContribution, register
 from .loaders import (
     REGISTER_COLUMNS,
     ROW,
@@ -163,6 +164,24 @@ class SurveyInstrument(Instrument):
         from .sections import SurveyReport
 
         return SurveyReport.load(processed_dir, period)
+
+    @property
+    def unit_topics(self) -> str:
+        # Only the codebook's unit-level questions (organisational facts) reach a unit.
+        return "tillgång till elevhälsans kompetenser" if any(q.unit_level for v in self.codebook.versions for q in v.questions) else ""
+
+    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
+        from .sections_units import competence_contribution  # noqa: PLC0415  (plots load matplotlib)
+        from .units import competence_units
+
+        if not self.unit_topics:
+            return []
+        manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
+        report = self.load_report(processed_dir, manifest["period"])
+        period = report.period
+        table = competence_units(report.long, report.population, report.version, period)
+        listed = report.population[report.population["period"] == period][["skolenhetskod", "skolenhet", "skolform"]]
+        return [competence_contribution(table, {"period": period, "label": manifest["label"]}, listed.astype(str))]
 
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """Headline share of those who answered, in percent (a census: no interval)."""

@@ -596,6 +596,8 @@ def _normalise_entry(reports_dir: Path, entry: Mapping) -> dict:
     for document in COMMITTEE_KEYS:
         if entry.get(document):
             out[document] = _href(reports_dir, entry[document])
+    if entry.get("enheter"):
+        out["enheter"] = _href(reports_dir, entry["enheter"])
     rd = entry["run_date"]
     out["run_date"] = rd.isoformat() if isinstance(rd, dt.date) else str(rd)
     out["synthetic"] = bool(entry["synthetic"])
@@ -690,6 +692,10 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
             '<th scope="col">Datakvalitet</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+        units = next((e["enheter"] for e in entries if e.get("enheter")), None)
+        if units:
+            parts.append(f'<p>Varje skolenhet har en egen profil: <a href="{_esc(quote(units, safe="/"))}">skolenheternas '
+                         f"profiler för {_esc(label)}</a>.</p>")
         parts.append("</section>")
     return standalone_page(title, "\n".join(parts), "index")
 

@@ -21,6 +21,7 @@ from .formatting import fmt_int, fmt_p, fmt_pct
 from .stats import compare_periods
 from .suppression import FOOTNOTE, suppress
 
+UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
 SYNTHETIC_BANNER = (
     '<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Rapporten bygger på påhittade data '
     "som skapats för att visa och testa verktyget; de beskriver inga verkliga personer eller skolor.</p>"
@@ -104,6 +105,9 @@ def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
     klass = "ok" if all(c["passed"] for c in quality["checks"]) else "varning"
     parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
                  f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+    # Every period with unit-level data gets profiles (pipeline), written beside the report.
+    parts.append(f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/{UNITS_INDEX}">'
+                 "skolenheternas profiler</a>.</p>")
     return "".join(parts)
 
 

@@ -8,6 +8,7 @@ text appears only in the researchers' variant (the notebook tags that cell).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,8 @@ from .elevenkat import municipal_estimates, year_group_phrase
 from .estimates import ASSUMPTION, DesignEstimate
 from .formatting import fmt_int, fmt_pct, fmt_pct_range
 from .sections import CodebookReport, Html, esc, quality_html, table_html
-from .sections_units import WITHIN, funnel_section
+from .instruments import UnitContribution
+from .sections_units import WITHIN, funnel_section, survey_contribution
 from .stats import diff_interval_independent, mover_difference
 from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 
@@ -179,19 +181,44 @@ class StudentSurveyReport(CodebookReport):
             answered, enrolled = self.enrolment(a)
             years.append({"Årskurs": a, "Elever": fmt_int(enrolled), "Svar": fmt_int(answered),
                           "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None)})
+        rate = self.codebook.min_response_rate
+        return Html('<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
+                    + table_html(pd.DataFrame(years), "Svar per årskurs", numeric=["Elever", "Svar", "Svarsfrekvens"])
+                    + f"<p>Under {fmt_pct(rate)} svarsfrekvens kan resultaten bli missvisande om de som inte svarade "
+                    "skiljer sig från dem som svarade.</p>" + self._unit_rates_summary())
+
+    def _unit_rates_summary(self) -> str:
+        """How the units' response rates spread, and the units below half: the leadership's
+        view, of any length. Each unit's figure is in its profile and the researchers' variant."""
+        units = self.units_of(self.period)
+        per_unit = units.groupby("skolenhetskod").agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"),
+                                                      antal=("antal", "sum"))
+        share = per_unit["svar"] / per_unit["antal"].where(per_unit["antal"] > 0)
+        bands = [("under 50 %", share < 0.5), ("50–69 %", (share >= 0.5) & (share < 0.7)),
+                 ("70–84 %", (share >= 0.7) & (share < 0.85)), ("85 % eller mer", share >= 0.85)]
+        rows = [{"Svarsfrekvens": b, "Skolenheter": fmt_int(int(m.sum()))} for b, m in bands]
+        if share.isna().any():
+            rows.append({"Svarsfrekvens": "inga elever i elevantal.csv", "Skolenheter": fmt_int(int(share.isna().sum()))})
+        low = per_unit[share < 0.5].sort_values("skolenhet")
+        named = (f"<p>Skolenheter där färre än hälften svarade (i bokstavsordning): "
+                 + esc(", ".join(f"{n} ({fmt_pct(s / a)}, {fmt_int(s)} av {fmt_int(a)})"
+                                 for n, s, a in zip(low["skolenhet"], low["svar"], low["antal"]))) + ".</p>"
+                 if len(low) else "<p>Vid alla skolenheter svarade minst hälften av eleverna.</p>")
+        return (table_html(pd.DataFrame(rows), f"Skolenheternas svarsfrekvens, alla årskurser ({fmt_int(len(per_unit))} skolenheter)",
+                           numeric=["Skolenheter"], footnote="Svarsfrekvens = inskickade enkäter av enhetens elever i de "
+                           "tillfrågade årskurserna. Varje enhets siffror finns i dess profil och i analysversionen.")
+                + named)
+
+    def unit_response_rates(self) -> Html:
+        """Every unit and year group's response rate: the researchers' variant only."""
         units = self.units_of(self.period)
         per_unit = pd.DataFrame({
             "Årskurs": units["arskurs"], "Skolenhet": units["skolenhet"], "Elever": units["antal"].map(fmt_int),
             "Svar": units["svar"].map(fmt_int),
             "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
         })
-        rate = self.codebook.min_response_rate
-        return Html('<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
-                    + table_html(pd.DataFrame(years), "Svar per årskurs", numeric=["Elever", "Svar", "Svarsfrekvens"])
-                    + f"<p>Under {fmt_pct(rate)} svarsfrekvens kan resultaten bli missvisande om de som inte svarade "
-                    "skiljer sig från dem som svarade.</p>"
-                    + table_html(per_unit, "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
-                                 numeric=["Elever", "Svar", "Svarsfrekvens"]))
+        return Html(table_html(per_unit, "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
+                               numeric=["Elever", "Svar", "Svarsfrekvens"]))
 
     def overview_figures(self) -> dict[str, tuple[bytes, str, str] | None]:
         """Per year group the answers chart (PNG, alt text, caption), None when too few answered."""
@@ -333,26 +360,38 @@ class StudentSurveyReport(CodebookReport):
             self.long_of(self.period), self.units, self.version, self.period,
             {q.id: self.estimates(q) for q in self.questions_closed}))
 
-    def _unit_section(self, question: Question) -> str:
+    def _answered_units(self, question: Question, arskurs: str) -> pd.DataFrame:
         table = self.unit_table()
+        part = table[(table["fraga"] == question.id) & (table["arskurs"] == arskurs)]
+        # Units whose pupils all skipped the question have nothing to show or hide.
+        return part[part["svarande"] > 0]
+
+    def _unit_section(self, question: Question) -> str:
         names = units.unit_names(self.units_of(self.period))
-        funnels, tables = [], []
-        for a in self.year_groups:
-            part = table[(table["fraga"] == question.id) & (table["arskurs"] == a)]
-            # Units whose pupils all skipped the question have nothing to show or hide.
-            part = part[part["svarande"] > 0]
-            funnels.append(funnel_section(part, names, f"{question.short}, {a}", "Elever som besvarat frågan vid enheten",
-                                          "Andel (%)"))
-            shown = part[~part["dold"] & (part["n"] > 0)]
-            tables.append(pd.DataFrame({
-                "Årskurs": a, "Skolenhet": shown["skolenhetskod"].map(names),
-                "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
-                "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
-                "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]]}))
-        rows = pd.concat(tables, ignore_index=True)
-        return ("<h4>Skolenheterna jämförda med årskursens skattning</h4>" + "".join(funnels)
-                + (table_html(rows, f"{question.short} per skolenhet, i skolenhetskodens ordning", numeric=["Andel", "95 % intervall"],
-                              footnote="95 % intervall: Wilson, med ändlighetskorrektion.") if len(rows) else ""))
+        return ("<h4>Skolenheterna jämförda med årskursens skattning</h4>" + "".join(
+            funnel_section(self._answered_units(question, a), names, f"{question.short}, {a}",
+                           "Elever som besvarat frågan vid enheten", "Andel (%)") for a in self.year_groups)
+                + '<p>Varje skolenhets andelar står i dess profil och i analysversionen.</p>')
+
+    def unit_tables(self) -> Html:
+        """Every question's shares per unit: the researchers' variant only (one row per unit)."""
+        names = units.unit_names(self.units_of(self.period))
+        parts = ['<h2 id="per-skolenhet">Andelar per skolenhet</h2>']
+        for question in self.questions_closed:
+            tables = []
+            for a in self.year_groups:
+                part = self._answered_units(question, a)
+                shown = part[~part["dold"] & (part["n"] > 0)]
+                tables.append(pd.DataFrame({
+                    "Årskurs": a, "Skolenhet": shown["skolenhetskod"].map(names),
+                    "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
+                    "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
+                    "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]]}))
+            rows = pd.concat(tables, ignore_index=True)
+            if len(rows):
+                parts.append(table_html(rows, f"{question.short} per skolenhet, i skolenhetskodens ordning",
+                                        numeric=["Andel", "95 % intervall"], footnote="95 % intervall: Wilson, med ändlighetskorrektion."))
+        return Html("".join(parts))
 
     def questions(self) -> Html:
         return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.questions_closed))
@@ -414,3 +453,18 @@ class StudentSurveyReport(CodebookReport):
             "grupp så att den dolda uppgiften inte kan räknas fram; Annat alternativ och Vill inte svara visas aldrig "
             "som egna grupper men räknas i alla totaler."
         )
+
+
+def unit_contribution(processed_dir: Path) -> UnitContribution:
+    """The unit profiles' part of one survey period: its own per-unit table (the report's) and,
+    for the trend, those of the earlier surveys in the processed folder."""
+    manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
+    report = StudentSurveyReport.load(processed_dir, manifest["period"])
+    periods = report.periods[report.periods["end"] <= report.meta["end"]].sort_values("end")
+    frames = []
+    for p in periods["period"]:
+        table = report.unit_table() if p == report.period else units.survey_units(
+            report.long_of(p), report.units, report.version_of(p), p, {})
+        frames.append(units.with_names(table, report.units_of(p)))
+    return survey_contribution(pd.concat(frames, ignore_index=True),
+                               [{"period": p, "label": report.label_of(p)} for p in periods["period"]])

@@ -19,13 +19,14 @@ from typing import Callable
 
 import pandas as pd
 
-from . import plots, units
+from . import instruments, plots, units
 from .codebook import load_codebook
 from .fileio import atomic_write_text
+from .instruments import UnitContribution
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .measures import term_sort_key
 from .report import standalone_page
-from .sections import SYNTHETIC_BANNER, esc, table_html
+from .sections import SYNTHETIC_BANNER, UNITS_DIR, UNITS_INDEX as INDEX_PAGE, esc, table_html
 from .suppression import FOOTNOTE, MIN_GROUP
 
 DASH = "–"
@@ -34,13 +35,14 @@ SMALL_FOOTNOTE = (
     f"{SMALL} = mellan en och fyra; det exakta antalet visas inte för att skydda enskilda elever. – = dold uppgift, så att "
     "ett litet antal inte kan räknas fram ur totalen. Kommunens totaler visas alltid."
 )
-UNITS_DIR = "enheter"
-INDEX_PAGE = "index.html"
 WITHIN = "inom gränserna"
 NOT_A_RANKING = (
     "Gränserna är vidare för små enheter, där slumpen betyder mer. Bara en enhet utanför 99,8 %-gränserna avviker mer än "
     "slumpen rimligen förklarar; tabellen är ordnad efter skolenhetskod och är ingen rangordning."
 )
+# The leadership report's longest table: per-unit detail beyond it goes to the profiles and
+# the researchers' variant.
+MAX_TABLE_ROWS = 40
 NO_COMPETENCE = "uppgift saknas: ingen rektorsenkät för perioden"
 Format = Callable[[float], str]
 
@@ -75,11 +77,15 @@ def funnel_section(frame: pd.DataFrame, names: dict[str, str], title: str, xlabe
     if found is None:
         parts.append("<p>Ingen skolenhet kan visas.</p>")
     else:
-        png, alt = plots.funnel_plot(found, xlabel, ylabel, scale, value)
+        png, alt = plots.funnel_plot(found, xlabel, ylabel, scale, value, names)
         parts.append(plots.figure_html(png, f"{title}. {alt}", f"{title}: varje punkt är en skolenhet. Kommunens värde "
                                        f"{value(found.target)}; streckat 95 %, heldraget 99,8 % kontrollgränser."))
         out = found.table[found.table["avvikelse"] != ""]
-        if len(out):
+        if len(out) > MAX_TABLE_ROWS:
+            parts.append("".join(f"<p>{esc(word.capitalize())} ({fmt_int(len(group))} skolenheter, i skolenhetskodens ordning): "
+                                 f"{esc(', '.join(names.get(c, c) for c in group['unit']))}.</p>"
+                                 for word, group in out.groupby("avvikelse", sort=True)) + f"<p>{esc(NOT_A_RANKING)}</p>")
+        elif len(out):
             parts.append(table_html(pd.DataFrame({
                 "Skolenhetskod": out["unit"], "Skolenhet": [names.get(c, c) for c in out["unit"]],
                 "Värde": [f"{value(s)} ({fmt_int(int(x))} av {fmt_int(int(n))})" for s, x, n in zip(out["share"], out["events"], out["n"])],
@@ -134,20 +140,19 @@ class UnitData:
         return found[-1] if found else None
 
 
-def _survey(data: UnitData, code: str) -> str:
+def survey_section(mine: pd.DataFrame, surveys: list[dict]) -> str:
+    """The student survey's section of one unit's profile: `mine` is the unit's rows of
+    `units.survey_units` of the `surveys` ({period, label}, oldest first; the last is the
+    profile's own), so earlier surveys give the trend."""
     head = '<h2 id="elevenkat">Elevenkäten</h2>'
-    table = data.tables.get("enheter_elevenkat")
-    own = data.own_survey("elevenkat")
-    if table is None or own is None:
-        return head + "<p>Uppgift saknas: ingen elevenkät hör till perioden.</p>"
-    mine = table[table["skolenhetskod"] == code]
+    own = surveys[-1]
     now = mine[mine["enkatperiod"] == own["period"]]
     if now.empty:
-        return head + f"<p>Enheten har inga årskurser som elevenkäten {esc(own['label'])} frågar.</p>"
+        return head + f"<p>Uppgift saknas: enheten har inga årskurser som elevenkäten {esc(own['label'])} frågar.</p>"
     codebook = load_codebook("elevenkat")
     titles = {q.id: q.short for v in codebook.versions for q in v.closed_questions}
-    labels = {s["period"]: s["label"] for s in data.surveys["elevenkat"]}
-    parts = [head, f"<p>Elevenkäten {esc(own['label'])}: andel positiva svar (för Blivit kränkt andelen Ja) bland enhetens "
+    labels = {s["period"]: s["label"] for s in surveys}
+    parts = [head, response_sentence(now, own["label"]), f"<p>Elevenkäten {esc(own['label'])}: andel positiva svar (för Blivit kränkt andelen Ja) bland enhetens "
              "elever som besvarat frågan, med 95 % intervall, bredvid kommunens skattning för hela årskursen.</p>"]
     hidden_any = False
     for arskurs, part in now.groupby("arskurs", sort=False):
@@ -234,9 +239,10 @@ def _reports(data: UnitData, code: str) -> str:
                                                        footnote=SMALL_FOOTNOTE)
 
 
-def _competences(data: UnitData, code: str) -> str:
+def competence_section(table: pd.DataFrame | None, own: dict | None, code: str) -> str:
+    """Access to the competences by the principal survey `own` ({period, label}): the one
+    organisational fact of that survey shown per unit."""
     head = '<h2 id="kompetenser">Tillgång till elevhälsans kompetenser</h2>'
-    table, own = data.tables.get("enheter_kompetenser"), data.own_survey("rektorsenkat")
     if table is None or own is None:
         return head + f"<p>{esc(NO_COMPETENCE.capitalize())}.</p>"
     mine = table[(table["skolenhetskod"] == code) & (table["enkatperiod"] == own["period"])]
@@ -248,46 +254,167 @@ def _competences(data: UnitData, code: str) -> str:
         "Tillgången är en uppgift om organisationen och visas därför per enhet. Rektorns övriga svar visas aldrig per enhet."))
 
 
-def profile_page(data: UnitData, code: str, run_date: dt.date) -> str:
-    name = data.names.get(code, code)
-    absence, chart = _absence(data, code)
+def swedish_order(text: str) -> str:
+    """A sort key in Swedish alphabetical order: å, ä, ö after z (code points put ä before å)."""
+    return text.casefold().translate({ord("å"): "{", ord("ä"): "|", ord("ö"): "}"})
+
+
+def response_sentence(now: pd.DataFrame, label: str) -> str:
+    """The unit's response rate per year group, from its `survey_units` rows of one survey."""
+    rates = now.drop_duplicates("arskurs")
+    return ("<p>Svarsfrekvens i elevenkäten " + esc(label) + ": " + esc("; ".join(
+        f"{a}: {fmt_int(s)} av {fmt_int(n)} elever ({fmt_pct(s / n if n else None)})"
+        for a, s, n in zip(rates["arskurs"], rates["svar"], rates["antal"]))) + ". Övriga svarade inte på enkäten.</p>")
+
+
+def _units_of(table: pd.DataFrame) -> pd.DataFrame:
+    return table.drop_duplicates("skolenhetskod")[["skolenhetskod", "skolenhet", "skolform"]].reset_index(drop=True)
+
+
+def survey_contribution(table: pd.DataFrame, surveys: list[dict]) -> UnitContribution:
+    """The student survey's part of the profiles and the index; `table` as in `survey_section`,
+    with the units' skolenhet, skolform and `svar` (questionnaires sent in)."""
+    own = surveys[-1]["period"]
+    now = table[table["enkatperiod"] == own]
+    per_unit = now.drop_duplicates(["skolenhetskod", "arskurs"]).groupby("skolenhetskod")[["svar", "antal"]].sum()
+    coverage = {c: f"{fmt_pct(s / n if n else None)} ({fmt_int(s)} av {fmt_int(n)})"
+                for c, s, n in zip(per_unit.index, per_unit["svar"], per_unit["antal"])}
+    titles = {q.id: q.short for v in load_codebook("elevenkat").versions for q in v.closed_questions}
+    out = now[(now["avvikelse"] != "") & ~now["dold"].astype(bool)]
+    deviates: dict[str, list[str]] = {}
+    for r in out.itertuples():
+        deviates.setdefault(r.skolenhetskod, []).append(f"{titles.get(r.fraga, r.fraga)}, {r.arskurs}: {r.avvikelse}")
+    # Split once: filtering the whole table for each of 200 units was most of the pages' time.
+    by_unit = dict(tuple(table.groupby("skolenhetskod", sort=False)))
+    return UnitContribution("elevenkat", "Elevenkäten, svarsfrekvens", _units_of(now), coverage, deviates,
+                            lambda code: survey_section(by_unit.get(code, table.iloc[:0]), surveys))
+
+
+def competence_contribution(table: pd.DataFrame, own: dict, units_frame: pd.DataFrame) -> UnitContribution:
+    """The principal survey's part: access to the competences (`units.competence_units`)."""
+    mine = table[table["enkatperiod"] == own["period"]]
+    answered = mine.groupby("skolenhetskod")["tillgang"].apply(lambda s: bool(s.notna().any()))
+    coverage = {c: "besvarad" if a else "ej besvarad" for c, a in answered.items()}
+    shown = units_frame[units_frame["skolenhetskod"].isin(list(coverage))]
+    return UnitContribution("rektorsenkat", "Rektorsenkäten, frågan om kompetenser", shown.reset_index(drop=True), coverage, {},
+                            lambda code: competence_section(table, own, code))
+
+
+def plan_contributions(folder: Path) -> list[UnitContribution]:
+    """An operations-plan period's unit data: its registers, and the surveys it follows."""
+    data = UnitData.load(folder)
+    out = []
+    survey = data.tables.get("enheter_elevenkat")
+    if survey is not None and data.own_survey("elevenkat") is not None:
+        out.append(survey_contribution(survey, data.surveys["elevenkat"]))
+    if len(data.units):
+        deviates: dict[str, list[str]] = {}
+        absence = data.tables.get("enheter_franvaro")
+        if absence is not None:
+            for r in absence[(absence["period"] == data.period) & (absence["avvikelse"] != "") & ~absence["dold"]].itertuples():
+                deviates.setdefault(r.skolenhetskod, []).append(
+                    f"Hög frånvaro (minst {fmt_decimal(r.grans, 0)} %), {r.termin}: {r.avvikelse}")
+        reports = data.tables.get("enheter_anmalningar")
+        if reports is not None:
+            for r in reports[(reports["period"] == data.period) & (reports["avvikelse"] != "") & ~reports["dold"]].itertuples():
+                deviates.setdefault(r.skolenhetskod, []).append(f"Anmälningar per 100 elever: {r.avvikelse}")
+        listed = set(data.units["skolenhetskod"])
+
+        def registers(code: str) -> str:
+            if code not in listed:
+                return ('<h2 id="franvaro">Frånvaro och anmälningar</h2><p>Uppgift saknas: enheten finns inte i '
+                        f"verksamhetsplanens elevantal.csv för {esc(data.label)}.</p>")
+            absence_html, chart = _absence(data, code)
+            return absence_html + chart + _reports(data, code)
+
+        out.append(UnitContribution("verksamhetsplan", "Register (elevantal.csv)", data.units,
+                                    dict.fromkeys(listed, "ingår"), deviates, registers))
+    competences, own = data.tables.get("enheter_kompetenser"), data.own_survey("rektorsenkat")
+    if competences is not None and own is not None:
+        out.append(competence_contribution(competences, own, data.units))
+    return out
+
+
+def profile_page(code: str, name: str, sections: list[str], lacking: list[str], label: str, synthetic: bool,
+                 run_date: dt.date) -> str:
+    lacks = (f"<p>Profilen har inga uppgifter för {esc(label)} om {esc(' eller '.join(lacking))}; de följs upp i andra "
+             "perioder.</p>") if lacking else ""
     body = [
-        SYNTHETIC_BANNER if data.synthetic else "",
+        SYNTHETIC_BANNER if synthetic else "",
         '<p><a href="index.html">Alla skolenheter</a></p>',
         f"<p>Skolenhetskod {esc(code)}. Profilen är skriven för enhetens rektor och områdeschef: enhetens siffror bredvid "
         "kommunens, utvecklingen över tid och om enheten avviker från kommunen mer än slumpen förklarar (utanför "
         "trattdiagrammets 99,8 %-gränser). Enheter rangordnas inte. Uppgifter om färre än fem elever visas inte.</p>",
-        _survey(data, code), absence, chart, _reports(data, code), _competences(data, code),
+        lacks, *sections,
         '<h2 id="metod">Metod</h2><p>Jämförelsen med kommunen görs med trattdiagram (Spiegelhalter 2005): exakta '
         "binomialgränser kring kommunens värde, vidgade om enheterna sprider sig mer än slumpen förklarar. Elevenkätens "
         "andelar är skattningar från ett urval med 95 % intervall (Wilson, med ändlighetskorrektion); frånvaro och "
         "anmälningar är totalräkningar utan osäkerhetsintervall.</p>",
         f'<p class="metadata">Körningsdatum {esc(run_date.isoformat())}.</p>',
     ]
-    return standalone_page(f"{name} – {data.label}", "".join(body))
+    return standalone_page(f"{name} – {label}", "".join(body))
 
 
-def index_page(data: UnitData, run_date: dt.date) -> str:
-    rows = "".join(f'<tr><td>{esc(c)}</td><td><a href="{esc(c)}.html">{esc(n)}</a></td><td>{esc(f)}</td></tr>'
-                   for c, n, f in data.units.itertuples(index=False))
-    body = ((SYNTHETIC_BANNER if data.synthetic else "")
-            + "<p>En profil per skolenhet, för enhetens rektor och områdeschef. Enheterna står i skolenhetskodens ordning; "
-            "de rangordnas inte.</p>"
-            + ('<div class="tabellram"><table><caption>Skolenheter</caption><thead><tr><th scope="col">Skolenhetskod</th>'
-               f'<th scope="col">Skolenhet</th><th scope="col">Skolform</th></tr></thead><tbody>{rows}</tbody></table></div>'
-               if rows else "<p>Uppgift saknas: elevantal.csv finns inte för perioden, så inga profiler kan göras.</p>")
-            + f'<p class="metadata">Körningsdatum {esc(run_date.isoformat())}.</p>')
-    return standalone_page(f"Skolenheternas profiler – {data.label}", body)
+def index_page(listed: pd.DataFrame, chosen: list[UnitContribution], lacking: list[str], label: str, synthetic: bool,
+               run_date: dt.date) -> str:
+    """The units grouped by school form, alphabetical: code, each source's coverage, and
+    where a unit lies outside the funnel limits (named, never ranked)."""
+    parts = [SYNTHETIC_BANNER if synthetic else "",
+             "<p>En profil per skolenhet, för enhetens rektor och områdeschef. Enheterna står i bokstavsordning per skolform; "
+             "de rangordnas inte. En enhet avviker när den ligger utanför trattdiagrammets 99,8 %-gränser kring kommunens "
+             "värde.</p>"]
+    if lacking:
+        parts.append(f"<p>Perioden har inga uppgifter per enhet om {esc(' eller '.join(lacking))}.</p>")
+    for form, group in listed.groupby("skolform", sort=False):
+        rows = []
+        for code, name in zip(group["skolenhetskod"], group["skolenhet"]):
+            cells = [c.coverage.get(code, "ingår inte") for c in chosen]
+            found = [d for c in chosen for d in c.deviates.get(code, [])]
+            rows.append(f'<tr><td><a href="{esc(code)}.html">{esc(name)}</a></td><td>{esc(code)}</td>'
+                        + "".join(f'<td class="tal">{esc(c)}</td>' for c in cells)
+                        + f"<td>{esc('; '.join(found)) if found else 'nej'}</td></tr>")
+        heads = "".join(f'<th scope="col">{esc(c.heading)}</th>' for c in chosen)
+        count = f"{fmt_int(len(group))} {'skolenhet' if len(group) == 1 else 'skolenheter'}"
+        parts.append(f'<h2>{esc(form)}</h2><div class="tabellram"><table><caption>{esc(form)}: {count}'
+                     f'</caption><thead><tr><th scope="col">Skolenhet</th><th scope="col">Skolenhetskod</th>{heads}'
+                     f'<th scope="col">Avviker från kommunen</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    parts.append(f'<p class="metadata">Körningsdatum {esc(run_date.isoformat())}.</p>')
+    return standalone_page(f"Skolenheternas profiler – {label}", "".join(parts))
 
 
-def write_unit_pages(processed_dir: Path, out_dir: Path, run_date: dt.date) -> list[Path]:
-    """Every unit's profile and the index under `out_dir/enheter/`, in unit-code order."""
-    data = UnitData.load(processed_dir)
+def write_unit_pages(provided: list[tuple[str, list[UnitContribution]]], out_dir: Path, label: str, synthetic: bool,
+                     run_date: dt.date) -> list[Path]:
+    """One profile per unit any instrument of the period has data for, and the index, under
+    `out_dir/enheter/`. `provided` pairs each instrument of the period with its unit data;
+    where two carry the same source, the source instrument's own is used."""
+    chosen: dict[str, tuple[str, UnitContribution]] = {}
+    for provider, contributions in provided:
+        for c in contributions:
+            if c.source not in chosen or (provider == c.source and chosen[c.source][0] != c.source):
+                chosen[c.source] = (provider, c)
+    parts = [c for _, c in chosen.values()]
+    if not parts:
+        return []
+    lacking = [f"{i.unit_topics} ({i.title.lower()})" for i in instruments.all_instruments()
+               if i.unit_topics and i.name not in chosen]
+    listed = (pd.concat([c.units for c in parts], ignore_index=True).fillna({"skolform": "Skolform okänd"}).astype(str)
+              .drop_duplicates("skolenhetskod"))
+    listed = listed.sort_values(["skolform", "skolenhet", "skolenhetskod"], key=lambda s: s.map(swedish_order)).reset_index(drop=True)
     folder = Path(out_dir) / UNITS_DIR
     written = []
-    for code in data.units["skolenhetskod"]:
+    for code, name in zip(listed["skolenhetskod"], listed["skolenhet"]):
         path = folder / f"{code}.html"
-        atomic_write_text(path, profile_page(data, code, run_date))
+        atomic_write_text(path, profile_page(code, name, [c.section(code) for c in parts], lacking, label, synthetic, run_date))
         written.append(path)
-    atomic_write_text(folder / INDEX_PAGE, index_page(data, run_date))
+    atomic_write_text(folder / INDEX_PAGE, index_page(listed, parts, lacking, label, synthetic, run_date))
     return [folder / INDEX_PAGE, *written]
+
+
+def write_period_pages(processed_period: Path, out_dir: Path, run_date: dt.date) -> list[Path]:
+    """The unit pages of one period again, from its processed folder (one subfolder per instrument)."""
+    provided, label, synthetic = [], "", False
+    for folder in sorted(p for p in Path(processed_period).iterdir() if (p / "manifest.json").is_file()):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        label, synthetic = manifest["label"], synthetic or bool(manifest.get("syntetisk"))
+        provided.append((manifest["instrument"], instruments.get(manifest["instrument"]).unit_data(folder)))
+    return write_unit_pages(provided, out_dir, label, synthetic, run_date)

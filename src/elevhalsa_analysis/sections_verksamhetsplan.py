@@ -19,7 +19,7 @@ from . import plots, units
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .instruments import IndicatorValue
 from .sections import Html, esc, heading_html, quality_html, table_html
-from .sections_units import SMALL, SMALL_FOOTNOTE, UNITS_DIR, funnel_section, per_100
+from .sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
 from .suppression import MIN_GROUP, suppress
 from .verksamhetsplan import (
     ACHIEVED,
@@ -176,8 +176,6 @@ class PlanReport:
         parts = [heading_html(input_contract().title, self.label(), self.synthetic, self.quality)]
         parts.append(f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
                      f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>")
-        parts.append(f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/index.html">'
-                     "skolenheternas profiler</a>.</p>")
         return Html("".join(parts))
 
     def _summary_parts(self) -> tuple[str, dict[str, list[str]]]:

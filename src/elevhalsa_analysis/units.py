@@ -69,6 +69,12 @@ def unit_names(elevantal: pd.DataFrame | None, *others: pd.DataFrame | None) -> 
     return names
 
 
+def with_names(table: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """`table` with each unit's name and school form, as `listed` (skolenhetskod, skolenhet, skolform) gives them."""
+    first = listed.astype({"skolenhetskod": str}).drop_duplicates("skolenhetskod").set_index("skolenhetskod")
+    return table.assign(skolenhet=table["skolenhetskod"].map(first["skolenhet"]), skolform=table["skolenhetskod"].map(first["skolform"]))
+
+
 # --- registers (census: counts and shares) -------------------------------------------------
 
 def absence_units(franvaro: pd.DataFrame, grans: float, term: str) -> pd.DataFrame:
@@ -119,7 +125,7 @@ def register_tables(period: str, tables: Mapping[str, pd.DataFrame], limits: lis
 def survey_units(long: pd.DataFrame, units: pd.DataFrame, version: Version, period: str,
                  estimates: Mapping[str, Mapping[str, DesignEstimate]]) -> pd.DataFrame:
     """Per single-choice question, year group and enrolled unit: headline (`events`) of those
-    who answered (`n`), respondents, hidden or not (`suppress_shares`, as in the survey
+    who answered (`n`), respondents to the question and questionnaires sent in (`svar`), hidden or not (`suppress_shares`, as in the survey
     report), a Wilson interval with finite-population correction, the municipal estimate
     and the funnel flag around it."""
     enrolled = units[units["period"] == period].astype({"skolenhetskod": str, "arskurs": str})
@@ -129,7 +135,8 @@ def survey_units(long: pd.DataFrame, units: pd.DataFrame, version: Version, peri
     for q in (q for q in version.closed_questions if q.type == "single"):
         for arskurs, pop in enrolled.groupby("arskurs", sort=False):
             got = summary[(summary["question"] == q.id) & (summary["arskurs"] == arskurs)].set_index("skolenhetskod")
-            frame = pd.DataFrame({"skolenhetskod": pop["skolenhetskod"].to_numpy(), "antal": pop["antal"].astype(int).to_numpy()})
+            frame = pd.DataFrame({"skolenhetskod": pop["skolenhetskod"].to_numpy(), "antal": pop["antal"].astype(int).to_numpy(),
+                                  "svar": pop["svar"].astype(int).to_numpy()})
             frame["n"] = frame["skolenhetskod"].map(got["answered"]).fillna(0).astype(int)
             frame["events"] = frame["skolenhetskod"].map(got["headline"]).fillna(0).astype(int)
             frame["svarande"] = frame["skolenhetskod"].map(got["respondents"]).fillna(0).astype(int)
@@ -144,7 +151,7 @@ def survey_units(long: pd.DataFrame, units: pd.DataFrame, version: Version, peri
             frame = with_flags(frame, est.share if est else pooled)
             frames.append(frame.assign(fraga=q.id, arskurs=arskurs, kommun_lag=est.low if est else float("nan"),
                                        kommun_hog=est.high if est else float("nan"), skattning=est is not None))
-    columns = ["fraga", "arskurs", "skolenhetskod", "antal", "svarande", "n", "events", "dold", "lag", "hog", "kommun",
+    columns = ["fraga", "arskurs", "skolenhetskod", "antal", "svar", "svarande", "n", "events", "dold", "lag", "hog", "kommun",
                "kommun_lag", "kommun_hog", "skattning", "avvikelse"]
     table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     return table.assign(enkatperiod=period)
@@ -211,8 +218,7 @@ def survey_tables(data_dir: Path, periods: list[tuple[str, PeriodMeta]], meta: P
             if name == "elevenkat":
                 questions = [q for q in sp.version.closed_questions if q.type == "single"]
                 est = municipal_estimates(sp.long, sp.units, sp.version, questions, p)
-                frames.append(survey_units(sp.long, sp.units, sp.version, p, est).assign(
-                    skolenhet=lambda f, u=sp.units: f["skolenhetskod"].map(unit_names(u))))
+                frames.append(with_names(survey_units(sp.long, sp.units, sp.version, p, est), sp.units))
             else:
                 frames.append(competence_units(sp.long, sp.population, sp.version, p))
             info.setdefault(name, []).append({"period": p, "label": metas[p].label, "end": metas[p].end.isoformat()})

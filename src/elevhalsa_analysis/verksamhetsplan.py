@@ -26,7 +26,7 @@ from .codebook import normalize_label
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .formatting import round_half_away
-from .instruments import IndicatorValue, Instrument, Prepared, get, register
+from .instruments import IndicatorValue, Instrument, Prepared, UnitContribution, get, register
 from .loaders import ALL_YEAR_GROUPS, ROW, PeriodMeta, find_input, list_periods, normalize_arskurs, read_table
 from .privacy import load_salt, pseudonymize, redact
 from .schema import KeyProblem, Strict, load_yaml
@@ -628,6 +628,7 @@ class PlanInstrument(Instrument):
     name = "verksamhetsplan"
     notebook = "verksamhetsplan_uppfoljning.ipynb"
     report_modules = ("elevhalsa_analysis.sections_verksamhetsplan",)
+    unit_topics = "frånvaro och anmälningar om kränkande behandling"
 
     @property
     def title(self) -> str:
@@ -646,10 +647,10 @@ class PlanInstrument(Instrument):
 
         return PlanReport.load(processed_dir, period)
 
-    def extra_pages(self, processed_dir: Path, out_dir: Path, run_date) -> list[Path]:
-        from .sections_units import write_unit_pages  # noqa: PLC0415  (plots load matplotlib)
+    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
+        from .sections_units import plan_contributions  # noqa: PLC0415  (plots load matplotlib)
 
-        return write_unit_pages(processed_dir, out_dir, run_date)
+        return plan_contributions(processed_dir)
 
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         data_dir = Path(data_dir)

@@ -627,6 +627,7 @@ def previous_period(periods: list[tuple[str, PeriodMeta]], period: str, data_dir
 class PlanInstrument(Instrument):
     name = "verksamhetsplan"
     notebook = "verksamhetsplan_uppfoljning.ipynb"
+    population_noun = "elever"
     report_modules = ("elevhalsa_analysis.sections_verksamhetsplan",)
 
     @property
@@ -659,7 +660,8 @@ class PlanInstrument(Instrument):
             raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
         salt = load_salt(data_dir)
         current = load_plan_period(period, metas[period], data_dir, salt)
-        checks, inputs = list(current.checks), list(current.inputs)
+        meta, notes = self.with_population(current.meta)
+        checks, inputs = [*current.checks, *notes], list(current.inputs)
         rows = [_value_rows(spec, measures.evaluate(spec, current.sources), "aktuell") for spec in current.plan.indikatorer]
         labels = [{"period": period, "label": current.meta.label, "start": current.meta.start.isoformat(),
                    "end": current.meta.end.isoformat(), "syntetisk": current.meta.syntetisk, "vilken": "aktuell"}]
@@ -692,7 +694,7 @@ class PlanInstrument(Instrument):
         return Prepared(
             instrument=self.name,
             period=period,
-            meta=current.meta,
+            meta=meta,
             tables={
                 "indikatorer": pd.DataFrame(rows, columns=VALUE_COLUMNS).astype({"varde": float, "lag": float, "hog": float, "taljare": "Int64", "namnare": "Int64"}),
                 "perioder": pd.DataFrame(labels),

@@ -237,7 +237,7 @@ class SurveyInstrument(Instrument):
         salt = load_salt(data_dir)
         current = self._load_once(period, metas[period], data_dir, salt)
         loaded = []
-        meta, notes = self.with_population(metas[period])
+        current_meta, notes = self.with_population(metas[period])
         checks = [*current.checks, *notes]
         for pid, meta in periods:
             if pid == period:
@@ -261,7 +261,7 @@ class SurveyInstrument(Instrument):
         return Prepared(
             instrument=self.name,
             period=period,
-            meta=meta,
+            meta=current_meta,
             tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
             checks=checks,
             inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],

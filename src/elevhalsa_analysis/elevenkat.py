@@ -24,8 +24,12 @@ from .indicators import grouped
 from .instruments import IndicatorValue, UnitContribution, register
 from .loaders import (
     ALL_YEAR_GROUPS,
+    AS_WRITTEN,
     ROW,
+    ROW_TEXT,
     each_distinct,
+    excel_serial,
+    keep_written,
     PeriodMeta,
     canonical_answers,
     find_input,
@@ -34,7 +38,9 @@ from .loaders import (
     parse_timestamps,
     read_export,
     read_register,
+    row_text,
     to_long,
+    unit_code,
 )
 from .rektorsenkat import SurveyInstrument, period_bounds
 from .suppression import MIN_GROUP
@@ -52,12 +58,6 @@ def year_group_phrase(arskurs: str) -> str:
     if arskurs.startswith("Gy "):
         return f"år {arskurs[3:]} på gymnasiet"
     return arskurs.replace("Åk", "åk")
-
-
-def _unit_code(value: object) -> str | None:
-    # Excel and SPSS keep the code as a number and drop its leading zeros.
-    text = "" if value is None else str(value).strip()
-    return (text.zfill(8) if text.isdigit() else text) or None
 
 
 def read_names(folder: Path) -> tuple[list[str], list[Path]]:
@@ -81,6 +81,8 @@ class StudentPeriod:
 def read_population(path: Path) -> pd.DataFrame:
     """`elevantal.csv` with canonical year groups; `antal` stays text until the gate passed."""
     frame = read_register(path, POPULATION_COLUMNS).rename(columns={"årskurs": "arskurs"})
+    frame[ROW_TEXT] = row_text(frame)
+    keep_written(frame, ["arskurs", "antal"])
     if "arskurs" in frame:
         frame["arskurs"] = each_distinct(frame["arskurs"], normalize_arskurs)
     if "antal" in frame:
@@ -109,12 +111,21 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     names, names_files = read_names(folder)
     frame = canonical_answers(export.frame, version, names)
     gender = codebook.groups["kon"].lookup()
-    frame["skolenhetskod"] = each_distinct(frame.pop("unit"), _unit_code)
+    frame["skolenhetskod"] = frame.pop("unit")
+    keep_written(frame, ["skolenhetskod", "arskurs"])
+    frame["skolenhetskod"] = each_distinct(frame["skolenhetskod"], unit_code)
     frame["arskurs"] = each_distinct(frame["arskurs"], normalize_arskurs)
     frame["kon"] = each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
     has_time = "completed" in frame
+    notes = q.padded_codes_note("elevantal", pop_name, population) + q.padded_codes_note(
+        "export", exp_name, frame, header=codebook.metadata_columns["unit"][0], id_column="response_id", id_label="svars-id")
     if has_time:
-        frame["completed"] = parse_timestamps(frame["completed"])
+        written = frame["completed"].fillna("")
+        frame["completed"] = parse_timestamps(written)
+        serial = written.map(excel_serial).notna()
+        notes += q.read_as_note("export:serietid", "Tider skrivna som Excel-serienummer lästes som tidpunkter", exp_name,
+                                codebook.metadata_columns["completed"][0], written[serial], frame.loc[serial, "completed"],
+                                frame.loc[serial, "response_id"], "svars-id")
 
     g = q.gx().expectations
     common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
@@ -123,12 +134,13 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     content = [
         *common,
         q.Check("export:skolenhet", "Skolenhetskoden finns inte i elevantal.csv", q.BLOCKING, "export",
-                g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=known_units), exp_name, column=header["unit"][0]),
+                g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=known_units), exp_name, column=header["unit"][0],
+                written="skolenhetskod" + AS_WRITTEN),
         q.Check("export:skolenhet_saknas", "Skolenhetskod saknas", q.BLOCKING, "export",
                 g.ExpectColumnValuesToNotBeNull(column="skolenhetskod"), exp_name, column=header["unit"][0], show_values=False),
         q.Check("export:arskurs", "Årskurs som enkäten inte frågar", q.BLOCKING, "export",
                 g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=codebook.groups["arskurs"].labels), exp_name,
-                column=header["arskurs"][0]),
+                column=header["arskurs"][0], written="arskurs" + AS_WRITTEN),
         q.Check("export:arskurs_saknas", "Årskurs saknas", q.BLOCKING, "export",
                 g.ExpectColumnValuesToNotBeNull(column="arskurs"), exp_name, column=header["arskurs"][0], show_values=False),
         q.Check("export:kon", "Okänt värde för kön", q.BLOCKING, "export",
@@ -136,18 +148,18 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
         *q.unit_register_checks("elevantal", pop_name, "elevantal.csv"),
         q.Check("elevantal:arskurs", "Okänd årskurs i elevantal.csv", q.BLOCKING, "elevantal",
                 g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=ALL_YEAR_GROUPS), pop_name, column="årskurs",
-                id_column=ROW, id_label="rad"),
+                id_column=ROW, id_label="rad", written="arskurs" + AS_WRITTEN),
         q.Check("elevantal:antal", "Antal elever är inget heltal", q.BLOCKING, "elevantal",
                 g.ExpectColumnValuesToMatchRegex(column="antal", regex=r"^\d+$"), pop_name, column="antal",
-                id_column=ROW, id_label="rad"),
+                id_column=ROW, id_label="rad", written="antal" + AS_WRITTEN),
         q.Check("elevantal:dubbletter", "Samma skolenhet och årskurs står flera gånger i elevantal.csv", q.BLOCKING,
                 "elevantal", g.ExpectCompoundColumnsToBeUnique(column_list=["skolenhetskod", "arskurs"]), pop_name,
-                column="skolenhetskod, årskurs", id_column=ROW, id_label="rad"),
+                column="skolenhetskod, årskurs", id_column=ROW, id_label="rad", written=ROW_TEXT),
     ]
     # Categories halve the gate's time on a large export; the values checked are the same.
     labelled = [*(qu.id for qu in version.closed_questions), "skolenhetskod", "arskurs", "kon"]
     results += q.run_checks({"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames},
-                            content) + q.ignored_columns_note(export)
+                            content) + q.ignored_columns_note(export) + notes
     q.raise_on_blocking(results)
 
     units = _units(frame, population.assign(antal=population["antal"].astype(int)), codebook, period)

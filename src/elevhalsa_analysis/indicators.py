@@ -80,6 +80,12 @@ def _headline(answers: pd.Series, version: Version, question: Question) -> pd.Se
     return answers.isin(labels)
 
 
+def asked(population: pd.DataFrame, period: str) -> int:
+    """Persons asked in a period: a principal of two units has a population row per unit
+    (the unit tables show the answer under both) but is one person in every total."""
+    return int(population.loc[population["period"] == period, "respondent"].nunique())
+
+
 def question_result(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str) -> QuestionResult:
     answers = _answers(long, period, question.id)
     labels = version.scales[question.scale].labels
@@ -92,7 +98,7 @@ def question_result(long: pd.DataFrame, population: pd.DataFrame, version: Versi
     return QuestionResult(
         question=question.id,
         period=period,
-        population=int((population["period"] == period).sum()),
+        population=asked(population, period),
         answered=int(flags.size),
         counts={lbl: int(counts.get(lbl, 0)) for lbl in labels},
         headline=int(flags.sum()),
@@ -153,7 +159,7 @@ def trend(long: pd.DataFrame, population: pd.DataFrame, versions: dict[str, Vers
 def breakdown(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str, by: str) -> pd.DataFrame:
     """Headline per group (e.g. skolform): group size, answered, headline; unsuppressed."""
     flags = headline_flags(long, version, question, period).rename("headline")
-    pop = population[population["period"] == period].set_index("respondent")
+    pop = population[population["period"] == period].drop_duplicates(["respondent", by]).set_index("respondent")
     joined = pop[[by]].join(flags)
     out = joined.groupby(by, sort=True).agg(population=(by, "size"), answered=("headline", "count"), headline=("headline", "sum"))
     return out.astype(int).reset_index()

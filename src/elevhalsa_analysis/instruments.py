@@ -13,6 +13,8 @@ from typing import Callable
 
 import pandas as pd
 
+from . import quality as q
+from .codebook import normalize_label
 from .loaders import PeriodMeta
 
 
@@ -76,6 +78,26 @@ class Instrument(ABC):
     # What a unit profile has from this instrument, in words ("" = no unit-level data); a
     # profile of a period without the instrument says that this is missing.
     unit_topics: str = ""
+    # Who the respondents are, as a sentence names them ("rektorer", "elever").
+    population_noun: str
+
+    def with_population(self, meta: PeriodMeta) -> tuple[PeriodMeta, list]:
+        """`meta` with the population phrase of this instrument's sentences, and a note if
+        period.yaml's phrase was not used.
+
+        One period folder may hold several instruments but has one period.yaml: its
+        "rektorer inom grundskolan" must not become the student survey's population, and
+        without a phrase the instrument's own noun is right, where any fixed default would
+        be wrong for some instrument.
+        """
+        phrase = meta.population
+        if phrase and self.population_noun in normalize_label(phrase).split():
+            return meta, []
+        notes = [] if not phrase else [q.CheckResult(
+            id="period:population", title="Populationen i period.yaml gäller ett annat instrument", severity=q.NOTE, passed=True,
+            file="period.yaml", column="population", count=1, total=None,
+            observed=f"«{phrase}» nämner inte {self.population_noun}; rapporten säger «{self.population_noun}»")]
+        return meta.model_copy(update={"population": self.population_noun}), notes
 
     @abstractmethod
     def present(self, period_dir: Path) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from pydantic import field_validator
 
 from .codebook import Codebook, Version, normalize_label
 from .config import raw_dir
@@ -32,8 +33,20 @@ class PeriodMeta(Strict):
     label: str
     start: dt.date
     end: dt.date
-    population: str = "elever"
+    # The noun phrase of sentences ("12 av 18 rektorer inom grundskolan"). Without it each
+    # instrument names its own respondents (`Instrument.population_phrase`): a default
+    # here would call principals "elever".
+    population: str | None = None
     syntetisk: bool = False
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _label_is_text(cls, value: object) -> object:
+        # YAML types `label: 2024` as a number and `label: 2024-10-31` as a date; to the
+        # person who wrote it, and in every heading, it is the text as written.
+        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+            return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return value
 
 
 def load_period_meta(period_dir: Path) -> PeriodMeta:
@@ -254,6 +267,62 @@ def _with_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return body.reset_index(drop=True)
 
 
+# --- values as written ---------------------------------------------------------------------
+
+# Beside a column whose cells are normalised (codes padded, year groups, numbers, dates), the
+# cells as the file holds them: a message quotes «12,5 %» or «2», never «12.5» or «Åk 2».
+AS_WRITTEN = " (i filen)"
+# A register row's cells as written, for messages about whole rows (a duplicated row).
+ROW_TEXT = "rad (i filen)"
+_SHORT_CODE = re.compile(r"[0-9]{1,7}")
+
+
+def keep_written(frame: pd.DataFrame, columns) -> None:
+    """Add the as-written copy of each of `columns` present, before they are normalised."""
+    for col in columns:
+        if col in frame:
+            frame[col + AS_WRITTEN] = frame[col]
+
+
+def row_text(frame: pd.DataFrame) -> pd.Series:
+    """'rad 7: 01234567;Testskolan;…': a row as a person finds it in the file."""
+    columns = [c for c in frame if c != ROW and c != ROW_TEXT and not c.endswith(AS_WRITTEN)]
+    cells = frame[[c + AS_WRITTEN if c + AS_WRITTEN in frame else c for c in columns]].fillna("").astype(str)
+    return "rad " + frame[ROW].astype(str) + ": " + cells.apply(lambda c: c.str.strip()).agg(";".join, axis=1)
+
+
+def unit_code(value: object) -> str | None:
+    """Skolverket's 8-digit code, with the leading zeros put back that Excel and SPSS drop
+    when they store the code as a number (1234567 → 01234567).
+
+    Only 1–7 digits are padded: nine digits or a letter cannot be a code that lost its zeros,
+    and are kept as written for the gate to name.
+    """
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    return (text.zfill(8) if _SHORT_CODE.fullmatch(text) else text) or None
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
+# Serial numbers of 2000-01-01 and 2100-01-01: other five-digit numbers are no date of a follow-up.
+_SERIAL_RANGE = (36526, 73051)
+
+
+def excel_serial(value: object) -> pd.Timestamp | None:
+    """The date of an Excel serial number (45567 → 2024-10-03, 45567.5 → noon), or None.
+
+    A date cell that lost its format in a re-save shows its serial number; in a date
+    column that number means the date, and nothing else.
+    """
+    text = str(value).strip()
+    if not _SERIAL.fullmatch(text):
+        return None
+    days = float(text.replace(",", "."))
+    if not _SERIAL_RANGE[0] <= days < _SERIAL_RANGE[1]:
+        return None
+    return (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).round("s")
+
+
 # --- the register -------------------------------------------------------------------------
 
 def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataFrame:
@@ -265,9 +334,12 @@ def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataF
     if len(twice):
         raise DataError(f"Kolumnen «{twice[0]}» finns flera gånger; ta bort den som inte ska användas och spara filen igen.",
                         file=path, column=twice[0])
-    for col in ("skolenhet", "skolform", "namn", "skolenhetskod"):
+    keep_written(frame, ["skolenhetskod"])
+    for col in ("skolenhet", "skolform", "namn"):
         if col in frame:
             frame[col] = frame[col].str.strip()
+    if "skolenhetskod" in frame:
+        frame["skolenhetskod"] = each_distinct(frame["skolenhetskod"], unit_code)
     if "skolform" in frame:
         # Case and spacing carry no meaning; an unknown form is left for the gate to name.
         canonical = {normalize_label(s): s for s in SKOLFORMER}
@@ -378,7 +450,8 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
-    """ISO-like times (Swedish Excel) or the English tenant's `M/D/YYYY h:mm:ss AM`."""
+    """ISO-like times (Swedish Excel), the English tenant's `M/D/YYYY h:mm:ss AM`, or an
+    Excel serial number (a re-save that lost the cell's date format)."""
     text = values.fillna("").astype(str).str.strip()
     parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
     for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H.%M", "%Y-%m-%d %H.%M.%S"):
@@ -386,6 +459,9 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
         if not missing.any():
             break
         parsed = parsed.mask(missing, pd.to_datetime(text[missing], format=fmt, errors="coerce"))
+    missing = parsed.isna() & text.ne("")
+    if missing.any():
+        parsed = parsed.mask(missing, pd.to_datetime(each_distinct(text[missing], excel_serial)))
     return parsed
 
 

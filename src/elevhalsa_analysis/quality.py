@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import DataError, Severity
 from .formatting import fmt_decimal, fmt_int
-from .loaders import ROW, SKOLFORMER, Export
+from .loaders import AS_WRITTEN, ROW, SKOLFORMER, Export
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
@@ -41,6 +41,9 @@ class Check:
     show_values: bool = True
     # Turns GX's observed value (a mean, a count) into words a reader understands.
     describe: Callable[[Any], str] | None = None
+    # A column of the same table holding the checked cells as the file writes them: the
+    # values shown are taken from it (the checked column holds them normalised).
+    written: str | None = None
 
 
 @dataclass
@@ -126,7 +129,8 @@ def run_checks(frames: dict[str, pd.DataFrame], checks: list[Check]) -> list[Che
             # The severity travels with the expectation, so GX's own results carry it too.
             check.expectation.meta = {"id": check.id, "severity": check.severity}
             suite.add_expectation(check.expectation)
-        id_cols = sorted({c.id_column for c in mine if c.id_column in frame.columns})
+        id_cols = sorted({c.id_column for c in mine if c.id_column in frame.columns}
+                         | {c.written for c in mine if c.written in frame.columns})
         outcome = _batch_definition().get_batch(batch_parameters={"dataframe": frame}).validate(
             suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_cols}
         )
@@ -140,7 +144,11 @@ def _result(check: Check, r: Any) -> CheckResult:
     raised = bool(r.exception_info and r.exception_info.get("raised_exception"))
     index = res.get("unexpected_index_list") or []
     rows = list(dict.fromkeys(str(i.get(check.id_column)) for i in index if isinstance(i, dict) and check.id_column in i))
-    values = list(dict.fromkeys(_show(v) for v in res.get("unexpected_list") or [])) if check.show_values else []
+    if check.written and index and all(isinstance(i, dict) and check.written in i for i in index):
+        shown = [i[check.written] for i in index]
+    else:
+        shown = res.get("unexpected_list") or []
+    values = list(dict.fromkeys(_show(v) for v in shown)) if check.show_values else []
     observed = res.get("observed_value")
     return CheckResult(
         id=check.id,
@@ -275,6 +283,29 @@ def ignored_columns_note(export: Export) -> list[CheckResult]:
                         observed=f"{names} lämnades utanför")]
 
 
+def read_as_note(cid: str, title: str, file: str, column: str, written: pd.Series, read: pd.Series, ids: pd.Series,
+                 id_label: str = "rad") -> list[CheckResult]:
+    """A note that some cells were read as something else than they are written (a code
+    padded, a serial number read as a date), quoting both; nothing if none was."""
+    if not len(written):
+        return []
+    pairs = list(dict.fromkeys(f"«{str(w).strip()}» som {_show(r)}" for w, r in zip(written, read)))
+    more = f" (och {fmt_int(len(pairs) - MAX_EXAMPLES)} till)" if len(pairs) > MAX_EXAMPLES else ""
+    return [CheckResult(id=cid, title=title, severity=NOTE, passed=True, file=file, column=column, count=len(written),
+                        total=None, values=[str(w).strip() for w in written][:MAX_EXAMPLES],
+                        rows=list(dict.fromkeys(ids.astype(str)))[:MAX_EXAMPLES], id_label=id_label,
+                        observed=f"{', '.join(pairs[:MAX_EXAMPLES])}{more}; {id_label}: {', '.join(list(dict.fromkeys(ids.astype(str)))[:MAX_EXAMPLES])}")]
+
+
+def padded_codes_note(table: str, file: str, frame: pd.DataFrame, column: str = "skolenhetskod", header: str = "skolenhetskod",
+                      id_column: str = ROW, id_label: str = "rad") -> list[CheckResult]:
+    """The unit codes whose leading zeros were put back (`loaders.unit_code`), as a note."""
+    written = frame[column + AS_WRITTEN].fillna("").astype(str).str.strip()
+    padded = written.ne(frame[column].fillna("")) & frame[column].fillna("").str.fullmatch(r"\d{8}")
+    return read_as_note(f"{table}:kod_utfylld", "Skolenhetskoder utan inledande nollor lästes som åtta siffror", file, header,
+                        written[padded], frame.loc[padded, column], frame.loc[padded, id_column], id_label)
+
+
 def answer_checks(version, file: str, table: str = "export") -> list[Check]:
     """Every closed answer within its scale; multiple choice option by option."""
     g = gx()
@@ -297,7 +328,7 @@ def unit_register_checks(table: str, file: str, what: str) -> list[Check]:
     return [
         Check(f"{table}:kod", "Skolenhetskod är inte åtta siffror", BLOCKING, table,
               g.ExpectColumnValuesToMatchRegex(column="skolenhetskod", regex=r"^\d{8}$"), file, column="skolenhetskod",
-              id_column=ROW, id_label="rad"),
+              id_column=ROW, id_label="rad", written="skolenhetskod" + AS_WRITTEN),
         Check(f"{table}:skolform", f"Okänd skolform i {what}", BLOCKING, table,
               g.ExpectColumnValuesToBeInSet(column="skolform", value_set=SKOLFORMER), file, column="skolform",
               id_column=ROW, id_label="rad"),

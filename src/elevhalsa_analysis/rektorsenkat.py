@@ -27,6 +27,7 @@ from .loaders import (
     ROW,
     PeriodMeta,
     canonical_answers,
+    excel_serial,
     explode_options,
     find_input,
     link,
@@ -78,6 +79,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     frame = canonical_answers(export.frame, version, reg["namn"].tolist())
     written = frame["completed"].fillna("").str.strip()
     frame["completed"] = parse_timestamps(written)
+    serial = written.map(excel_serial).notna()
     # The gate must show what was written, which the parsed column no longer holds.
     unreadable = pd.DataFrame({"response_id": frame["response_id"],
                                "tid": written.where(frame["completed"].isna()).replace("", "(tom)")})
@@ -92,19 +94,27 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
         q.Check("export:e-post", "E-postadress saknas", q.BLOCKING, "export",
                 g.ExpectColumnValueLengthsToBeBetween(column="email", min_value=3), exp_name, column=codebook.metadata_columns["email"][0], show_values=False),
         *q.unit_register_checks("register", reg_name, "registret"),
-        q.Check("register:e-post", "Samma e-postadress står flera gånger i registret", q.BLOCKING, "register",
-                g.ExpectColumnValuesToBeUnique(column="e-post"), reg_name, column="e-post", id_column=ROW, id_label="rad", show_values=False),
+        # One principal may lead two units (two rows, one e-mail); the same unit twice is an error.
+        q.Check("register:e-post", "Samma e-postadress står flera gånger för samma skolenhet i registret", q.BLOCKING, "register",
+                g.ExpectCompoundColumnsToBeUnique(column_list=["e-post", "skolenhetskod"]), reg_name, column="e-post",
+                id_column=ROW, id_label="rad", show_values=False),
     ]
     frames = {"export": frame, "register": reg, "tider": unreadable, **common_frames}
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
-    results += q.run_checks(frames, content) + q.ignored_columns_note(export)
+    results += (q.run_checks(frames, content) + q.ignored_columns_note(export) + q.padded_codes_note("register", reg_name, reg)
+                + q.read_as_note("export:serietid", "Tider skrivna som Excel-serienummer lästes som tidpunkter", exp_name,
+                                 codebook.metadata_columns["completed"][0], written[serial], frame.loc[serial, "completed"],
+                                 frame.loc[serial, "response_id"], "svars-id")
+                + _several_units_note(reg, reg_name))
     q.raise_on_blocking(results)
 
     linked = link(frame, reg, salt)
     all_responses = frame.assign(respondent=frame["email"].map(lambda e: pseudonymize(e, salt))).drop(columns="email")
     in_register = all_responses[all_responses["respondent"].isin(linked.population["respondent"])]
     rate = codebook.min_response_rate
-    responded, asked = int(linked.population["responded"].sum()), len(linked.population)
+    # Persons, not register rows: a principal of two units is asked once and answers once.
+    people = linked.population.drop_duplicates("respondent")
+    responded, asked = int(people["responded"].sum()), len(people)
     linking = [
         q.Check("lankning:utanfor", "Svar från e-postadresser som inte finns i registret (lämnas utanför)", q.WARNING, "svar",
                 g.ExpectColumnValuesToBeInSet(column="respondent", value_set=linked.population["respondent"].tolist()), exp_name,
@@ -121,7 +131,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     ]
     results += q.run_checks(
         {"svar": all_responses, "svar_i_registret": in_register, "raknade": linked.responses,
-         "population": linked.population.assign(responded=linked.population["responded"].astype(float))},
+         "population": people.assign(responded=people["responded"].astype(float))},
         linking,
     )
     q.raise_on_blocking(results)
@@ -141,6 +151,19 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     )
 
 
+def _several_units_note(reg: pd.DataFrame, file: str) -> list[q.CheckResult]:
+    """A note naming the register rows of principals who lead more than one unit."""
+    shared = reg[reg["e-post"].duplicated(keep=False)]
+    if shared.empty:
+        return []
+    rows = [str(r) for r in shared[ROW]]
+    return [q.CheckResult(
+        id="register:flera_enheter", title="Rektorer för flera skolenheter", severity=q.NOTE, passed=True, file=file,
+        column="e-post", count=int(shared["e-post"].nunique()), total=None, rows=rows[:q.MAX_EXAMPLES], id_label="rad",
+        observed=f"{shared['e-post'].nunique()} rektorer står på flera rader (rad {', '.join(rows)}); deras svar visas under varje "
+                 "skolenhet och räknas en gång i kommunens totaler")]
+
+
 class SurveyInstrument(Instrument):
     """A survey described by a codebook; each period also carries all earlier ones."""
 
@@ -150,6 +173,7 @@ class SurveyInstrument(Instrument):
         self.codebook = load_codebook(codebook)
         self.name = self.codebook.instrument
         self.title = self.codebook.title
+        self.population_noun = self.codebook.respondent_plural
         self.notebook = notebook
         self._loaded = PeriodCache()
 
@@ -232,7 +256,8 @@ class SurveyInstrument(Instrument):
         salt = load_salt(data_dir)
         current = self._load_once(period, metas[period], data_dir, salt)
         loaded = []
-        checks = list(current.checks)
+        current_meta, notes = self.with_population(metas[period])
+        checks = [*current.checks, *notes]
         for pid, meta in periods:
             if pid == period:
                 loaded.append((pid, meta, current))
@@ -255,7 +280,7 @@ class SurveyInstrument(Instrument):
         return Prepared(
             instrument=self.name,
             period=period,
-            meta=metas[period],
+            meta=current_meta,
             tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
             checks=checks,
             inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],

@@ -212,8 +212,8 @@ class SurveyReport(CodebookReport):
     # -- sections --------------------------------------------------------------------------
 
     def response_sentence(self) -> str:
-        n = int((self.population["period"] == self.period).sum())
-        responded = int(self.population.loc[self.population["period"] == self.period, "responded"].sum())
+        people = self.population[self.population["period"] == self.period].drop_duplicates("respondent")
+        n, responded = len(people), int(people["responded"].sum())
         missing = f"{n - responded} svarade inte." if n - responded else "Alla svarade."
         return (f"Enkäten gick till {n} {self.population_phrase}; {responded} av {n} "
                 f"({fmt_pct(responded / n if n else None)}) svarade. {missing}")
@@ -244,7 +244,7 @@ class SurveyReport(CodebookReport):
         """The answers to every single-choice question: PNG, alt text and caption."""
         results = [r for r in self.results() if self.version.question(r.question).type == "single"]
         png, alt = plots.answer_bars(results, {q.id: q.short for q in self.version.closed_questions})
-        return png, alt, (f"Svaren på frågorna, i procent av alla {len(self.population[self.population['period'] == self.period])} "
+        return png, alt, (f"Svaren på frågorna, i procent av alla {ind.asked(self.population, self.period)} "
                           "tillfrågade. Grå stapel: har inte svarat.")
 
     def overview(self) -> Html:
@@ -306,8 +306,10 @@ class SurveyReport(CodebookReport):
         table = ind.breakdown(self.long, self.population, self.version, question, self.period, "skolform")
         if len(table) < 2:
             return ""
-        total = int(table["population"].sum())
-        shown = suppress(dict(zip(table["skolform"], table["answered"])), int(table["answered"].sum()))
+        r = ind.question_result(self.long, self.population, self.version, question, self.period)
+        # A principal of units in two school forms is in both rows and once in the total.
+        total = r.population
+        shown = suppress(dict(zip(table["skolform"], table["answered"])), r.answered)
         rows = []
         for t in table.itertuples():
             hidden = shown[t.skolform] is None
@@ -315,7 +317,6 @@ class SurveyReport(CodebookReport):
                          "Svarade": "–" if hidden else fmt_int(t.answered),
                          "Huvudsvar": "–" if hidden else f"{t.headline} av {t.answered}",
                          "Andel": "–" if hidden else fmt_pct(t.headline / t.answered if t.answered else None, 1)})
-        r = ind.question_result(self.long, self.population, self.version, question, self.period)
         rows.append({"Skolform": "Totalt", "Tillfrågade": fmt_int(total), "Svarade": fmt_int(r.answered),
                      "Huvudsvar": f"{r.headline} av {r.answered}", "Andel": fmt_pct(r.share_of_answered, 1)})
         hidden_any = any(v is None for v in shown.values())

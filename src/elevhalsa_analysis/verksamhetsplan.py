@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Callable, Literal
@@ -27,7 +27,21 @@ from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .formatting import round_half_away
 from .instruments import IndicatorValue, Instrument, Prepared, UnitContribution, get, register
-from .loaders import ALL_YEAR_GROUPS, ROW, PeriodMeta, find_input, list_periods, normalize_arskurs, read_table
+from .loaders import (
+    ALL_YEAR_GROUPS,
+    AS_WRITTEN,
+    ROW,
+    ROW_TEXT,
+    PeriodMeta,
+    excel_serial,
+    find_input,
+    keep_written,
+    list_periods,
+    normalize_arskurs,
+    read_table,
+    row_text,
+    unit_code,
+)
 from .privacy import load_salt, pseudonymize, redact
 from .schema import KeyProblem, Strict, load_yaml
 from .suppression import MIN_GROUP
@@ -145,6 +159,8 @@ def load_plan(period_dir: Path) -> Plan:
 ColumnType = Literal["text", "kod", "etikett", "arskurs", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"]
 # Never reach a frame that anything else sees.
 PERSONAL = ("personnummer", "namn", "utelamnas")
+# Read into a canonical form that may differ from the cell (kept as written for messages).
+NORMALISED = ("kod", "etikett", "arskurs", "tal", "datum", "termin")
 
 
 class ColumnSpec(Strict):
@@ -178,6 +194,8 @@ class FileSpec(Strict):
     stem: str
     suffixes: list[str]
     columns: list[ColumnSpec]
+    # A file of events (reports) may have none in a year: headers without rows count 0.
+    empty_is_zero: bool = False
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)
@@ -203,15 +221,26 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
+_IDENTITY = re.compile(r"(\d{6}|\d{8})(\d{4})")
+_RESERV = re.compile(r"(\d{6}|\d{8})[\s\u00a0]*[-+]?[\s\u00a0]*([0-9A-Z]{4})")
+
+
 def normalize_personnummer(value: object, reference_year: int) -> str | None:
     """YYYYMMDDNNNN from any usual form (century, hyphen, plus, spaces), or None if malformed.
 
     Without the century a child is born this century unless the two digits lie after the
     reference year. The check digit is not tested: sample data fails it on purpose.
+    A reservnummer (a school's temporary number for a child without personnummer, the
+    birth date and letters such as `T`, `R` or `TF` in the last four) is the child's
+    identity as much and is read the same way; the date part must still be a date.
     """
-    digits = re.sub(r"[\s\-+\u00a0]", "", str(value or ""))
-    if not digits.isdigit() or len(digits) not in (10, 12):
+    text = str(value or "").upper().strip()
+    digits = re.sub(r"[\s\-+\u00a0]", "", text)
+    # Letters only in the last four, after the date and where a separator would stand.
+    match = _IDENTITY.fullmatch(digits) if digits.isdigit() else _RESERV.fullmatch(text)
+    if not match:
         return None
+    digits = match[1] + match[2]
     if len(digits) == 10:
         century = "20" if int(digits[:2]) <= reference_year % 100 else "19"
         digits = century + digits
@@ -235,7 +264,9 @@ def _term(value: str) -> str:
 
 def _date(value: str) -> str:
     parsed = pd.to_datetime(value, format="ISO8601", errors="coerce")
-    return value if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
+    if pd.isna(parsed):
+        parsed = excel_serial(value)
+    return value if parsed is None or pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
 
 
 def _canonical(column: ColumnSpec, names: list[str]) -> Callable[[str | None], str | None]:
@@ -243,7 +274,7 @@ def _canonical(column: ColumnSpec, names: list[str]) -> Callable[[str | None], s
     lookup = column.lookup()
     convert: dict[str, Callable[[str], str | None]] = {
         "text": lambda v: v,
-        "kod": lambda v: v,
+        "kod": unit_code,
         "etikett": lambda v: lookup.get(normalize_label(v), v),
         "arskurs": normalize_arskurs,
         "tal": lambda v: re.sub(r"\s", "", v).replace(",", "."),
@@ -264,6 +295,7 @@ class Loaded:
     frame: pd.DataFrame
     extra: list[str]
     names: list[str]  # children's names, only to redact other files' free text; never stored
+    notes: list[q.CheckResult] = field(default_factory=list)  # cells read as something else than written
 
     @property
     def file(self) -> str:
@@ -303,21 +335,38 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, names:
             frame[column.key] = numbers.map(lambda n: pseudonymize(n, salt), na_action="ignore")
             frame[f"{column.key}_giltigt"] = numbers.notna()
             del numbers
+    # Messages quote the cells as the file holds them; free text is never kept unredacted.
+    keep_written(frame, [c.key for c in spec.columns if c.type in NORMALISED])
     for column in spec.columns:
         if column.key in frame and column.type not in PERSONAL:
             frame[column.key] = frame[column.key].map(_canonical(column, list(names)))
-    return Loaded(name, path, spec, frame, extra, found_names)
+    notes = []
+    for column in spec.columns:
+        if column.key in frame and column.type == "kod":
+            notes += q.padded_codes_note(name, path.name, frame, column.key, column.header)
+        elif column.key in frame and column.type == "datum":
+            written = frame[column.key + AS_WRITTEN]
+            serial = written.map(lambda v: v is not None and excel_serial(v) is not None)
+            notes += q.read_as_note(f"{name}:seriedatum:{column.key}", "Datum skrivna som Excel-serienummer lästes som datum",
+                                    path.name, column.header, written[serial], frame.loc[serial, column.key], frame.loc[serial, ROW])
+    if name == "elevantal":
+        frame[ROW_TEXT] = row_text(frame)
+    return Loaded(name, path, spec, frame, extra, found_names, notes)
 
 
 def _check(loaded: Loaded, cid: str, title: str, expectation, column: ColumnSpec | None = None, severity=q.BLOCKING,
-           table: str | None = None, show_values: bool = True, id_column: str = ROW, id_label: str = "rad") -> q.Check:
+           table: str | None = None, show_values: bool = True, id_column: str = ROW, id_label: str = "rad",
+           written: str | None = None) -> q.Check:
+    if written is None and column is not None and column.type in NORMALISED:
+        written = column.key + AS_WRITTEN
     return q.Check(f"{loaded.name}:{cid}", title, severity, table or loaded.name, expectation, loaded.file,
-                   column=column.header if column else None, id_column=id_column, id_label=id_label, show_values=show_values)
+                   column=column.header if column else None, id_column=id_column, id_label=id_label, show_values=show_values,
+                   written=written)
 
 
 def structure_checks(loaded: Loaded) -> list[q.Check]:
     columns = {c.key: c.header for c in loaded.spec.columns if c.type not in ("namn", "utelamnas")}
-    return q.structure_checks(loaded.file, loaded.name, columns)
+    return q.structure_checks(loaded.file, loaded.name, columns, min_rows=0 if loaded.spec.empty_is_zero else 1)
 
 
 def format_checks(loaded: Loaded) -> list[q.Check]:
@@ -500,6 +549,7 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
     frames = {n: item.frame for n, item in present.items()}
     frames.update({f"extra:{n}": pd.DataFrame({"kolumn": item.extra}) for n, item in present.items()})
     results += q.run_checks(frames, [c for item in present.values() for c in (*format_checks(item), extra_check(item))])
+    results += [note for item in present.values() for note in item.notes]
     q.raise_on_blocking(results)
 
     tables = {n: typed(item) for n, item in present.items()}
@@ -523,7 +573,7 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
         item = present["elevantal"]
         extra_frames["elevantal"] = tables["elevantal"].assign(nyckel=tables["elevantal"]["skolenhetskod"] + "|" + tables["elevantal"]["arskurs"])
         checks.append(_check(item, "dubblett", "Samma skolenhet och årskurs står flera gånger", g.ExpectColumnValuesToBeUnique(
-            column="nyckel"), item.spec.column("arskurs")))
+            column="nyckel"), item.spec.column("arskurs"), written=ROW_TEXT))
     if codes is not None:
         checks += [_unit_check(present[n], tables[n], codes) for n in ("franvaro", "krankningar") if n in tables]
     frames.update(extra_frames)
@@ -536,7 +586,8 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
         tables["krankningar"] = reports[reports["anmald"].between(pd.Timestamp(meta.start), pd.Timestamp(meta.end))]
     if "franvaro" in tables:
         tables["franvaro"] = tables["franvaro"].drop(columns=["elev_giltigt"])
-    tables = {n: t.drop(columns=[ROW]).reset_index(drop=True) for n, t in tables.items()}
+    tables = {n: t.drop(columns=[ROW, *(c for c in t if c == ROW_TEXT or c.endswith(AS_WRITTEN))]).reset_index(drop=True)
+              for n, t in tables.items()}
     inputs = [folder / "period.yaml", folder / PLAN_FILE, *(item.path for item in present.values())]
     # Survey indicators read other period folders; listing them makes a change there a reason to rerun.
     surveys = [raw_period_dir(data_dir, spec.period or period) / "period.yaml" for spec in plan.indikatorer if spec.kalla in SURVEYS]
@@ -627,6 +678,7 @@ def previous_period(periods: list[tuple[str, PeriodMeta]], period: str, data_dir
 class PlanInstrument(Instrument):
     name = "verksamhetsplan"
     notebook = "verksamhetsplan_uppfoljning.ipynb"
+    population_noun = "elever"
     report_modules = ("elevhalsa_analysis.sections_verksamhetsplan",)
     unit_topics = "frånvaro och anmälningar om kränkande behandling"
 
@@ -660,7 +712,8 @@ class PlanInstrument(Instrument):
             raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
         salt = load_salt(data_dir)
         current = load_plan_period(period, metas[period], data_dir, salt)
-        checks, inputs = list(current.checks), list(current.inputs)
+        meta, notes = self.with_population(current.meta)
+        checks, inputs = [*current.checks, *notes], list(current.inputs)
         rows = [_value_rows(spec, measures.evaluate(spec, current.sources), "aktuell") for spec in current.plan.indikatorer]
         labels = [{"period": period, "label": current.meta.label, "start": current.meta.start.isoformat(),
                    "end": current.meta.end.isoformat(), "syntetisk": current.meta.syntetisk, "vilken": "aktuell"}]
@@ -693,7 +746,7 @@ class PlanInstrument(Instrument):
         return Prepared(
             instrument=self.name,
             period=period,
-            meta=current.meta,
+            meta=meta,
             tables={
                 "indikatorer": pd.DataFrame(rows, columns=VALUE_COLUMNS).astype({"varde": float, "lag": float, "hog": float, "taljare": "Int64", "namnare": "Int64"}),
                 "perioder": pd.DataFrame(labels),

@@ -187,6 +187,9 @@ def warm_up(kernel: Any, modules: Sequence[str]) -> None:
     kc.execute("".join(f"__import__('importlib').import_module({m!r})\n" for m in modules), silent=True, store_history=False)
 
 
+CELL_TIMEOUT_SECONDS = 900
+
+
 def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, kernel: Any = None) -> None:
     """Run `notebook` with `parameters` and write the executed copy to `output`.
 
@@ -220,6 +223,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
                 km=km,
                 # Otherwise the whole notebook is written twice per cell, between cells.
                 request_save_on_cell_execute=False,
+                # A cell of these notebooks takes seconds even at 60 000 answers: one that
+                # runs for this long is stuck, and a stuck run must end with a message.
+                execution_timeout=CELL_TIMEOUT_SECONDS,
             )
         _record_final_path(tmp, output)
         os.chmod(tmp, mode)

@@ -317,6 +317,9 @@ def test_run_leaves_no_personal_data_anywhere(tmp_path, capsys):
     for row in ("Anmälningar per 100 elever", "Anmälningar från personal per 100 elever"):
         cells = scorecard[scorecard.index(row):][:260]
         assert "Uppnått" not in cells and "bättre" not in cells and "sämre" not in cells
+    # One row per unit is the researchers' detail; leadership gets the funnel plot at any size.
+    assert "Anmälningar per skolenhet" not in text
+    assert "Anmälningar per skolenhet" in text_of(reports / "2024" / "verksamhetsplan_analys.html")
     outputs = [p for root in (reports, data / "processed") for p in root.rglob("*") if p.is_file()]
     assert outputs
     blobs = [(str(p), p.read_bytes().decode("utf-8", "replace")) for p in outputs]

@@ -338,7 +338,6 @@ class PlanReport:
             parts.append(self._by_type(reports, elevantal))
             parts.append(self._by_skolform(m.with_skolform(reports, elevantal), elevantal))
             parts.append(self._staff(m.with_skolform(staff, elevantal), elevantal))
-            parts.append(self._by_unit(reports, elevantal))
             parts.append(funnel_section(units.report_units(reports, elevantal), units.unit_names(elevantal),
                                         "Anmälningar per 100 elever per skolenhet", "Inskrivna elever vid enheten",
                                         "Anmälningar per 100 elever", value=per_100))
@@ -374,6 +373,14 @@ class PlanReport:
                 f"alltid för sig: {fmt_int(len(staff))} anmälningar, {fmt_decimal(100 * len(staff) / m.enrolled(elevantal), 2)} per "
                 "100 elever.</p>" + table_html(pd.DataFrame(rows), "Anmälningar där personal är utövare, hela kommunen",
                                                numeric=["Anmälningar"]))
+
+    def reports_by_unit(self) -> Html:
+        """Reports per unit, one row per unit: the researchers' variant only, as the student
+        survey's unit tables; leadership sees the funnel plot, every unit its profile."""
+        reports, elevantal = self.tables.get("krankningar"), self.tables.get("elevantal")
+        if reports is None or elevantal is None:
+            return Html("")
+        return Html(self._by_unit(reports, elevantal))
 
     def _by_unit(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
         units = elevantal.groupby(["skolenhet", "skolenhetskod", "skolform"], sort=True)["antal"].sum().reset_index()

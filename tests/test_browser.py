@@ -6,9 +6,6 @@ of every case goes to `reports/screenshots/` for a human look.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -54,26 +51,10 @@ display(HTML('<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Inga
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    """Debian's Chromium; installed with apt when missing and we may, otherwise skipped."""
-    if CHROMIUM.exists():
-        return CHROMIUM
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        pytest.skip(f"{CHROMIUM} saknas och testet körs inte som root, så den kan inte installeras "
-                    f"(apt-get install chromium) / {CHROMIUM} is missing and we are not root to install it")
-    if shutil.which("apt-get") is None:
-        pytest.skip(f"{CHROMIUM} saknas och apt-get finns inte / {CHROMIUM} missing and no apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]):
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, env=env, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:
-            pytest.skip(f"Kunde inte installera Chromium ({' '.join(cmd)}: {exc}) / could not install Chromium")
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            pytest.skip(f"Kunde inte installera Chromium ({' '.join(cmd)} gav {done.returncode}: {' | '.join(tail)}) "
-                        "/ could not install Chromium")
+    """Debian's Chromium, which `make browser` installs (`make test` and CI call it first)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"apt-get installerade inte {CHROMIUM} / apt-get did not provide {CHROMIUM}")
+        pytest.skip(f"{CHROMIUM} saknas: kör `make browser` (apt-get install chromium, som root) / "
+                    f"{CHROMIUM} is missing: run `make browser`")
     return CHROMIUM
 
 

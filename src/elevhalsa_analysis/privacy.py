@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
+import json
 import re
 import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass
 from typing import Iterable
 
 from .codebook import normalize_label
 from .config import salt_file
+from .errors import DataError
 
 # Optional in every period folder: names that must never reach a report (staff, pupils), one per line.
 NAMES_FILE = "namnlista.txt"
@@ -171,3 +174,139 @@ def _names_pattern(names: tuple[str, ...], parts: bool = True) -> re.Pattern | N
     # Built once per register: rebuilding it for every comment of a large export took seconds.
     terms = name_terms(names) if parts else sorted(names, key=lambda t: (-len(t), t))
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+
+
+# --- the audit before outputs are moved into place -----------------------------------------
+
+# Digests and pseudonyms (manifests, respondent ids) and embedded images (base64) hold
+# long digit runs shaped like a personnummer or phone number by chance; they are no
+# personal data and are not scanned. Nothing a person writes is one unbroken run of 40.
+_NOT_PROSE = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{16,}(?![0-9a-fA-F])|[A-Za-z0-9+/]{40,}={0,2}")
+_SHAPES = (
+    (EMAIL_RE, "en e-postadress"),
+    (PERSONNUMMER_RE, "ett personnummer"),
+    (PHONE_RE, "ett telefonnummer"),
+)
+
+
+def audit(folders: Iterable[Path], names: Iterable[str]) -> None:
+    """Stop the run if any staged output holds a listed person's name or a personal-data shape.
+
+    Redaction happens on reading; this is the second line, over what a person would read
+    (report text, notebook outputs, documents, processed tables). Names are matched whole
+    (first and last name together): a part alone ("Per", "Ek") is also an ordinary word.
+    The message names the file and the kind of finding, never the value, which is exactly
+    what must not be shown.
+    """
+    whole = _whole_names_pattern(_distinct(names))
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            for text in _texts(path):
+                kind = _finding(text, whole)
+                if kind:
+                    raise DataError(
+                        f"Granskningen före skrivningen hittade {kind} i {path.relative_to(folder).as_posix()}, "
+                        "trots att fritexten har maskerats. Ingenting skrevs och tidigare rapporter är orörda. "
+                        "Lägg namnet i namnlista.txt i periodens mapp eller ta bort uppgiften ur exporten, och kör igen.",
+                        file=path.name)
+
+
+def _finding(text: str, whole: re.Pattern | None) -> str | None:
+    if whole is not None and whole.search(text):
+        return "ett namn ur registren eller namnlista.txt"
+    text = _NOT_PROSE.sub(" ", text)
+    for pattern, kind in _SHAPES:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=8)
+def _whole_names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    terms = [r"\s+".join(re.escape(part) for part in name.split()) for name in names]
+    return re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+
+
+def _texts(path: Path) -> Iterable[str]:
+    """What a person reads in one output file, piece by piece (never joined: digits of two
+    table cells side by side are not one phone number)."""
+    suffix = path.suffix.casefold()
+    if suffix in (".html", ".htm", ".svg"):
+        yield from _html_texts(path.read_text(encoding="utf-8", errors="replace"))
+    elif suffix == ".ipynb":
+        yield from _notebook_texts(json.loads(path.read_text(encoding="utf-8")))
+    elif suffix in (".docx", ".pptx"):
+        yield from _office_texts(path)
+    elif suffix == ".parquet":
+        import pandas as pd  # noqa: PLC0415
+
+        frame = pd.read_parquet(path)
+        for column in frame.columns:
+            if frame[column].dtype == object or str(frame[column].dtype).startswith("string"):
+                yield from (v for v in frame[column].dropna().unique() if isinstance(v, str))
+    elif suffix == ".json":
+        yield from _json_strings(json.loads(path.read_text(encoding="utf-8")))
+    elif suffix in (".txt", ".md", ".csv"):
+        yield path.read_text(encoding="utf-8", errors="replace")
+
+
+def _html_texts(markup: str) -> list[str]:
+    # Text nodes only: attributes hold embedded images (base64) and links, no prose.
+    from html.parser import HTMLParser  # noqa: PLC0415
+
+    found: list[str] = []
+
+    class Collect(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            if data.strip():
+                found.append(data)
+
+    parser = Collect(convert_charrefs=True)
+    parser.feed(markup)
+    parser.close()
+    return found
+
+
+def _notebook_texts(nb: dict) -> Iterable[str]:
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            yield "".join(cell.get("source", ""))
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                yield "".join(out.get("text", ""))
+            elif out.get("output_type") == "error":
+                yield out.get("evalue", "")
+                yield from out.get("traceback", [])
+            data = out.get("data", {})
+            for mime, value in data.items():
+                text = "".join(value) if isinstance(value, list) else value
+                if mime == "text/html" or mime == "image/svg+xml":
+                    yield from _html_texts(text)
+                elif mime.startswith("text/"):
+                    yield text
+
+
+def _office_texts(path: Path) -> Iterable[str]:
+    import zipfile  # noqa: PLC0415
+
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.endswith(".xml") and member.startswith(("word/", "ppt/slides/", "ppt/notesSlides/")):
+                xml = archive.read(member).decode("utf-8", errors="replace")
+                # A paragraph's text runs together (w:t in Word, a:t in PowerPoint): a name may span two runs.
+                for paragraph in re.split(r"</(?:w|a):p>", xml):
+                    runs = re.findall(r"<(?:w|a):t(?:\s[^>]*)?>([^<]*)</(?:w|a):t>", paragraph)
+                    if runs:
+                        yield html.unescape("".join(runs))
+
+
+def _json_strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)

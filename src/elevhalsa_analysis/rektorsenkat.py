@@ -182,6 +182,13 @@ class SurveyInstrument(Instrument):
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name) is not None
 
+    def personal_names(self, period: str, data_dir: Path) -> list[str]:
+        register_path = raw_period_dir(data_dir, period) / REGISTER_FILE
+        names = super().personal_names(period, data_dir)
+        if register_path.is_file():
+            names += read_register(register_path)["namn"].dropna().tolist()
+        return names
+
     @property
     def config_files(self) -> list[Path]:
         return [CODEBOOK_DIR / f"{self.name}.yaml"]

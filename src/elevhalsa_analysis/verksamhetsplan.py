@@ -696,6 +696,18 @@ class PlanInstrument(Instrument):
     def present(self, period_dir: Path) -> bool:
         return (Path(period_dir) / PLAN_FILE).is_file()
 
+    def personal_names(self, period: str, data_dir: Path) -> list[str]:
+        spec = input_contract().files["franvaro"]
+        path = find_input(raw_period_dir(data_dir, period), spec.stem, tuple(spec.suffixes))
+        names = super().personal_names(period, data_dir)
+        if path is None:
+            return names
+        headers = {normalize_label(h) for c in spec.columns if c.type == "namn" for h in c.headers}
+        frame = read_table(path, [normalize_label(h) for c in spec.columns for h in c.headers])
+        for column in (c for c in frame.columns if c != ROW and normalize_label(c) in headers):
+            names += [n for n in frame[column].map(_clean) if n]
+        return names
+
     @property
     def config_files(self) -> list[Path]:
         # The survey codebooks shape the scorecard's survey figures and the unit tables.

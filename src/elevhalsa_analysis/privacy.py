@@ -207,7 +207,8 @@ def audit(folders: Iterable[Path], names: Iterable[str]) -> None:
                     raise DataError(
                         f"Granskningen före skrivningen hittade {kind} i {path.relative_to(folder).as_posix()}, "
                         "trots att fritexten har maskerats. Ingenting skrevs och tidigare rapporter är orörda. "
-                        "Lägg namnet i namnlista.txt i periodens mapp eller ta bort uppgiften ur exporten, och kör igen.",
+                        "Ta bort uppgiften ur indatafilens fritext (ett namn kan också läggas i namnlista.txt i "
+                        "periodens mapp) och kör igen.",
                         file=path.name)
 
 

@@ -89,6 +89,7 @@ def test_a_name_shape_goes_and_the_periods_unit_names_stay():
     assert redact("Berg ringde 070-123 45 67, a.b@skola.example, 19900101-1234") == \
         "[namn] ringde [telefonnummer], [e-post], [personnummer]"
     assert redact("Rektor Karl-Erik Öhman") == "Rektor [namn]"
+    assert redact("Maj Andersson och Per Ek kom") == "[namn] och [namn] kom"  # first names that are also words
 
 
 def test_every_free_text_field_is_redacted_in_every_output(good_run):

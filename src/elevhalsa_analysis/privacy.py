@@ -122,9 +122,10 @@ def _distinct(values: Iterable[object]) -> tuple[str, ...]:
 # Lower-cased words that start a sentence or stand before a name ("Kuratorn Sven Planterad",
 # "Vi Har"): a run of capitalised words loses them at its start before it is judged, so
 # that only what follows them is taken for a name. Not exhaustive: a false positive only
-# costs a word of a comment, a false negative a person's name.
+# costs a word of a comment, a false negative a person's name. Words that are also first
+# names (Maj, Mina, Alla, Per) are left out: "Maj Andersson" must lose both words.
 LEADING_WORDS = frozenset("""
-    jag vi du ni han hon de den det man denna detta dessa vår våra vårt min mitt mina er ert era hela alla
+    jag vi du ni han hon de den det man denna detta dessa vår våra vårt mitt er ert era hela
     har hade är var blir blev kan kunde ska skulle vill måste får fick behöver bör gör gjorde finns saknas
     och men eller så att om när då nu här där som inte ingen inget inga mycket mer mest många få
     i på av för med till från efter under vid mot utan hos inom enligt genom kring trots
@@ -134,7 +135,7 @@ LEADING_WORDS = frozenset("""
     elevhälsan elevhälsoteamet skolan förskolan kommunen förvaltningen region regionen bup
     socialtjänsten skolverket skolinspektionen hösten våren sommaren vintern terminen
     måndag tisdag onsdag torsdag fredag lördag söndag
-    januari februari mars april maj juni juli augusti september oktober november december
+    januari februari mars april juni juli augusti september oktober november december
 """.split())
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")

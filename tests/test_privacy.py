@@ -19,8 +19,7 @@ import pytest
 from conftest import answers_2024, export_rows, principals, write_register, write_xlsx
 from test_verksamhetsplan import INSATS_IDS, STATUSES, write_data
 
-from elevhalsa_analysis import batch, bugs
-from elevhalsa_analysis import sections_units
+from elevhalsa_analysis import batch, bugs, sections_units
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.privacy import Redactor, audit

@@ -18,16 +18,25 @@ PERIOD = "2024-10"
 
 
 def fresh_instrument(loaded: list[str]) -> SurveyInstrument:
-    """The principal survey as a new process sees it (nothing in memory); records what it reads."""
+    """The principal survey as a new process sees it (nothing in memory); records what it reads.
+
+    Its `prepare` keeps what it loaded on disk, as a successful run does (`cache.commit`).
+    """
     registered = get("rektorsenkat")
     inst = SurveyInstrument("rektorsenkat", registered.notebook)
-    read = inst.load_period
+    read, prepare = inst.load_period, inst.prepare
 
     def recording(period, *args):
         loaded.append(period)
         return read(period, *args)
 
+    def prepare_and_commit(*args):
+        prepared = prepare(*args)
+        cache.commit()
+        return prepared
+
     inst.load_period = recording
+    inst.prepare = prepare_and_commit
     return inst
 
 
@@ -98,3 +107,12 @@ def test_a_period_that_fails_is_not_kept(data):
     prepared = fresh_instrument([]).prepare(PERIOD, data)
     assert [c.id for c in prepared.checks if c.id.startswith("historik:")] == ["historik:2023-10"]
     assert not [p for p in cache_files(data) if p.name.startswith("2023-10.")]
+
+
+def test_nothing_loaded_reaches_the_disk_before_a_commit(data):
+    registered = get("rektorsenkat")
+    SurveyInstrument("rektorsenkat", registered.notebook).prepare(PERIOD, data)
+    assert cache_files(data) == []
+    cache.discard()
+    cache.commit()
+    assert cache_files(data) == []  # what a failed run loaded is forgotten

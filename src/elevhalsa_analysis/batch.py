@@ -28,6 +28,7 @@ from .formatting import fmt_decimal
 DONE = "klar"
 SKIPPED = "aktuell, hoppades över"
 FAILED = "fel"
+BUG = "programfel"
 VARIANTS = ("ledning", "analys")
 # The committee's documents beside them (committee.py; not imported here, it loads pydantic).
 DOCUMENTS = ("_tjansteskrivelse.docx", "_presentation.pptx")
@@ -207,15 +208,16 @@ def status(data_dir: Path, reports_dir: Path) -> list[Freshness]:
 @dataclass
 class PeriodResult:
     period: str
-    status: str  # DONE, SKIPPED or FAILED
+    status: str  # DONE, SKIPPED, FAILED or BUG
     seconds: float | None
     reports: list[Path] = field(default_factory=list)
-    message: str = ""  # the error, in Swedish
+    message: str = ""  # the error or the bug, in Swedish
     entries: list[dict] = field(default_factory=list)
 
 
 def _run_one(period: str, data_dir: Path, reports_dir: Path, run_date: str | None, queue) -> PeriodResult:
-    """One period in a worker process; every error becomes a failed result, never a traceback."""
+    """One period in a worker process; every error becomes a failed result, never a traceback,
+    and a bug (any exception not raised on purpose) a BUG result naming its bug report."""
     started = time.perf_counter()
 
     def tell(stage: str, done: int, total: int) -> None:
@@ -231,8 +233,12 @@ def _run_one(period: str, data_dir: Path, reports_dir: Path, run_date: str | Non
     except ElevhalsaError as exc:
         return PeriodResult(period, FAILED, time.perf_counter() - started, message=str(exc))
     except Exception as exc:  # noqa: BLE001  (one period's bug must not hide the others' results)
-        return PeriodResult(period, FAILED, time.perf_counter() - started,
-                            message=f"oväntat fel ({type(exc).__name__}: {' '.join(str(exc).split())})")
+        from . import bugs  # noqa: PLC0415
+
+        parameters = {"kommando": "run --all", "period": period, "data_dir": str(data_dir), "reports_dir": str(reports_dir),
+                      "run_date": str(run_date)}
+        report = bugs.write_report(exc, parameters, reports_dir)
+        return PeriodResult(period, BUG, time.perf_counter() - started, message=bugs.message(exc, report))
     return PeriodResult(period, DONE, outcome.seconds, outcome.reports, entries=outcome.entries)
 
 
@@ -374,12 +380,13 @@ def _shown(path: Path) -> str:
 
 def summary(results: list[PeriodResult]) -> str:
     """The table `run --all` ends with, then each error in full and one line on the whole."""
-    rows = [[r.period, "fel: se nedan" if r.status == FAILED else r.status, _decimal(r.seconds),
+    rows = [[r.period, f"{r.status}: se nedan" if r.status in (FAILED, BUG) else r.status, _decimal(r.seconds),
              ", ".join(_shown(p) for p in r.reports) or "–"] for r in results]
     lines = [_table(["Period", "Status", "Sekunder", "Rapport"], rows, right=[2]), ""]
-    lines += [f"Fel i {r.period}: {r.message}" for r in results if r.status == FAILED]
+    lines += [f"{'Fel' if r.status == FAILED else 'Programfel'} i {r.period}: {r.message}"
+              for r in results if r.status in (FAILED, BUG)]
     ran = [r for r in results if r.status != SKIPPED]
-    failed = [r for r in results if r.status == FAILED]
+    failed = [r for r in results if r.status in (FAILED, BUG)]
     if not ran:
         lines.append(f"Alla {len(results)} perioder är aktuella; ingenting behövde köras om.")
     elif failed:

@@ -9,6 +9,10 @@ raw folder (export, register, period.yaml, name list) and of every file of the p
 (code and codebooks), and the salt. Any change gives a new key, and
 the period is read and checked again.
 
+Files are written only by `commit`, which a run calls once its outputs are in place: a
+failed run leaves the cache as it found it, like every other output (the loaded periods
+stay in memory until then, and `discard` forgets what a failed run would have written).
+
 The files are pickles, read only by this package: a file is opened only when its name
 holds the key asked for, so a pickle written by other code is never unpickled. They hold
 what the processed folders hold (pseudonymised answers, check results), nothing more.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -29,6 +34,30 @@ from .fileio import atomic_write_bytes, code_fingerprint, sha256_file
 T = TypeVar("T")
 
 CACHE_FOLDER = ".cache"
+
+# Loaded since the last commit: file → (period, value). One registry for every instrument's cache,
+# since a run commits or discards all it loaded at once.
+_pending: dict[Path, tuple[str, object]] = {}
+_lock = threading.Lock()
+
+
+def commit() -> None:
+    """Write every period loaded since the last commit or discard; for after a run succeeded."""
+    with _lock:
+        done = list(_pending.items())
+        _pending.clear()
+    for path, (period, value) in done:
+        # Earlier keys of this period are dead; the file under this key may be another worker's, as good as ours.
+        for stale in path.parent.glob(f"{period}.*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def discard() -> None:
+    """Forget what a failed run loaded: nothing of it reaches the disk."""
+    with _lock:
+        _pending.clear()
 
 
 def period_key(instrument: str, period: str, data_dir: Path, salt: bytes) -> str:
@@ -74,9 +103,6 @@ class PeriodCache:
                 return value
         value = load()
         self._memory[key] = value
-        # Earlier keys of this period are dead; the file under this key may be another worker's, as good as ours.
-        for stale in path.parent.glob(f"{period}.*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with _lock:
+            _pending[path] = (period, value)
         return value

@@ -1,4 +1,8 @@
-"""`elevhalsa`: the command researchers run. Messages are Swedish; errors never traceback."""
+"""`elevhalsa`: the command researchers run. Messages are Swedish; errors never traceback.
+
+Exit codes: 0 done, 1 an error in the data or the setup (the message says what to fix),
+2 a bug in the program (the message names a bug report; see bugs.py), 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import gc
 import sys
 from pathlib import Path
 
+from . import bugs
 from .batch import fewer_gc_passes
 from .config import DATA_DIR, REPORTS_DIR
 from .errors import ElevhalsaError
@@ -66,10 +71,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.all:
-        from .batch import FAILED, run_all, summary
+        from .batch import BUG, FAILED, run_all, summary
 
         results = run_all(args.data_dir, args.reports_dir, args.run_date, force=args.force)
         print(summary(results))
+        if any(r.status == BUG for r in results):
+            return bugs.EXIT_CODE
         return 1 if any(r.status == FAILED for r in results) else 0
     from .pipeline import run_period
 
@@ -98,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001  (anything else is a bug, told as one)
+        parameters = {"kommando": args.command, **{k: str(v) for k, v in vars(args).items() if k != "command"}}
+        report = bugs.write_report(exc, parameters, getattr(args, "reports_dir", REPORTS_DIR))
+        print(f"Programfel: {bugs.message(exc, report)}", file=sys.stderr)
+        return bugs.EXIT_CODE
 
 
 def entry() -> None:

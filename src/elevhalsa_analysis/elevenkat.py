@@ -42,13 +42,12 @@ from .loaders import (
     to_long,
     unit_code,
 )
+from .privacy import period_redactor
 from .rektorsenkat import SurveyInstrument, period_bounds
 from .suppression import MIN_GROUP
 
 POPULATION_FILE = "elevantal.csv"
 POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
-# Optional: names that must never reach a report (staff, pupils), one per line.
-NAMES_FILE = "namnlista.txt"
 SUFFIXES = (".xlsx", ".xls", ".csv", ".sav")
 GROUPS = ("skolenhetskod", "arskurs", "kon")
 def year_group_phrase(arskurs: str) -> str:
@@ -58,15 +57,6 @@ def year_group_phrase(arskurs: str) -> str:
     if arskurs.startswith("Gy "):
         return f"år {arskurs[3:]} på gymnasiet"
     return arskurs.replace("Åk", "åk")
-
-
-def read_names(folder: Path) -> tuple[list[str], list[Path]]:
-    """The configurable list of names to redact, and the file it came from (if any)."""
-    path = Path(folder) / NAMES_FILE
-    if not path.is_file():
-        return [], []
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")], [path]
 
 
 @dataclass
@@ -108,8 +98,8 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     results = q.run_checks({"elevantal": population, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
-    names, names_files = read_names(folder)
-    frame = canonical_answers(export.frame, version, names)
+    redact, names_files = period_redactor(folder, known=population["skolenhet"].tolist())
+    frame = canonical_answers(export.frame, version, redact)
     gender = codebook.groups["kon"].lookup()
     frame["skolenhetskod"] = frame.pop("unit")
     keep_written(frame, ["skolenhetskod", "arskurs"])

@@ -107,6 +107,14 @@ class Instrument(ABC):
     def prepare(self, period: str, data_dir: Path) -> Prepared:
         """Load, check and link this period (and what comparisons need); raise DataError."""
 
+    def personal_names(self, period: str, data_dir: Path) -> list[str]:
+        """Every person's name this instrument's inputs of `period` hold, for the audit before
+        the outputs are written (privacy.audit); read again, since nothing keeps them."""
+        from .config import raw_period_dir  # noqa: PLC0415
+        from .privacy import read_names  # noqa: PLC0415
+
+        return read_names(raw_period_dir(data_dir, period))[0]
+
     @property
     def config_files(self) -> list[Path]:
         """Configuration in the package (codebooks) whose hashes also decide staleness."""

@@ -21,7 +21,7 @@ from pydantic import field_validator
 from .codebook import Codebook, Version, normalize_label
 from .config import raw_dir
 from .errors import DataError
-from .privacy import pseudonymize, redact
+from .privacy import Redactor, pseudonymize
 from .schema import Strict, load_yaml
 
 ROW = "rad"  # 1-based row number in the file as a spreadsheet shows it
@@ -465,7 +465,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     return parsed
 
 
-def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -> pd.DataFrame:
+def canonical_answers(frame: pd.DataFrame, version: Version, redact: Redactor) -> pd.DataFrame:
     """Answers mapped to the scale's labels; unknown values are kept (trimmed) for the gate.
 
     Multiple choice becomes the chosen options in scale order joined by ';'. Free text is
@@ -478,7 +478,7 @@ def canonical_answers(frame: pd.DataFrame, version: Version, names: list[str]) -
         raw = out[q.id].fillna("").astype(str)
         if q.type == "text":
             cleaned = raw.str.strip()
-            out[q.id] = each_distinct(cleaned.where(cleaned.ne(""), None), lambda t: redact(t, names))
+            out[q.id] = each_distinct(cleaned.where(cleaned.ne(""), None), redact)
             continue
         lookup = version.scales[q.scale].lookup()
         if q.type == "single":

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from . import cache
 from . import quality as q
 from .batch import period_folders, raw_state
 from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun, write_documents
@@ -26,6 +27,7 @@ from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, r
 from .errors import DataError
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
 from .instruments import Instrument, Prepared, get, present_in
+from .privacy import audit
 from .report import (
     execute_notebook,
     export_html,
@@ -86,6 +88,11 @@ def validate_period(period: str, data_dir: Path, reports_dir: Path) -> Validatio
             checks += list(exc.checks)
             error = error or exc
     outcome = Validation(period, checks, error)
+    # Only periods that passed are worth keeping; a failed check leaves the cache as it was.
+    if outcome.ok:
+        cache.commit()
+    else:
+        cache.discard()
     atomic_write_text(report_period_dir(reports_dir, period) / VALIDATION_PAGE, outcome.page())
     return outcome
 
@@ -196,7 +203,28 @@ def run_period(
 ) -> PeriodOutcome:
     """Prepare, check, execute and export every instrument present in one period folder.
 
-    Each instrument's kernel is started first, so that it boots and imports while the
+    The periods loaded on the way reach the cache on disk only when every output is in
+    place: a failed run leaves the cache as it was, like every other output.
+    """
+    try:
+        outcome = _run_period(period, data_dir, reports_dir, run_date, publish_index=publish_index, progress=progress)
+    except BaseException:
+        cache.discard()
+        raise
+    cache.commit()
+    return outcome
+
+
+def _run_period(
+    period: str,
+    data_dir: Path,
+    reports_dir: Path,
+    run_date: str | None,
+    *,
+    publish_index: bool,
+    progress: Progress | None,
+) -> PeriodOutcome:
+    """Each instrument's kernel is started first, so that it boots and imports while the
     gate runs. With `publish_index=False` the caller writes the index from the outcome's
     `entries`: runs in parallel would race on reports/index.json.
     """
@@ -278,6 +306,8 @@ def run_period(
             for e in entries:
                 e["enheter"] = f"{period}/{UNITS_DIR}/{INDEX_PAGE}"
         atomic_write_text(staged_reports / VALIDATION_PAGE, page.result())
+        tell("granskar utdata efter personuppgifter", steps, steps)
+        audit([staged_processed, staged_reports], [n for inst in instruments for n in inst.personal_names(period, data_dir)])
         _replace_dir(staged_processed, processed_target)
         _replace_dir(staged_reports, reports_target)
     if publish_index:

@@ -37,7 +37,7 @@ from .loaders import (
     read_register,
     to_long,
 )
-from .privacy import load_salt, pseudonymize
+from .privacy import load_salt, period_redactor, pseudonymize
 
 REGISTER_FILE = "rektorer.csv"
 
@@ -76,7 +76,9 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     results = q.run_checks({"register": reg, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
-    frame = canonical_answers(export.frame, version, reg["namn"].tolist())
+    # Every free-text field of every instrument is redacted alike (privacy.Redactor).
+    redact, names_files = period_redactor(folder, reg["namn"].tolist(), reg["skolenhet"].tolist())
+    frame = canonical_answers(export.frame, version, redact)
     written = frame["completed"].fillna("").str.strip()
     frame["completed"] = parse_timestamps(written)
     serial = written.map(excel_serial).notna()
@@ -146,7 +148,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
         population=linked.population.assign(period=period),
         excluded=excluded.astype({"response_id": "string"}),
         checks=results,
-        inputs=[register_path, export_path],
+        inputs=[register_path, export_path, *names_files],
         version=version,
     )
 
@@ -179,6 +181,13 @@ class SurveyInstrument(Instrument):
 
     def present(self, period_dir: Path) -> bool:
         return find_input(period_dir, self.name) is not None
+
+    def personal_names(self, period: str, data_dir: Path) -> list[str]:
+        register_path = raw_period_dir(data_dir, period) / REGISTER_FILE
+        names = super().personal_names(period, data_dir)
+        if register_path.is_file():
+            names += read_register(register_path)["namn"].dropna().tolist()
+        return names
 
     @property
     def config_files(self) -> list[Path]:

@@ -83,6 +83,8 @@ COMMITTEE_KEYS = ("tjansteskrivelse", "presentation")
 _ENTRY_KEYS = ("period", "label", "instrument_title", "ledning", "analys", "run_date", "verdict", "synthetic")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# The exceptions the package raises on purpose (errors.py), by the name a kernel reports.
+_ON_PURPOSE = {cls.__name__ for cls in (ElevhalsaError, *ElevhalsaError.__subclasses__())}
 # ipykernel compiles each cell to /tmp/ipykernel_<pid>/<hash>.py; the pid changes per run.
 _IPYKERNEL_FILE = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s\"':]*?ipykernel_\d+[\\/]\d+\.py")
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -231,10 +233,14 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
         os.chmod(tmp, mode)
         os.replace(tmp, output)
     except PapermillExecutionError as exc:
-        # The traceback stays in the executed notebook for a researcher; the user gets
-        # the one line that says what went wrong (a DataError's message already says
-        # which file, column and rows).
+        # A DataError (or another error raised on purpose) is told in one line: its message
+        # already says which file, column and rows. Any other exception is a bug in the
+        # program, told as one (bugs.py), without its message, which may quote data.
         cell = f"kodcell {exc.exec_count}" if exc.exec_count is not None else f"cell {exc.cell_index + 1}"
+        if exc.ename not in _ON_PURPOSE:
+            from .bugs import NotebookBug  # noqa: PLC0415
+
+            raise NotebookBug(notebook.name, cell, exc.ename, exc.evalue, exc.traceback) from exc
         raise ElevhalsaError(
             f"Körningen av notebooken {notebook.name} avbröts i {cell}: {_one_line(exc.ename)}: {_one_line(exc.evalue)}"
         ) from exc

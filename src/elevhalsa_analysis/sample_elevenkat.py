@@ -34,7 +34,7 @@ from random import Random
 
 from openpyxl import Workbook
 
-from .elevenkat import NAMES_FILE
+from .privacy import NAMES_FILE
 from .sample_data import SYNTHETIC_COMMENT, UNITS, Unit, workbook_bytes
 
 SEED = 4711

@@ -42,7 +42,7 @@ from .loaders import (
     row_text,
     unit_code,
 )
-from .privacy import load_salt, pseudonymize, redact
+from .privacy import Redactor, load_salt, period_redactor, pseudonymize
 from .schema import KeyProblem, Strict, load_yaml
 from .suppression import MIN_GROUP
 
@@ -269,7 +269,7 @@ def _date(value: str) -> str:
     return value if parsed is None or pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
 
 
-def _canonical(column: ColumnSpec, names: list[str]) -> Callable[[str | None], str | None]:
+def _canonical(column: ColumnSpec, redact: Redactor) -> Callable[[str | None], str | None]:
     """Text → the contract's canonical text; unknown values are kept for the gate to name."""
     lookup = column.lookup()
     convert: dict[str, Callable[[str], str | None]] = {
@@ -280,7 +280,7 @@ def _canonical(column: ColumnSpec, names: list[str]) -> Callable[[str | None], s
         "tal": lambda v: re.sub(r"\s", "", v).replace(",", "."),
         "datum": _date,
         "termin": _term,
-        "fritext": lambda v: redact(v, names),
+        "fritext": redact,
     }[column.type]
     return lambda raw: None if (text := _clean(raw)) is None else convert(text)
 
@@ -302,7 +302,7 @@ class Loaded:
         return self.path.name
 
 
-def read_input(folder: Path, name: str, salt: bytes, reference_year: int, names: list[str] = ()) -> Loaded | None:
+def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact: Redactor = Redactor()) -> Loaded | None:
     """Read one of the contract's files if present; personal columns are handled first."""
     spec = input_contract().files[name]
     path = find_input(folder, spec.stem, tuple(spec.suffixes))
@@ -339,7 +339,7 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, names:
     keep_written(frame, [c.key for c in spec.columns if c.type in NORMALISED])
     for column in spec.columns:
         if column.key in frame and column.type not in PERSONAL:
-            frame[column.key] = frame[column.key].map(_canonical(column, list(names)))
+            frame[column.key] = frame[column.key].map(_canonical(column, redact))
     notes = []
     for column in spec.columns:
         if column.key in frame and column.type == "kod":
@@ -536,9 +536,16 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
     folder = raw_period_dir(data_dir, period)
     plan = load_plan(folder)
     year = meta.end.year
-    # Absence first: its children's names redact the insatser's free text, then are let go.
+    # Absence and units first: the children's names, the units' and the plan's own names decide
+    # how the insatser's free text is redacted (privacy.Redactor), then the names are let go.
     franvaro = read_input(folder, "franvaro", salt, year)
-    loaded = {name: read_input(folder, name, salt, year, franvaro.names if franvaro else []) for name in ("insatser", "elevantal", "krankningar")}
+    elevantal = read_input(folder, "elevantal", salt, year)
+    known = [plan.namn, plan.omrade, *(i.namn for i in plan.indikatorer), *(c.namn for i in plan.indikatorer for c in i.jamfor_med)]
+    if elevantal is not None and "skolenhet" in elevantal.frame:
+        known += elevantal.frame["skolenhet"].tolist()
+    redact, names_files = period_redactor(folder, franvaro.names if franvaro else (), known)
+    loaded = {"insatser": read_input(folder, "insatser", salt, year, redact), "elevantal": elevantal,
+              "krankningar": read_input(folder, "krankningar", salt, year, redact)}
     if franvaro is not None:
         franvaro.names = []
     loaded["franvaro"] = franvaro
@@ -588,7 +595,7 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
         tables["franvaro"] = tables["franvaro"].drop(columns=["elev_giltigt"])
     tables = {n: t.drop(columns=[ROW, *(c for c in t if c == ROW_TEXT or c.endswith(AS_WRITTEN))]).reset_index(drop=True)
               for n, t in tables.items()}
-    inputs = [folder / "period.yaml", folder / PLAN_FILE, *(item.path for item in present.values())]
+    inputs = [folder / "period.yaml", folder / PLAN_FILE, *(item.path for item in present.values()), *names_files]
     # Survey indicators read other period folders; listing them makes a change there a reason to rerun.
     surveys = [raw_period_dir(data_dir, spec.period or period) / "period.yaml" for spec in plan.indikatorer if spec.kalla in SURVEYS]
     inputs += [p for p in dict.fromkeys(surveys) if p.is_file() and p not in inputs]
@@ -688,6 +695,18 @@ class PlanInstrument(Instrument):
 
     def present(self, period_dir: Path) -> bool:
         return (Path(period_dir) / PLAN_FILE).is_file()
+
+    def personal_names(self, period: str, data_dir: Path) -> list[str]:
+        spec = input_contract().files["franvaro"]
+        path = find_input(raw_period_dir(data_dir, period), spec.stem, tuple(spec.suffixes))
+        names = super().personal_names(period, data_dir)
+        if path is None:
+            return names
+        headers = {normalize_label(h) for c in spec.columns if c.type == "namn" for h in c.headers}
+        frame = read_table(path, [normalize_label(h) for c in spec.columns for h in c.headers])
+        for column in (c for c in frame.columns if c != ROW and normalize_label(c) in headers):
+            names += [n for n in frame[column].map(_clean) if n]
+        return names
 
     @property
     def config_files(self) -> list[Path]:

@@ -44,17 +44,17 @@ lint: $(INSTALLED)
 
 ## Skriv om de syntetiska exempeldata i data/raw
 sample-data: $(INSTALLED)
-	$(BIN)/python -m elevhalsa_analysis.sample_data
+	$(BIN)/python tools/make_sample_data.py
 
 ## Lås beroendena på nytt (kräver uv) och uppdatera environment.yml
 lock: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra build --python-version 3.11 --no-header --no-annotate -o requirements.lock
-	$(BIN)/python -m elevhalsa_analysis.devtools
+	$(BIN)/python tools/devtools.py
 
 ## Ta bort utdata i notebooks innan commit
 strip: $(INSTALLED)
-	$(BIN)/python -m elevhalsa_analysis.devtools --strip notebooks/*.ipynb
+	$(BIN)/python tools/devtools.py --strip notebooks/*.ipynb
 
 ## Ta bort genererade rapporter, bearbetade data och .venv
 clean:

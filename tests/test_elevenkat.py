@@ -27,7 +27,7 @@ from elevhalsa_analysis.elevenkat import load_student_period, normalize_arskurs
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments import get
 from elevhalsa_analysis.loaders import list_periods
-from elevhalsa_analysis.sample_elevenkat import write_sample_data
+from sample_elevenkat import write_sample_data
 from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
 
 CB = load_codebook("elevenkat")

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from elevhalsa_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
-from elevhalsa_analysis.devtools import environment_yml, lock_pins
+from devtools import environment_yml, lock_pins
 
 
 def test_environment_yml_matches_the_lock():

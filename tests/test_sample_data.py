@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from elevhalsa_analysis import sample_data as sd
+import sample_data as sd
 from elevhalsa_analysis.config import CODEBOOK_DIR
 
 PERIODS = ["2023-10", "2024-10", "2025-10"]

@@ -22,7 +22,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from elevhalsa_analysis import sample_verksamhetsplan as sample
+import sample_verksamhetsplan as sample
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.verksamhetsplan import PlanInstrument, load_plan, normalize_personnummer

@@ -1,6 +1,6 @@
 """Deterministic SYNTHETIC sample data for the operations-plan follow-up (verksamhetsplan).
 
-Written by ``python -m elevhalsa_analysis.sample_data`` (all instruments) or
+Written by ``make sample-data`` (all instruments) or
 :func:`write_sample_data`. Two yearly follow-ups are written, ``2023``
 and ``2024``, each with ``period.yaml`` (``syntetisk: true``), ``verksamhetsplan.yaml`` (the
 seed's ten insatser word for word), ``insatser``, ``elevantal.csv``, ``franvaro``,
@@ -32,7 +32,7 @@ from random import Random
 import yaml
 from openpyxl import Workbook
 
-from .sample_data import README_FILE, SYNTHETIC_COMMENT, UNITS, _csv_text, _write, workbook_bytes
+from sample_data import README_FILE, SYNTHETIC_COMMENT, UNITS, _csv_text, _write, workbook_bytes
 
 SEED = 581
 YEARS = (2023, 2024)
@@ -310,7 +310,7 @@ def _readme(year: int) -> str:
     return (
         "SYNTETISKA EXEMPELDATA – inte verkliga uppgifter.\n\n"
         f"Filerna i den här mappen (uppföljningen av verksamhetsplanen {year}) är påhittade. De har skapats av\n"
-        "programmet elevhalsa_analysis.sample_verksamhetsplan för att visa och testa analysen.\n"
+        "programmet tools/sample_verksamhetsplan.py för att visa och testa analysen.\n"
         "Elever, namn, personnummer, anmälningar, frånvaro och Kolada-värden är fiktiva. Personnumren\n"
         "har avsiktligt fel kontrollsiffra, så att inget av dem kan tillhöra ett verkligt barn.\n\n"
         "Insatserna i verksamhetsplan.yaml är ordagrant de tio insatserna i utbildningskontorets\n"

@@ -1,6 +1,6 @@
 """Deterministic SYNTHETIC sample data for the student survey (elevenkät).
 
-Written by ``python -m elevhalsa_analysis.sample_data`` (all instruments) or
+Written by ``make sample-data`` (all instruments) or
 :func:`write_sample_data`. Three spring surveys are
 written, each as ``DIR/<period>/`` with ``period.yaml`` (``syntetisk: true``),
 ``elevantal.csv``, ``namnlista.txt``, ``LÄSMIG.txt`` and the export, laid out as in
@@ -34,8 +34,8 @@ from random import Random
 
 from openpyxl import Workbook
 
-from .privacy import NAMES_FILE
-from .sample_data import SYNTHETIC_COMMENT, UNITS, Unit, workbook_bytes
+from elevhalsa_analysis.privacy import NAMES_FILE
+from sample_data import SYNTHETIC_COMMENT, UNITS, Unit, workbook_bytes
 
 SEED = 4711
 README_FILE = "LÄSMIG.txt"
@@ -224,7 +224,7 @@ def _readme(survey: Survey) -> str:
     return (
         "SYNTETISKA EXEMPELDATA – inte verkliga svar.\n\n"
         f"Filerna i den här mappen ({survey.pid}, elevenkäten {survey.label}) är påhittade. De har skapats av\n"
-        "programmet elevhalsa_analysis.sample_elevenkat för att visa och testa analysen.\n"
+        "programmet tools/sample_elevenkat.py för att visa och testa analysen.\n"
         "Skolenheter, elevantal, svar, kommentarer och namnen i namnlista.txt är fiktiva;\n"
         "likheter med verkliga personer eller enheter är oavsiktliga.\n\n"
         "period.yaml innehåller därför syntetisk: true, vilket gör att varje rapport anger att\n"

@@ -1,7 +1,6 @@
 """Deterministic SYNTHETIC sample data for the principal survey (rektorsenkät).
 
-Run ``python -m elevhalsa_analysis.sample_data [--out DIR]`` (default: ``data/raw`` under
-the project root) or call :func:`write_sample_data`. Three follow-up periods are written,
+Run ``make sample-data`` (``python tools/make_sample_data.py [--out DIR]``, default ``data/raw``) or call :func:`write_sample_data`. Three follow-up periods are written,
 each as ``DIR/<period>/`` with ``period.yaml`` (marked ``syntetisk: true``),
 ``rektorer.csv``, ``LÄSMIG.txt`` and the survey export, laid out as in
 ``shared/data-contract.md``.
@@ -39,7 +38,6 @@ figures (responses, duplicates, late answers, outsiders, pairs, ...).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -51,8 +49,6 @@ from random import Random
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
-
-from .config import DATA_DIR, raw_dir
 
 SEED = 2024
 # Fixed document properties and zip member timestamps, so that two runs give identical bytes.
@@ -501,7 +497,7 @@ def _readme(spec: PeriodSpec) -> str:
         "SYNTETISKA EXEMPELDATA – inte verkliga svar.\n"
         "\n"
         f"Filerna i den här mappen ({spec.pid}, {spec.label}) är påhittade. De har skapats av\n"
-        "programmet elevhalsa_analysis.sample_data för att visa och testa analysen.\n"
+        "programmet tools/sample_data.py för att visa och testa analysen.\n"
         "Skolenheter, skolenhetskoder, rektorer, e-postadresser och kommentarer är fiktiva;\n"
         "likheter med verkliga personer eller enheter är oavsiktliga.\n"
         "\n"
@@ -555,8 +551,8 @@ def _export_xlsx(spec: PeriodSpec, responses: list[Response]) -> bytes:
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook as .xlsx bytes that are the same on every run."""
-    wb.properties.creator = "elevhalsa_analysis.sample_data"
-    wb.properties.lastModifiedBy = "elevhalsa_analysis.sample_data"
+    wb.properties.creator = "elevhalsa_analysis tools/sample_data.py"
+    wb.properties.lastModifiedBy = "elevhalsa_analysis tools/sample_data.py"
     wb.properties.title = "SYNTETISKA EXEMPELDATA"
     wb.properties.created = FIXED_DOC_TIME
     wb.properties.modified = FIXED_DOC_TIME
@@ -599,23 +595,3 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
         export = _export_csv(spec, responses) if spec.export.endswith(".csv") else _export_xlsx(spec, responses)
         _write(folder / spec.export, export, written)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m elevhalsa_analysis.sample_data",
-        description="Skriver syntetiska exempeldata för alla instrument (rektorsenkät, elevenkät, verksamhetsplan).",
-    )
-    parser.add_argument("--out", type=Path, default=raw_dir(DATA_DIR), help="mapp att skriva till (standard: data/raw)")
-    args = parser.parse_args(argv)
-    # Imported here: the other generators build on this module's units.
-    from . import sample_elevenkat, sample_verksamhetsplan
-
-    for write in (write_sample_data, sample_elevenkat.write_sample_data, sample_verksamhetsplan.write_sample_data):
-        for path in write(args.out):
-            print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Maintenance commands: keep `environment.yml` in step with the lock; strip notebooks.
 
-`python -m elevhalsa_analysis.devtools` rewrites environment.yml from requirements.lock;
+`python tools/devtools.py` rewrites environment.yml from requirements.lock;
 `--strip NB…` removes outputs and execution counts so notebooks are committed clean.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from .config import PROJ_ROOT
+from elevhalsa_analysis.config import PROJ_ROOT
 
 HEADER = """# Conda-miljö för den som hellre använder conda än `make report` (.venv).
 # Skapas av `make lock` från requirements.lock; ändra inte för hand (ett test jämför dem).

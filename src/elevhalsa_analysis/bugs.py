@@ -25,9 +25,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .report import _ANSI
 
 EXIT_CODE = 2
+# Colour codes in a kernel's traceback.
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 OMITTED = "<meddelandet utelämnat: det kan citera data>"
 # What the report lists the versions of: everything a run imports that could hold the bug.
 DEPENDENCIES = ("pandas", "numpy", "pyarrow", "openpyxl", "pyreadstat", "great_expectations", "pydantic", "PyYAML",
@@ -52,7 +53,7 @@ class NotebookBug(Exception):
         message_lines = sorted({part.strip() for part in str(evalue or "").splitlines() if part.strip()}, key=len, reverse=True)
         lines = []
         for entry in kernel_traceback:
-            for line in _ANSI.sub("", entry).splitlines():
+            for line in ANSI.sub("", entry).splitlines():
                 for part in message_lines:
                     line = line.replace(part, OMITTED)
                 lines.append(_without_message(line))

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from . import __version__
+from .bugs import ANSI, NotebookBug
 from .config import PROJ_ROOT, TEMPLATE_DIR
 from .errors import ElevhalsaError
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file, target_mode
@@ -82,7 +83,6 @@ INDEX_JSON = "index.json"
 COMMITTEE_KEYS = ("tjansteskrivelse", "presentation")
 _ENTRY_KEYS = ("period", "label", "instrument_title", "ledning", "analys", "run_date", "verdict", "synthetic")
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # The exceptions the package raises on purpose (errors.py), by the name a kernel reports.
 _ON_PURPOSE = {cls.__name__ for cls in (ElevhalsaError, *ElevhalsaError.__subclasses__())}
 # ipykernel compiles each cell to /tmp/ipykernel_<pid>/<hash>.py; the pid changes per run.
@@ -104,7 +104,7 @@ def _plain(value: Any) -> Any:
 
 
 def _one_line(text: object) -> str:
-    return " ".join(_ANSI.sub("", str(text)).split())
+    return " ".join(ANSI.sub("", str(text)).split())
 
 
 def _kernel_config(socket_dir: Path):
@@ -238,8 +238,6 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
         # program, told as one (bugs.py), without its message, which may quote data.
         cell = f"kodcell {exc.exec_count}" if exc.exec_count is not None else f"cell {exc.cell_index + 1}"
         if exc.ename not in _ON_PURPOSE:
-            from .bugs import NotebookBug  # noqa: PLC0415
-
             raise NotebookBug(notebook.name, cell, exc.ename, exc.evalue, exc.traceback) from exc
         raise ElevhalsaError(
             f"Körningen av notebooken {notebook.name} avbröts i {cell}: {_one_line(exc.ename)}: {_one_line(exc.evalue)}"

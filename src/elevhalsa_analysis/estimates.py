@@ -88,8 +88,8 @@ def headline_shares(
     `frame` has one row per questionnaire: each y is 1 (headline), 0 (another answer in
     the denominator) or missing (Vet ej, not answered: outside the domain, yet part of
     the design); `stratum` is the unit within `by`; `weight` is N_h / n_h and `pop_size`
-    N_h. Groups with nobody in the denominator are left out. `fpc=False` drops the
-    finite-population correction, for comparisons between years.
+    N_h. Groups with nobody in the denominator, or too few for any interval, are left out.
+    `fpc=False` drops the finite-population correction, for comparisons between years.
     """
     import polars as pl  # noqa: PLC0415  (svy is polars-based; both load slowly)
     import svy  # noqa: PLC0415
@@ -116,6 +116,9 @@ def headline_shares(
         if any(math.isnan(r["lci"]) for r in rows.values()):
             boundary = _headline_rows(sample, name, BOUNDARY_CI_METHOD, alpha)
             rows = {k: boundary[k] if math.isnan(r["lci"]) else r for k, r in rows.items()}
+        # A single respondent in the whole domain gives no variance under any method: no
+        # interval exists, so the domain is left out like an empty one (shown as too few).
+        rows = {k: r for k, r in rows.items() if not (math.isnan(r["lci"]) or math.isnan(r["uci"]))}
         out[y] = {
             k: DesignEstimate(share=float(r["est"]), se=float(r["se"]), low=float(r["lci"]), high=float(r["uci"]),
                               n=int(r["n"]), df=int(r["df"]))

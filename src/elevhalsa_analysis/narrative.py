@@ -113,8 +113,7 @@ def sample_too_few_sentence(r: QuestionResult, group_phrase: str, min_group: int
     where all answered Vet ej must say so, not only that too few answered."""
     if r.population == 0:
         return f"Inga {group_phrase} har svarat på enkäten; resultatet visas inte."
-    counted = (f"ingen av de {fmt_int(r.population)} som svarat på enkäten" if r.answered == 0
-               else f"{fmt_int(r.answered)} av de {fmt_int(r.population)} som svarat på enkäten")
+    counted = f"{fmt_int(r.answered)} av {fmt_int(r.population)} som svarat på enkäten"
     tail = _outside_phrase(r)
     return (f"Färre än {min_group} {group_phrase} har besvarat frågan med ett svar som räknas i andelen ({counted})"
             f"{f'; {tail}' if tail else ''}. Resultatet visas inte.")

@@ -300,7 +300,7 @@ class StudentSurveyReport(CodebookReport):
         shown, rows = self._gender(question, arskurs)
         if not any(n for _, n in rows.values()):
             # Kön may not be asked in a year group at all (åk 5): then there is nothing to split.
-            return (f"Flickor och pojkar jämförs inte: ingen av {self.phrase(arskurs)} som besvarat frågan "
+            return (f"Flickor och pojkar jämförs inte: ingen som besvarat frågan i {year_group_phrase(arskurs)} "
                     "har angett kön som flicka eller pojke.")
         if not all(shown.get(g) and rows[g][1] for g in (GIRLS, BOYS)):
             return f"Flickor och pojkar jämförs inte: en av grupperna har {TOO_FEW} eller måste döljas."

@@ -173,6 +173,8 @@ class StudentSurveyReport(CodebookReport):
                 parts.append(f'<p class="varning">{esc(", ".join(dict.fromkeys(not_comparable)))}: jämförs inte med '
                              f"{esc(self.label_of(prev))}, eftersom svarsalternativen eller formuleringen har ändrats. "
                              "Se varje fråga.</p>")
+        else:
+            parts.append("<p>Det finns ingen tidigare enkät att jämföra med.</p>")
         return Html("".join(parts))
 
     def response_rates(self) -> Html:

@@ -109,7 +109,8 @@ def evaluate(spec: Any, src: Sources) -> IndicatorValue:
 
 def _share(numerator: int, denominator: int, period: str, note: str = "") -> IndicatorValue:
     if denominator == 0:
-        return missing(period, note or "uppgift saknas: inga elever eller ärenden att räkna", PERCENT)
+        # The note describes a figure; with nothing counted it only says which one is missing.
+        return missing(period, "uppgift saknas: inga elever eller ärenden att räkna" + (f" ({note})" if note else ""), PERCENT)
     return IndicatorValue(100 * numerator / denominator, int(numerator), int(denominator), PERCENT, period, note=note)
 
 

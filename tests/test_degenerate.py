@@ -13,6 +13,7 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from contract_files import (
     SCALE,
@@ -28,6 +29,7 @@ from contract_files import (
 )
 
 from elevhalsa_analysis.cli import main
+from elevhalsa_analysis.funnel import funnel
 
 POSITIVE, NEGATIVE, VET_EJ = SCALE[0], SCALE[3], SCALE[4]
 
@@ -139,3 +141,122 @@ def test_an_empty_comment_column_says_there_is_no_free_text(student_reports):
     text = text_of(student_reports / "2024-04" / "elevenkat_analys.html")
     comments = text[text.index("Kommentarer"):]
     assert "Fråga: «Är det något mer du vill berätta om hur du har det i skolan?» – ingen elev har skrivit något svar" in comments
+
+
+# --- the principal survey ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def principal_reports(tmp_path_factory) -> Path:
+    """Three principals asked, one answered: Ja on the plan (100 %), Nej on preventive access
+    (0 %), nothing on the competences or anything else, no comment; no earlier period."""
+    tmp = tmp_path_factory.mktemp("rektorsenkat")
+    data, reports = tmp / "data", tmp / "reports"
+    folder = data / "raw" / "2024-10"
+    write_period(folder)
+    people = principals(3)
+    write_register(folder, people)
+    answer = {k: "" for k in answers_2024()[0]} | {"tagit_del_av_planen": "Ja", "tillgang_forebyggande": "Nej"}
+    write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(people[:1], [answer]))
+    run(data, reports, "2024-10")
+    return reports / "2024-10"
+
+
+def test_principal_report_with_one_respondent_states_every_denominator(principal_reports):
+    text = text_of(principal_reports / "rektorsenkat_ledning.html")
+    assert "Enkäten gick till 3 rektorer inom grundskolan; 1 av 3 (33 %) svarade. 2 svarade inte." in text
+    assert ("1 av 1 som besvarat frågan (100 %) har tagit del av den uppdaterade elevhälsoplanen; 2 har inte svarat."
+            in text)
+    assert "0 av 1 som besvarat frågan (0 %) har tillgång till elevhälsan" in text
+    assert "Det finns ingen tidigare period att jämföra med." in text
+
+
+def test_a_competence_question_nobody_answered_says_so_without_an_empty_grid(principal_reports):
+    text = text_of(principal_reports / "rektorsenkat_ledning.html")
+    competences = section(text, "Fråga: «Vilka av elevhälsans kompetenser har du tillgång till?»", "Fråga: «")
+    assert ("Ingen av de 3 rektorer inom grundskolan har besvarat frågan «Vilka av elevhälsans kompetenser har du "
+            "tillgång till?».") in competences
+    assert "Tillgång per kompetens" not in competences and "Rutnät" not in competences
+
+
+def test_no_principal_comment_is_said_in_words(principal_reports):
+    text = text_of(principal_reports / "rektorsenkat_analys.html")
+    assert "Fråga: «Övriga kommentarer och förslag på förbättringar» – ingen har skrivit något svar på frågan." in text
+
+
+# --- the operations-plan follow-up -------------------------------------------------------------
+
+PLAN_UNITS = [("10000001", "Norrskolan", "Grundskola"), ("10000002", "Söderskolan", "Grundskola")]
+
+
+def indicator(iid: str, namn: str, kalla: str, **more) -> dict:
+    return {"id": iid, "namn": namn, "kalla": kalla, **more}
+
+
+def degenerate_plan() -> dict:
+    return {"namn": "Testplan 2024", "omrade": "Lärande och trygghet", "kommunkod": "0581", "franvarogranser": [15, 20],
+            "indikatorer": [
+                indicator("hog_ht", "Minst 20 % frånvaro HT", "franvaro", matt="andel_minst", grans=20, termin="HT",
+                          riktning="lagre", malvarde=10),
+                indicator("hog_vt", "Minst 15 % frånvaro VT", "franvaro", matt="andel_minst", grans=15, termin="VT",
+                          riktning="lagre", malvarde=10),
+                indicator("anm", "Anmälningar per 100 elever", "krankningar", matt="per_100_elever", riktning="ingen"),
+                indicator("avslutade", "Avslutade anmälningar", "krankningar", matt="andel_avslutade", riktning="hogre",
+                          malvarde=50),
+                indicator("inom", "Till huvudmannen inom 3 dagar", "krankningar", matt="andel_till_huvudman_inom", dagar=3,
+                          riktning="hogre", malvarde=90),
+                indicator("dagar", "Dagar till avslut", "krankningar", matt="median_dagar_till_avslut", riktning="lagre",
+                          malvarde=30),
+            ],
+            "insatser": [{"id": "insats_1", "text": "Första insatsen.", "indikatorer": ["hog_ht"]},
+                         {"id": "insats_2", "text": "Andra insatsen.", "indikatorer": []}]}
+
+
+@pytest.fixture(scope="module")
+def plan_report(tmp_path_factory) -> str:
+    """Three pupils, all above 15 % in the spring and none above 20 % in the autumn (100 % and
+    0 %), a report register with headers and no rows, an insatser file without the optional
+    kommentar column and a row for only one insats; no earlier follow-up."""
+    tmp = tmp_path_factory.mktemp("plan")
+    data, reports = tmp / "data", tmp / "reports"
+    absence = []
+    for i in range(3):
+        code, name, _ = PLAN_UNITS[i % 2]
+        for term, minutes in (("VT 2024", 300), ("HT 2024", 0)):
+            absence.append([f"2012010{i + 1}123{i}", f"Barn{i} Testsson", code, name, "Åk 6", term, 1000, minutes, 0])
+    write_plan_period(data / "raw" / "2024", degenerate_plan(), insatser=[["insats_1", "Påbörjad", "Centrala elevhälsan"]],
+                      kommentar=False, elevantal=[[c, n, f, "Åk 6", 3] for c, n, f in PLAN_UNITS], franvaro=absence,
+                      krankningar=[])
+    run(data, reports, "2024")
+    return text_of(reports / "2024" / "verksamhetsplan_ledning.html")
+
+
+def test_plan_at_0_and_100_percent_is_assessed(plan_report):
+    scorecard = section(plan_report, "Målkort", "Insatser")
+    assert "Minst 20 % frånvaro HT 0,0 % (0 av 3) – – högst 10,0 % ✔ Uppnått" in scorecard
+    assert "Minst 15 % frånvaro VT 100,0 % (3 av 3) – – högst 10,0 % ✖ Inte uppnått" in scorecard
+    assert "Det finns ingen föregående period att jämföra med." in scorecard
+
+
+def test_an_empty_report_register_counts_zero_and_says_what_cannot_be_judged(plan_report):
+    scorecard = section(plan_report, "Målkort", "Insatser")
+    assert "Anmälningar per 100 elever 0,0 per 100 elever (0 anmälningar, 6 elever)" in scorecard
+    for row in ("Avslutade anmälningar", "Till huvudmannen inom 3 dagar"):
+        cells = scorecard[scorecard.index(row):][:200]
+        assert "Kan inte bedömas: uppgift saknas: inga elever eller ärenden att räkna" in cells, row
+    assert "Kan inte bedömas: uppgift saknas: inga ärenden med avslutsdatum" in scorecard
+    assert "Inga ärenden att följa upp: ingen anmälan gjordes under perioden." in plan_report
+
+
+def test_insatser_without_the_comment_column(plan_report):
+    insatser = section(plan_report, "Insatser 0 av 2", "Frånvaro")
+    assert "0 av 2 insatser är genomförda, 1 påbörjad, 1 utan uppgift. Ingen ansvarig har lämnat någon kommentar." in insatser
+    assert "Kommentar" not in insatser.replace("kommentar.", "") and "None" not in insatser
+
+
+# --- pieces at 0 % and 100 % without a notebook ------------------------------------------------
+
+@pytest.mark.parametrize("events", [[0, 0, 0], [5, 7, 9]])
+def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
+    f = funnel(pd.DataFrame({"unit": ["a", "b", "c"], "n": [5, 7, 9], "events": events}))
+    assert (f.table["avvikelse"] == "").all()
+    assert (f.table["nedre_99,8"] == f.target).all() and (f.table["ovre_99,8"] == f.target).all()

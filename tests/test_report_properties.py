@@ -199,7 +199,8 @@ def assert_report_or_data_error(data: Path, period: str, instrument: str) -> Non
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"])
     err, folder = err.getvalue(), reports / period
-    event(f"exit {code}")  # --hypothesis-show-statistics tells how many examples reached a report
+    # --hypothesis-show-statistics tells how many examples reached a report, and why the others stopped.
+    event(f"exit {code}" + (f": {err.splitlines()[-1][:90]}" if code else ""))
     if code == 0:
         page = folder / f"{instrument}_ledning.html"
         assert page.is_file() and "<h2" in page.read_text(encoding="utf-8"), err

@@ -168,7 +168,8 @@ def repeated_high_absence(franvaro: pd.DataFrame, grans: float, first: str, seco
     """(students at or above `grans` in both terms, students with scheduled time in both)."""
     per = student_absence(franvaro[franvaro["termin"].isin([first, second])])
     per = per.assign(hog=at_or_above(per, grans))
-    wide = per.pivot(index="elev", columns="termin", values="hog").dropna()
+    # Both terms as columns even when one has no student with scheduled time (then nobody is in both).
+    wide = per.pivot(index="elev", columns="termin", values="hog").reindex(columns=[first, second]).dropna()
     return int((wide[first].astype(bool) & wide[second].astype(bool)).sum()), len(wide)
 
 

@@ -30,6 +30,7 @@ from contract_files import (
 
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.funnel import funnel
+from elevhalsa_analysis.measures import repeated_high_absence
 
 POSITIVE, NEGATIVE, VET_EJ = SCALE[0], SCALE[3], SCALE[4]
 
@@ -93,6 +94,7 @@ def test_student_report_with_a_single_respondent_and_no_previous_survey(student_
         assert ("Färre än 5 elever i åk 8 har besvarat frågan med ett svar som räknas i andelen "
                 "(1 av 1 som svarat på enkäten); ingen svarade Vet ej. Resultatet visas inte.") in trygg
         assert "1 av 25" in text and "Jämfört med" not in text
+        assert "Det finns ingen tidigare enkät att jämföra med." in section(text, "Sammanfattning", "Svarsfrekvens")
     assert "ingen elev har skrivit något svar på frågan" in text_of(student_reports / "2023-04" / "elevenkat_analys.html")
 
 
@@ -260,3 +262,9 @@ def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
     f = funnel(pd.DataFrame({"unit": ["a", "b", "c"], "n": [5, 7, 9], "events": events}))
     assert (f.table["avvikelse"] == "").all()
     assert (f.table["nedre_99,8"] == f.target).all() and (f.table["ovre_99,8"] == f.target).all()
+
+
+def test_repeated_high_absence_when_a_term_has_no_scheduled_time():
+    rows = pd.DataFrame({"termin": ["VT 2024", "HT 2024"], "elev": ["a", "a"], "schemalagd": [float("nan"), 1000.0],
+                         "giltig": [float("nan"), 300.0], "ogiltig": [float("nan"), 0.0]})
+    assert repeated_high_absence(rows, 15, "VT 2024", "HT 2024") == (0, 0)

@@ -9,6 +9,7 @@ needed (module-scoped fixtures, one run per period).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -149,31 +150,44 @@ def test_an_empty_comment_column_says_there_is_no_free_text(student_reports):
 
 @pytest.fixture(scope="module")
 def principal_reports(tmp_path_factory) -> Path:
-    """Three principals asked, one answered: Ja on the plan (100 %), Nej on preventive access
-    (0 %), nothing on the competences or anything else, no comment; no earlier period."""
+    """Three principals asked each year. 2023: one answered, only the competences (Kurator);
+    no earlier period. 2024: one answered, Ja on the plan (100 %), Nej on preventive access
+    (0 %), nothing on the competences or anything else, no comment."""
     tmp = tmp_path_factory.mktemp("rektorsenkat")
     data, reports = tmp / "data", tmp / "reports"
-    folder = data / "raw" / "2024-10"
-    write_period(folder)
     people = principals(3)
-    write_register(folder, people)
-    answer = {k: "" for k in answers_2024()[0]} | {"tagit_del_av_planen": "Ja", "tillgang_forebyggande": "Nej"}
-    write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(people[:1], [answer]))
-    run(data, reports, "2024-10")
-    return reports / "2024-10"
+    empty = {k: "" for k in answers_2024()[0]}
+    years = {"2023-10": ("2023", empty | {"tillgang_kompetenser": "Kurator;"}),
+             "2024-10": ("2024", empty | {"tagit_del_av_planen": "Ja", "tillgang_forebyggande": "Nej"})}
+    for period, (year, answer) in years.items():
+        folder = data / "raw" / period
+        write_period(folder, label=f"juni–oktober {year}", start=f"{year}-06-01", end=f"{year}-10-31")
+        write_register(folder, people)
+        write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(people[:1], [answer], start=dt.datetime(int(year), 9, 2, 8)))
+        run(data, reports, period)
+    return reports
 
 
 def test_principal_report_with_one_respondent_states_every_denominator(principal_reports):
-    text = text_of(principal_reports / "rektorsenkat_ledning.html")
+    text = text_of(principal_reports / "2024-10" / "rektorsenkat_ledning.html")
     assert "Enkäten gick till 3 rektorer inom grundskolan; 1 av 3 (33 %) svarade. 2 svarade inte." in text
     assert ("1 av 1 som besvarat frågan (100 %) har tagit del av den uppdaterade elevhälsoplanen; 2 har inte svarat."
             in text)
     assert "0 av 1 som besvarat frågan (0 %) har tillgång till elevhälsan" in text
-    assert "Det finns ingen tidigare period att jämföra med." in text
+    first = text_of(principal_reports / "2023-10" / "rektorsenkat_ledning.html")
+    assert "Det finns ingen tidigare period att jämföra med." in first
+
+
+def test_a_competence_grid_of_one_principal(principal_reports):
+    text = text_of(principal_reports / "2023-10" / "rektorsenkat_ledning.html")
+    competences = section(text, "Fråga: «Vilka av elevhälsans kompetenser har du tillgång till?»", "Fråga: «")
+    assert "0 av 1 som besvarat frågan (0 %)" in competences
+    assert "saknar fyra kompetenser: skolläkare, skolsköterska, psykolog, specialpedagogisk kompetens" in competences
+    assert "Tillgång per kompetens, 1 som svarat" in competences
 
 
 def test_a_competence_question_nobody_answered_says_so_without_an_empty_grid(principal_reports):
-    text = text_of(principal_reports / "rektorsenkat_ledning.html")
+    text = text_of(principal_reports / "2024-10" / "rektorsenkat_ledning.html")
     competences = section(text, "Fråga: «Vilka av elevhälsans kompetenser har du tillgång till?»", "Fråga: «")
     assert ("Ingen av de 3 rektorer inom grundskolan har besvarat frågan «Vilka av elevhälsans kompetenser har du "
             "tillgång till?».") in competences
@@ -181,7 +195,7 @@ def test_a_competence_question_nobody_answered_says_so_without_an_empty_grid(pri
 
 
 def test_no_principal_comment_is_said_in_words(principal_reports):
-    text = text_of(principal_reports / "rektorsenkat_analys.html")
+    text = text_of(principal_reports / "2024-10" / "rektorsenkat_analys.html")
     assert "Fråga: «Övriga kommentarer och förslag på förbättringar» – ingen har skrivit något svar på frågan." in text
 
 

@@ -3,22 +3,24 @@ and the reports built from the synthetic sample (two full runs)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import html
-import io
 import itertools
 import re
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from contract_files import ENROLLED, GENDERS, JA_NEJ, SCALE, STUDENT_Q
+from contract_files import write_student_common as write_common
+from contract_files import write_student_csv as write_csv
+from contract_files import write_student_xlsx as write_xlsx
 
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.cli import main
@@ -31,19 +33,7 @@ from sample_elevenkat import write_sample_data
 from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
 
 CB = load_codebook("elevenkat")
-Q = {
-    "trygg_i_skolan": "Jag känner mig trygg i skolan.",
-    "vuxna_agerar": "De vuxna på skolan gör något om en elev blir illa behandlad.",
-    "vuxen_att_prata_med": "Det finns vuxna på skolan som jag kan prata med om jag mår dåligt.",
-    "vet_kontakt_elevhalsan": "Jag vet hur jag får kontakt med skolsköterskan, kuratorn eller psykologen.",
-    "blivit_krankt": "Har du blivit kränkt eller illa behandlad i skolan under det här läsåret?",
-    "vill_beratta": "Är det något mer du vill berätta om hur du har det i skolan?",
-}
-SCALE = ["Stämmer helt och hållet", "Stämmer ganska bra", "Stämmer ganska dåligt", "Stämmer inte alls", "Vet ej"]
-JA_NEJ = ["Ja", "Nej", "Vill inte svara"]
-GENDERS = ["Flicka", "Pojke", "Annat alternativ", "Vill inte svara"]
-UNITS = {"01234567": ("Äppelskolan", "Grundskola"), "23456789": ("Päronskolan", "Grundskola"), "34567890": ("Plommongymnasiet", "Gymnasieskola")}
-ENROLLED = {("01234567", "Åk 5"): 30, ("01234567", "Åk 8"): 25, ("23456789", "Åk 5"): 12, ("34567890", "Gy 2"): 40}
+Q = STUDENT_Q
 
 
 def responses() -> list[dict]:
@@ -62,43 +52,6 @@ def responses() -> list[dict]:
                 "vill_beratta": "Ring mig på 070-123 45 67, jag heter Kim Ek." if i % 11 == 0 else "",
             })
     return rows
-
-
-def write_common(folder: Path, label="våren 2024", start="2024-03-01", end="2024-04-30", enrolled=ENROLLED) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "period.yaml").write_text(f"label: {label}\nstart: {start}\nend: {end}\npopulation: elever\n", encoding="utf-8")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"])
-    for (unit, year), n in enrolled.items():
-        w.writerow([unit, *UNITS[unit], year, n])
-    w.writerow(["01234567", "Äppelskolan", "Grundskola", "Åk 6", 28])  # every year group may be listed
-    (folder / "elevantal.csv").write_text(buf.getvalue(), encoding="utf-8")
-    (folder / "namnlista.txt").write_text("# personal\nKim Ek\n", encoding="utf-8")
-
-
-HEADER = ["Svars-ID", "Skolenhetskod", "Årskurs", "Kön", "Slutförd", *Q.values()]
-
-
-def table_rows(rows: list[dict]) -> list[list[str]]:
-    return [[r["id"], r["unit"], r["year_written"], r["kon"], "2024-03-20 10:00", *(r[qid] for qid in Q)] for r in rows]
-
-
-def write_xlsx(folder: Path, rows: list[dict], header=HEADER, extra: dict | None = None) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append([*header, *(extra or {})])
-    for row in table_rows(rows):
-        ws.append([v or None for v in row] + list((extra or {}).values()))
-    wb.save(folder / "elevenkat.xlsx")
-
-
-def write_csv(folder: Path, rows: list[dict]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(HEADER)
-    w.writerows(table_rows(rows))
-    (folder / "elevenkat.csv").write_bytes(buf.getvalue().encode("cp1252"))
 
 
 def write_sav(folder: Path, rows: list[dict]) -> None:

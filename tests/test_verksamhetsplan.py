@@ -8,10 +8,8 @@ row without scheduled time, comma decimals, children's names and report descript
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import re
 from pathlib import Path
 
@@ -21,6 +19,8 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+
+from contract_files import ABSENCE_HEADER, INSATS_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
 
 import sample_verksamhetsplan as sample
 from elevhalsa_analysis.cli import main
@@ -33,23 +33,6 @@ UNITS = [("10000001", "Norrskolan", "Grundskola"), ("10000002", "Söderskolan", 
 INSATS_IDS = [f"insats_{i}" for i in range(1, 11)]
 STATUSES = ["Genomförd"] * 6 + ["Påbörjad"] * 3 + ["Ej påbörjad"]
 SECRET = "HEMLIG-BESKRIVNING"
-
-
-def write_xlsx(path: Path, header, rows) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-
-
-def write_csv(path: Path, header, rows, sep=";", encoding="cp1252") -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
 
 
 def plan_text() -> str:
@@ -144,19 +127,17 @@ def write_data(root: Path, *, franvaro=True, krankningar=True, elevantal=True, i
     (folder / "period.yaml").write_text("label: \"2024\"\nstart: 2024-01-01\nend: 2024-12-31\npopulation: elever\n", encoding="utf-8")
     (folder / "verksamhetsplan.yaml").write_text(plan_text(), encoding="utf-8")
     if franvaro:
-        write_xlsx(folder / "franvaro.xlsx", ["Personnummer", "Namn", "Skolenhetskod", "Skolenhet", "Årskurs", "Termin",
-                                              "Schemalagd tid (min)", "Giltig frånvaro (min)", "Ogiltig frånvaro (min)"], absence_rows())
+        write_xlsx(folder / "franvaro.xlsx", ABSENCE_HEADER, absence_rows())
     if krankningar:
-        write_csv(folder / "krankningar.csv", ["Ärendenummer", "Skolenhetskod", "Anmälningsdatum", "Anmält till huvudman", "Typ",
-                                               "Utövare", "Status", "Avslutat datum", "Beskrivning"], report_rows())
+        write_csv(folder / "krankningar.csv", REPORT_HEADER, report_rows(), encoding="cp1252")
     if elevantal:
-        write_csv(folder / "elevantal.csv", ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"],
+        write_csv(folder / "elevantal.csv", POPULATION_HEADER,
                   [[c, n, f, "Åk 6", 100 if f == "Grundskola" else 8] for c, n, f in UNITS], sep=",", encoding="utf-8")
     if insatser:
         kid = students()[5]
         rows = [[iid, st, "Centrala elevhälsan", f"Klart. Se {kid['name']}, {kid['pnr']}." if i == 0 else "<b>pågår</b>"]
                 for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))]
-        write_xlsx(folder / "insatser.xlsx", ["insats", "status", "ansvarig", "kommentar"], rows)
+        write_xlsx(folder / "insatser.xlsx", INSATS_HEADER, rows)
     return data
 
 
@@ -245,12 +226,12 @@ def test_year_groups_are_read_as_the_student_survey_reads_them(tmp_path):
     # One reader of year groups for both instruments (loaders.normalize_arskurs).
     data = write_data(tmp_path)
     forms = ["6", "åk6", "ÅK 6", "Årskurs 6", "Åk\u00a06", "klass 6"]
-    write_csv(data / "raw" / "2024" / "elevantal.csv", ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"],
+    write_csv(data / "raw" / "2024" / "elevantal.csv", POPULATION_HEADER,
               [[c, n, f, forms[i % len(forms)], 100 if f == "Grundskola" else 8] for i, (c, n, f) in enumerate(UNITS)],
               sep=",", encoding="utf-8")
     assert set(PlanInstrument().prepare("2024", data).tables["elevantal"]["arskurs"]) == {"Åk 6"}
 
-    write_csv(data / "raw" / "2024" / "elevantal.csv", ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"],
+    write_csv(data / "raw" / "2024" / "elevantal.csv", POPULATION_HEADER,
               [[c, n, f, "sexan" if i == 1 else "Åk 6", 100] for i, (c, n, f) in enumerate(UNITS)], sep=",", encoding="utf-8")
     with pytest.raises(DataError) as err:
         PlanInstrument().prepare("2024", data)

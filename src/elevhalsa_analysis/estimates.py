@@ -24,7 +24,9 @@ size p̂(1 − p̂)/V(p̂), adjusted for the design's degrees of freedom, as R's
 (svy: "korn-graubard") caps the effective sample size at the number of respondents,
 which throws the finite-population correction away; with response rates of 60–90 % that
 would make intervals far too wide. At p̂ = 0 or 1 the beta interval is undefined and the
-NCHS one-sided interval is used. A unit with a single response cannot show its own
+NCHS one-sided interval is used; where that is undefined too (no variance at all: every
+unit unanimous, or a single respondent), the exact Clopper–Pearson interval of the
+respondents. A unit with a single response cannot show its own
 variance; it is centred on the year group's mean (svy: singleton "center", R's
 `survey.lonely.psu = "adjust"`), the cautious choice.
 
@@ -88,8 +90,8 @@ def headline_shares(
     `frame` has one row per questionnaire: each y is 1 (headline), 0 (another answer in
     the denominator) or missing (Vet ej, not answered: outside the domain, yet part of
     the design); `stratum` is the unit within `by`; `weight` is N_h / n_h and `pop_size`
-    N_h. Groups with nobody in the denominator are left out. `fpc=False` drops the
-    finite-population correction, for comparisons between years.
+    N_h. Groups with nobody in the denominator are left out.
+    `fpc=False` drops the finite-population correction, for comparisons between years.
     """
     import polars as pl  # noqa: PLC0415  (svy is polars-based; both load slowly)
     import svy  # noqa: PLC0415
@@ -116,12 +118,28 @@ def headline_shares(
         if any(math.isnan(r["lci"]) for r in rows.values()):
             boundary = _headline_rows(sample, name, BOUNDARY_CI_METHOD, alpha)
             rows = {k: boundary[k] if math.isnan(r["lci"]) else r for k, r in rows.items()}
+        rows = {k: _exact_if_undefined(r, alpha) for k, r in rows.items()}
         out[y] = {
             k: DesignEstimate(share=float(r["est"]), se=float(r["se"]), low=float(r["lci"]), high=float(r["uci"]),
                               n=int(r["n"]), df=int(r["df"]))
             for k, r in sorted(rows.items())
         }
     return out
+
+
+def _exact_if_undefined(row: dict, alpha: float) -> dict:
+    """At p̂ = 0 or 1 with every unit unanimous (or one respondent in all) the design has no
+    variance and no effective sample size, so no design interval exists; the exact
+    Clopper–Pearson interval of the domain's respondents stands in, the cautious choice."""
+    if not (math.isnan(row["lci"]) or math.isnan(row["uci"])):
+        return row
+    from scipy.stats import beta  # noqa: PLC0415
+
+    n = int(row["n"])
+    x = round(float(row["est"]) * n)
+    low = 0.0 if x == 0 else float(beta.ppf(alpha / 2, x, n - x + 1))
+    high = 1.0 if x == n else float(beta.ppf(1 - alpha / 2, x + 1, n - x))
+    return {**row, "se": 0.0 if math.isnan(row["se"]) else row["se"], "lci": low, "uci": high}
 
 
 def _headline_rows(sample, y: str, ci_method: str, alpha: float) -> dict[str, dict]:
@@ -132,4 +150,9 @@ def _headline_rows(sample, y: str, ci_method: str, alpha: float) -> dict[str, di
         logging.getLogger("svy").setLevel(logging.ERROR)
         est = sample.estimation.prop(y, by="by", ci_method=ci_method, alpha=alpha, drop_nulls=True)
     table = est.to_polars()
-    return {r["by"]: r for r in table.filter(table[y] == 1.0).to_dicts()}
+    rows = {r["by"]: r for r in table.filter(table[y] == 1.0).to_dicts()}
+    # Where nobody gave the headline answer svy has only the row of y = 0: its complement is the 0 % row.
+    for r in table.filter(table[y] == 0.0).to_dicts():
+        if r["by"] not in rows:
+            rows[r["by"]] = {**r, y: 1.0, "est": 1 - r["est"], "lci": 1 - r["uci"], "uci": 1 - r["lci"]}
+    return rows

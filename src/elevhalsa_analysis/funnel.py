@@ -28,6 +28,10 @@ def binomial_limit(n: np.ndarray | int, p0: float, q: float) -> np.ndarray:
     (F(r) − q) / (F(r) − F(r − 1)), which makes the funnel continuous (appendix A.1.1).
     """
     n = np.asarray(n, dtype=float)
+    if p0 in (0.0, 1.0):
+        # A point mass: every count is 0 or n, and the interpolation would move a limit off it
+        # (at 100 % the upper limit fell below 1 and flagged units that sit at the municipal value).
+        return np.full_like(n, p0)
     r = stats.binom.ppf(q, n, p0)
     f_r = stats.binom.cdf(r, n, p0)
     f_below = stats.binom.cdf(r - 1, n, p0)

@@ -74,9 +74,10 @@ def _headline(answers: pd.Series, version: Version, question: Question) -> pd.Se
     answers = answers[~answers.isin(version.scales[question.scale].outside_denominator)]
     labels = version.headline_labels(question)
     if question.type == "multiple":
+        # `map` keeps an empty series' text dtype, whose sum is "" rather than 0: nobody answered.
         if question.headline == "all":
-            return option_sets(answers).map(lambda s: s >= set(labels))
-        return option_sets(answers).map(lambda s: bool(s & set(labels)))
+            return option_sets(answers).map(lambda s: s >= set(labels)).astype(bool)
+        return option_sets(answers).map(lambda s: bool(s & set(labels))).astype(bool)
     return answers.isin(labels)
 
 
@@ -138,7 +139,8 @@ def competence_matrix(long: pd.DataFrame, population: pd.DataFrame, version: Ver
     labels = version.scales[question.scale].labels
     units = population[population["period"] == period].set_index("respondent")[["skolenhetskod", "skolenhet"]]
     answers = option_sets(_answers(long, period, question.id))
-    matrix = pd.DataFrame({lbl: answers.map(lambda s, lbl=lbl: float(lbl in s)) for lbl in labels}, index=answers.index)
+    matrix = pd.DataFrame({lbl: answers.map(lambda s, lbl=lbl: float(lbl in s)).astype(float) for lbl in labels},
+                          index=answers.index)
     table = units.join(matrix)
     return table.sort_values("skolenhetskod").set_index("skolenhet").drop(columns="skolenhetskod")
 

@@ -109,7 +109,8 @@ def evaluate(spec: Any, src: Sources) -> IndicatorValue:
 
 def _share(numerator: int, denominator: int, period: str, note: str = "") -> IndicatorValue:
     if denominator == 0:
-        return missing(period, note or "uppgift saknas: inga elever eller ärenden att räkna", PERCENT)
+        # The note describes a figure; with nothing counted it only says which one is missing.
+        return missing(period, "uppgift saknas: inga elever eller ärenden att räkna" + (f" ({note})" if note else ""), PERCENT)
     return IndicatorValue(100 * numerator / denominator, int(numerator), int(denominator), PERCENT, period, note=note)
 
 
@@ -167,7 +168,8 @@ def repeated_high_absence(franvaro: pd.DataFrame, grans: float, first: str, seco
     """(students at or above `grans` in both terms, students with scheduled time in both)."""
     per = student_absence(franvaro[franvaro["termin"].isin([first, second])])
     per = per.assign(hog=at_or_above(per, grans))
-    wide = per.pivot(index="elev", columns="termin", values="hog").dropna()
+    # Both terms as columns even when one has no student with scheduled time (then nobody is in both).
+    wide = per.pivot(index="elev", columns="termin", values="hog").reindex(columns=[first, second]).dropna()
     return int((wide[first].astype(bool) & wide[second].astype(bool)).sum()), len(wide)
 
 

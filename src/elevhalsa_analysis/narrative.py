@@ -95,12 +95,28 @@ def sample_headline_sentence(r: QuestionResult, question: Question, group_phrase
     23 svarade Vet ej.' Answers outside the denominator are always counted."""
     if r.answered == 0:
         return f"Ingen av de {fmt_int(r.population)} {group_phrase} som svarat på enkäten har besvarat frågan med ett svar som räknas."
+    tail = _outside_phrase(r)
+    return (f"{fmt_int(r.headline)} av {fmt_int(r.answered)} {group_phrase} som besvarat frågan "
+            f"({fmt_pct(r.share_of_answered)}) {question.statement}{f'; {tail}' if tail else ''}.")
+
+
+def _outside_phrase(r: QuestionResult) -> str:
+    """'23 svarade Vet ej och 2 lämnade frågan obesvarad': those outside the denominator."""
     apart = [f"{fmt_int(r.counts.get(lbl, 0)) if r.counts.get(lbl, 0) else 'ingen'} svarade {lbl}" for lbl in r.outside_labels]
     if r.not_answered:
         apart.append(f"{fmt_int(r.not_answered)} lämnade frågan obesvarad")
-    tail = f"; {' och '.join(apart)}" if apart else ""
-    return (f"{fmt_int(r.headline)} av {fmt_int(r.answered)} {group_phrase} som besvarat frågan "
-            f"({fmt_pct(r.share_of_answered)}) {question.statement}{tail}.")
+    return " och ".join(apart)
+
+
+def sample_too_few_sentence(r: QuestionResult, group_phrase: str, min_group: int) -> str:
+    """Why a year group's share is not shown, with everyone it leaves out counted: a group
+    where all answered Vet ej must say so, not only that too few answered."""
+    if r.population == 0:
+        return f"Inga {group_phrase} har svarat på enkäten; resultatet visas inte."
+    counted = f"{fmt_int(r.answered)} av {fmt_int(r.population)} som svarat på enkäten"
+    tail = _outside_phrase(r)
+    return (f"Färre än {min_group} {group_phrase} har besvarat frågan med ett svar som räknas i andelen ({counted})"
+            f"{f'; {tail}' if tail else ''}. Resultatet visas inte.")
 
 
 def estimate_sentence(group_phrase: str, share: float, interval: tuple[float, float], responses: int, enrolled: int) -> str:

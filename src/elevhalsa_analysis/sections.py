@@ -287,6 +287,8 @@ class SurveyReport(CodebookReport):
         return Html("".join(parts))
 
     def _competence_detail(self, question: Question, r: ind.QuestionResult) -> str:
+        if not r.answered:
+            return ""  # the headline sentence says that nobody answered; an empty grid would say nothing more
         gaps = ind.competence_gaps(self.long, self.population, self.version, question, self.period)
         sentence = narrative.competence_gap_sentence(
             [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular)
@@ -396,6 +398,9 @@ class SurveyReport(CodebookReport):
         for q in self.version.text_questions:
             texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
             texts = [t for t in texts if t.strip()]
+            if not texts:
+                parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen har skrivit något svar på frågan.</p>')
+                continue
             parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} {"kommentar" if len(texts) == 1 else "kommentarer"}. Namn, e-postadresser, '
                          "telefonnummer och personnummer har ersatts med markeringar.</p>")
             parts.append("<ul class=\"kommentarer\">" + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")

@@ -173,6 +173,8 @@ class StudentSurveyReport(CodebookReport):
                 parts.append(f'<p class="varning">{esc(", ".join(dict.fromkeys(not_comparable)))}: jämförs inte med '
                              f"{esc(self.label_of(prev))}, eftersom svarsalternativen eller formuleringen har ändrats. "
                              "Se varje fråga.</p>")
+        else:
+            parts.append("<p>Det finns ingen tidigare enkät att jämföra med.</p>")
         return Html("".join(parts))
 
     def response_rates(self) -> Html:
@@ -282,7 +284,7 @@ class StudentSurveyReport(CodebookReport):
     def _year_text(self, question: Question, arskurs: str) -> list[str]:
         r = self.result(question, arskurs)
         if r.answered < MIN_GROUP:
-            return [f"Färre än {MIN_GROUP} {self.phrase(arskurs)} har besvarat frågan; resultatet visas inte."]
+            return [narrative.sample_too_few_sentence(r, self.phrase(arskurs), MIN_GROUP)]
         est = self.estimates(question)[arskurs]
         responses, enrolled = self.enrolment(arskurs)
         return [narrative.sample_headline_sentence(r, question, self.phrase(arskurs)),
@@ -298,7 +300,11 @@ class StudentSurveyReport(CodebookReport):
 
     def _gender_gap(self, question: Question, arskurs: str) -> str:
         shown, rows = self._gender(question, arskurs)
-        if not all(shown.get(g) for g in (GIRLS, BOYS)):
+        if not any(n for _, n in rows.values()):
+            # Kön may not be asked in a year group at all (åk 5): then there is nothing to split.
+            return (f"Flickor och pojkar jämförs inte: ingen som besvarat frågan i {year_group_phrase(arskurs)} "
+                    "har angett kön som flicka eller pojke.")
+        if not all(shown.get(g) and rows[g][1] for g in (GIRLS, BOYS)):
             return f"Flickor och pojkar jämförs inte: en av grupperna har {TOO_FEW} eller måste döljas."
         (xa, na), (xb, nb) = rows[GIRLS], rows[BOYS]
         _, low, high = diff_interval_independent(xb, nb, xa, na)
@@ -405,9 +411,12 @@ class StudentSurveyReport(CodebookReport):
         for q in self.version.text_questions:
             part = long[(long["question"] == q.id) & long["answer"].notna()]
             part = part[part["answer"].astype(str).str.strip() != ""]
-            keys = list(zip(part["skolenhetskod"].astype(str), part["arskurs"].astype(str)))
-            large = [units.at[k, "svar"] >= MIN_GROUP for k in keys]
-            shown = part[large]
+            keys = zip(part["skolenhetskod"].astype(str), part["arskurs"].astype(str))
+            # A mask, not a list: an empty list would select no columns instead of no rows.
+            shown = part[pd.Series([units.at[k, "svar"] >= MIN_GROUP for k in keys], index=part.index, dtype=bool)]
+            if part.empty:
+                parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen elev har skrivit något svar på frågan.</p>')
+                continue
             parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
                          f"Kommentarer från skolenheter och årskurser med {TOO_FEW.replace('svar', 'svarande')} visas inte. "
                          "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>")

@@ -241,10 +241,14 @@ class PlanReport:
             "Indikatorer och bedömning": ["; ".join(f"{self.plan.indicator(i).namn}: {assessments[i].symbol} {assessments[i].word}"
                                                     for i in pointers[iid]) or "–" for iid in statuses["id"]],
         })
-        return Html(f'<h2 id="insatser">Insatser</h2><p>{esc(status_sentence(statuses["status"].tolist()))}.</p>'
+        commented = any(statuses["kommentar"])
+        if not commented:
+            rows = rows.drop(columns="Kommentar")
+        return Html(f'<h2 id="insatser">Insatser</h2><p>{esc(status_sentence(statuses["status"].tolist()))}.'
+                    + ("" if commented else " Ingen ansvarig har lämnat någon kommentar.") + "</p>"
                     + table_html(rows, "Planens insatser, status och de indikatorer de syftar till", footnote=(
-                        "Ansvarig är en enhet, inte en person. Kommentarerna är skrivna av de ansvariga; namn, "
-                        "personnummer, e-postadresser och telefonnummer har ersatts med markeringar.")))
+                        "Ansvarig är en enhet, inte en person." + (" Kommentarerna är skrivna av de ansvariga; namn, "
+                        "personnummer, e-postadresser och telefonnummer har ersatts med markeringar." if commented else ""))))
 
     # -- registers -------------------------------------------------------------------------
 
@@ -329,11 +333,14 @@ class PlanReport:
         closed = reports[reports["status"] == "Avslutad"]
         days_closed = (closed["avslutad"] - closed["anmald"]).dt.days.dropna()
         days_principal = (reports["till_huvudman"] - reports["anmald"]).dt.days.dropna()
-        parts.append(f"<p>{fmt_int(len(closed))} av {fmt_int(total)} ärenden ({esc(fmt_pct(len(closed) / total if total else None, 1))}) "
-                     "är avslutade. " + (f"Median {fmt_decimal(days_closed.median(), 1)} dagar från anmälan till avslut "
-                                         f"({fmt_int(len(days_closed))} ärenden med avslutsdatum). " if len(days_closed) else "")
-                     + (f"Median {fmt_decimal(days_principal.median(), 1)} dagar från anmälan till att huvudmannen fick den "
-                        f"({fmt_int(len(days_principal))} ärenden med datum)." if len(days_principal) else "") + "</p>")
+        if not total:
+            parts.append("<p>Inga ärenden att följa upp: ingen anmälan gjordes under perioden.</p>")
+        else:
+            parts.append(f"<p>{fmt_int(len(closed))} av {fmt_int(total)} ärenden ({esc(fmt_pct(len(closed) / total, 1))}) "
+                         "är avslutade. " + (f"Median {fmt_decimal(days_closed.median(), 1)} dagar från anmälan till avslut "
+                                             f"({fmt_int(len(days_closed))} ärenden med avslutsdatum). " if len(days_closed) else "")
+                         + (f"Median {fmt_decimal(days_principal.median(), 1)} dagar från anmälan till att huvudmannen fick den "
+                            f"({fmt_int(len(days_principal))} ärenden med datum)." if len(days_principal) else "") + "</p>")
         if elevantal is not None:
             parts.append(self._by_type(reports, elevantal))
             parts.append(self._by_skolform(m.with_skolform(reports, elevantal), elevantal))

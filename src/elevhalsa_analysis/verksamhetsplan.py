@@ -168,6 +168,8 @@ class ColumnSpec(Strict):
     headers: list[str]
     type: ColumnType
     required: bool = False
+    # The column may be left out of the file altogether (a comment column): read as empty.
+    optional: bool = False
     labels: list[str] = Field(default_factory=list)
     synonyms: dict[str, str] = Field(default_factory=dict)
     min: float | None = None
@@ -322,6 +324,9 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact
             renamed[col] = column.key
     # Unknown columns are dropped unread: they may hold anything.
     frame = frame[[*renamed, ROW]].rename(columns=renamed)
+    for column in spec.columns:
+        if column.optional and column.key not in frame:
+            frame[column.key] = ""  # what read_table gives an empty cell
     found_names: list[str] = []
     for column in spec.columns:
         if column.key not in frame:
@@ -365,7 +370,7 @@ def _check(loaded: Loaded, cid: str, title: str, expectation, column: ColumnSpec
 
 
 def structure_checks(loaded: Loaded) -> list[q.Check]:
-    columns = {c.key: c.header for c in loaded.spec.columns if c.type not in ("namn", "utelamnas")}
+    columns = {c.key: c.header for c in loaded.spec.columns if c.type not in ("namn", "utelamnas") and not c.optional}
     return q.structure_checks(loaded.file, loaded.name, columns, min_rows=0 if loaded.spec.empty_is_zero else 1)
 
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report test bench lint clean sample-data lock strip browser
+.PHONY: help report test test-fast bench lint clean sample-data lock strip browser
 
 ## Visa de här målen
 help:
@@ -21,9 +21,13 @@ $(INSTALLED): requirements.lock pyproject.toml
 report: $(INSTALLED)
 	$(BIN)/elevhalsa run --all
 
-## Kör alla tester
-test: $(INSTALLED) browser
+## Kontrollera koden och kör alla tester (det CI kör)
+test: lint browser
 	$(BIN)/python -m pytest
+
+## Kör testerna som inte kör notebooks eller webbläsare (under en minut)
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not e2e and not browser and not slow"
 
 ## Installera Debians Chromium för webbläsartestet (om den saknas och vi är root)
 browser:
@@ -38,9 +42,11 @@ browser:
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench.py
 
-## Statisk kontroll av koden
+## Statisk kontroll: ruff (lint och format) och importlagren (import-linter)
 lint: $(INSTALLED)
-	$(BIN)/python -m compileall -q src tests bench
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/lint-imports
 
 ## Skriv om de syntetiska exempeldata i data/raw
 sample-data: $(INSTALLED)

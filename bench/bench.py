@@ -45,11 +45,23 @@ LARGE_UNITS, LARGE_RESPONSES = 180, 60_000
 
 FLOOR_NOTEBOOK = {
     "cells": [
-        {"cell_type": "code", "execution_count": None, "id": "parametrar", "metadata": {"tags": ["parameters"]},
-         "outputs": [], "source": "n = 3"},
-        {"cell_type": "code", "execution_count": None, "id": "diagram", "metadata": {}, "outputs": [],
-         "source": "import pandas as pd\nimport seaborn as sns\n\n"
-                   "sns.barplot(data=pd.DataFrame({'x': ['a', 'b', 'c'], 'y': [1, 2, n]}), x='x', y='y');"},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "parametrar",
+            "metadata": {"tags": ["parameters"]},
+            "outputs": [],
+            "source": "n = 3",
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "diagram",
+            "metadata": {},
+            "outputs": [],
+            "source": "import pandas as pd\nimport seaborn as sns\n\n"
+            "sns.barplot(data=pd.DataFrame({'x': ['a', 'b', 'c'], 'y': [1, 2, n]}), x='x', y='y');",
+        },
     ],
     "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
     "nbformat": 4,
@@ -74,8 +86,14 @@ def elevhalsa() -> list[str]:
 def timed(cmd: list[str], env: dict, cores: set[int] | None, cwd: Path | None = None) -> float:
     """Wall-clock seconds of a command in a fresh process; its output only if it fails."""
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                          preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
+    done = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"Mätningen misslyckades: {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
@@ -102,8 +120,7 @@ def with_extra_periods(data: Path) -> Path:
         shutil.copytree(source, folder)
         meta = yaml.safe_load((source / "period.yaml").read_text(encoding="utf-8"))
         old = str(meta["end"])[:4]
-        meta.update(label=str(meta["label"]).replace(old, str(year)),
-                    start=f"{year}-06-01", end=f"{year}-10-31")
+        meta.update(label=str(meta["label"]).replace(old, str(year)), start=f"{year}-06-01", end=f"{year}-10-31")
         (folder / "period.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return data
 
@@ -125,12 +142,14 @@ def indicator_timing() -> dict:
     questions = version.closed_questions
     n = INDICATOR_ROWS // len(questions)
     rng = np.random.default_rng(2024)
-    pupils = pd.DataFrame({
-        "respondent": np.char.add("e", np.arange(n).astype(str)),
-        "skolenhetskod": rng.choice([f"{10000000 + i}" for i in range(120)], n),
-        "arskurs": rng.choice(codebook.groups["arskurs"].labels, n),
-        "kon": rng.choice(codebook.groups["kon"].labels, n, p=[0.47, 0.47, 0.03, 0.03]),
-    })
+    pupils = pd.DataFrame(
+        {
+            "respondent": np.char.add("e", np.arange(n).astype(str)),
+            "skolenhetskod": rng.choice([f"{10000000 + i}" for i in range(120)], n),
+            "arskurs": rng.choice(codebook.groups["arskurs"].labels, n),
+            "kon": rng.choice(codebook.groups["kon"].labels, n, p=[0.47, 0.47, 0.03, 0.03]),
+        }
+    )
     parts = []
     for q in questions:
         labels = version.scales[q.scale].labels
@@ -158,22 +177,30 @@ def large_municipality_rows(tmp: Path, cli: list[str], env: dict, cores: set[int
     import datetime as dt
 
     from bench_elevenkat import write_period
-
     from elevhalsa_analysis.sections_units import write_period_pages
 
     data = tmp / "stor" / "data"
     write_period(data / "raw" / "2024-04", LARGE_RESPONSES, units=LARGE_UNITS, upper_secondary_every=6)
-    whole = timed([*cli, "run", "--period", "2024-04", "--data-dir", str(data), "--reports-dir", str(tmp / "stor" / "r")],
-                  env, cores)
+    whole = timed(
+        [*cli, "run", "--period", "2024-04", "--data-dir", str(data), "--reports-dir", str(tmp / "stor" / "r")], env, cores
+    )
     started = time.perf_counter()
     pages = write_period_pages(data / "processed" / "2024-04", tmp / "stor" / "profiler", dt.date(2025, 1, 15))
     alone = time.perf_counter() - started
     ratio = whole / floor
     return [
-        (f"Stor kommun: elevenkät med {sv(LARGE_RESPONSES, 0)} svar, {LARGE_UNITS} enheter, hela körningen med alla profiler",
-         f"{sv(whole, 2)} s", f"{sv(ratio, 2)} × golvet", "≤ 3 × golvet " + ("✓" if ratio <= 3 else "✗")),
-        (f"Stor kommun: bara enhetsprofilerna ({len(pages) - 1} profiler och förteckningen)", f"{sv(alone, 2)} s",
-         f"{sv(alone / floor, 2)} × golvet", ""),
+        (
+            f"Stor kommun: elevenkät med {sv(LARGE_RESPONSES, 0)} svar, {LARGE_UNITS} enheter, hela körningen med alla profiler",
+            f"{sv(whole, 2)} s",
+            f"{sv(ratio, 2)} × golvet",
+            "≤ 3 × golvet " + ("✓" if ratio <= 3 else "✗"),
+        ),
+        (
+            f"Stor kommun: bara enhetsprofilerna ({len(pages) - 1} profiler och förteckningen)",
+            f"{sv(alone, 2)} s",
+            f"{sv(alone / floor, 2)} × golvet",
+            "",
+        ),
     ]
 
 
@@ -181,8 +208,11 @@ def machine(cores: set[int] | None) -> str:
     usable = len(cores) if cores else len(os.sched_getaffinity(0))
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     cpuinfo = Path("/proc/cpuinfo")
-    models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-              if line.startswith("model name")] if cpuinfo.is_file() else []
+    models = (
+        [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        if cpuinfo.is_file()
+        else []
+    )
     cpu = models[0] if models else platform.machine()
     return f"{usable} kärnor ({cpu}), {sv(memory)} GB minne, Python {platform.python_version()}, {platform.system()}"
 
@@ -202,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(indicator_timing()))
         return 0
 
-    cores = set(sorted(os.sched_getaffinity(0))[:args.karnor]) if args.karnor else None
+    cores = set(sorted(os.sched_getaffinity(0))[: args.karnor]) if args.karnor else None
     cli = elevhalsa()
     with tempfile.TemporaryDirectory(prefix="elevhalsa-bench-") as tmp:
         tmp = Path(tmp)
@@ -241,15 +271,23 @@ def main(argv: list[str] | None = None) -> int:
         print("Mäter run --all …", file=sys.stderr)
         three = sample_copy(tmp / "tre", SAMPLE_PERIODS)
         twelve = with_extra_periods(sample_copy(tmp / "tolv", SAMPLE_PERIODS))
-        all_three = timed([*cli, "run", "--all", "--force", "--data-dir", str(three), "--reports-dir", str(tmp / "r3")],
-                          env, cores)
-        all_twelve = timed([*cli, "run", "--all", "--force", "--data-dir", str(twelve), "--reports-dir", str(tmp / "r12")],
-                           env, cores)
+        all_three = timed(
+            [*cli, "run", "--all", "--force", "--data-dir", str(three), "--reports-dir", str(tmp / "r3")], env, cores
+        )
+        all_twelve = timed(
+            [*cli, "run", "--all", "--force", "--data-dir", str(twelve), "--reports-dir", str(tmp / "r12")], env, cores
+        )
         nothing = timed([*cli, "run", "--all", "--data-dir", str(twelve), "--reports-dir", str(tmp / "r12")], env, cores)
 
         print("Mäter indikatorerna …", file=sys.stderr)
-        child = subprocess.run([sys.executable, __file__, "--indikatorer"], env=env, capture_output=True, text=True,
-                               check=True, preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
+        child = subprocess.run(
+            [sys.executable, __file__, "--indikatorer"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
+        )
         ind = json.loads(child.stdout.strip().splitlines()[-1])
 
         print("Mäter en elevenkät med 50 000 svar …", file=sys.stderr)
@@ -268,29 +306,52 @@ def main(argv: list[str] | None = None) -> int:
     ratio, ratio12 = period / floor, all_twelve / period
     rows = [
         ("Golv: papermill + nbconvert, trivial notebook (pandas, seaborn, ett stapeldiagram)", f"{sv(floor, 2)} s", "", ""),
-        (f"En period: `elevhalsa run --period {ONE_PERIOD}`, exempeldata", f"{sv(period, 2)} s",
-         f"{sv(ratio, 2)} × golvet", "≤ 1,5 × golvet " + ("✓" if ratio <= 1.5 else "✗")),
-        ("Samma period utan sparade jämförelseperioder (första körningen)", f"{sv(cold, 2)} s",
-         f"{sv(cold / floor, 2)} × golvet", ""),
+        (
+            f"En period: `elevhalsa run --period {ONE_PERIOD}`, exempeldata",
+            f"{sv(period, 2)} s",
+            f"{sv(ratio, 2)} × golvet",
+            "≤ 1,5 × golvet " + ("✓" if ratio <= 1.5 else "✗"),
+        ),
+        (
+            "Samma period utan sparade jämförelseperioder (första körningen)",
+            f"{sv(cold, 2)} s",
+            f"{sv(cold / floor, 2)} × golvet",
+            "",
+        ),
         ("`run --all --force`, 3 perioder", f"{sv(all_three)} s", f"{sv(all_three / period)} × en period", ""),
-        ("`run --all --force`, 12 perioder", f"{sv(all_twelve)} s",
-         f"{sv(ratio12)} × en period (12 × en period = {sv(12 * period)} s)",
-         "≤ 7 × en period " + ("✓" if ratio12 <= 7 else "✗")),
+        (
+            "`run --all --force`, 12 perioder",
+            f"{sv(all_twelve)} s",
+            f"{sv(ratio12)} × en period (12 × en period = {sv(12 * period)} s)",
+            "≤ 7 × en period " + ("✓" if ratio12 <= 7 else "✗"),
+        ),
         ("`run --all` igen, inget ändrat (12 perioder)", f"{sv(nothing, 2)} s", "", "< 2 s " + ("✓" if nothing < 2 else "✗")),
-        (f"Indikatorfunktionerna, {sv(ind['rows'], 0)} rader (elevenkät, svarande × fråga)",
-         f"{sv(ind['seconds'], 2)} s", f"toppminne {sv(ind['peak_mb'], 0)} MB (tabellen: {sv(ind['table_mb'], 0)} MB)",
-         "≤ 1 s och ≤ 1 GB " + ("✓" if ind["seconds"] <= 1 and ind["peak_mb"] <= 1024 else "✗")),
-        (student["rad"], f"{sv(student['sekunder'], 2)} s", "",
-         f"≤ {sv(LIMIT_SECONDS, 0)} s " + ("✓" if student["sekunder"] <= LIMIT_SECONDS else "✗")),
-        (units["rad"], f"{sv(units['profiler_sekunder'], 2)} s",
-         f"{sv(units['kvot'], 2)} × periodens rapport ({sv(units['rapport_sekunder'], 1)} s)",
-         f"≤ {sv(units['grans'], 0)} × rapporten " + ("✓" if units["ok"] else "✗")),
+        (
+            f"Indikatorfunktionerna, {sv(ind['rows'], 0)} rader (elevenkät, svarande × fråga)",
+            f"{sv(ind['seconds'], 2)} s",
+            f"toppminne {sv(ind['peak_mb'], 0)} MB (tabellen: {sv(ind['table_mb'], 0)} MB)",
+            "≤ 1 s och ≤ 1 GB " + ("✓" if ind["seconds"] <= 1 and ind["peak_mb"] <= 1024 else "✗"),
+        ),
+        (
+            student["rad"],
+            f"{sv(student['sekunder'], 2)} s",
+            "",
+            f"≤ {sv(LIMIT_SECONDS, 0)} s " + ("✓" if student["sekunder"] <= LIMIT_SECONDS else "✗"),
+        ),
+        (
+            units["rad"],
+            f"{sv(units['profiler_sekunder'], 2)} s",
+            f"{sv(units['kvot'], 2)} × periodens rapport ({sv(units['rapport_sekunder'], 1)} s)",
+            f"≤ {sv(units['grans'], 0)} × rapporten " + ("✓" if units["ok"] else "✗"),
+        ),
         *large,
     ]
     print(f"Dator: {machine(cores)}.")
-    print(f"En period och golvet: median av {args.upprepningar} körningar var, omväxlande; "
-          f"enskilda tider {', '.join(sv(t, 2) for t in periods)} s mot {', '.join(sv(t, 2) for t in floors)} s "
-          f"(utan sparade jämförelseperioder {', '.join(sv(t, 2) for t in colds)} s).\n")
+    print(
+        f"En period och golvet: median av {args.upprepningar} körningar var, omväxlande; "
+        f"enskilda tider {', '.join(sv(t, 2) for t in periods)} s mot {', '.join(sv(t, 2) for t in floors)} s "
+        f"(utan sparade jämförelseperioder {', '.join(sv(t, 2) for t in colds)} s).\n"
+    )
     print("| Mätning | Tid | Jämförelse | Mål |")
     print("|---|---|---|---|")
     for row in rows:

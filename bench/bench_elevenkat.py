@@ -46,10 +46,15 @@ def write_period(folder: Path, responses: int, seed: int = 1, units: int = 40, u
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "period.yaml").write_text("label: våren 2024\nstart: 2024-03-01\nend: 2024-04-30\npopulation: elever\n", encoding="utf-8")
+    (folder / "period.yaml").write_text(
+        "label: våren 2024\nstart: 2024-03-01\nend: 2024-04-30\npopulation: elever\n", encoding="utf-8"
+    )
     if upper_secondary_every:
-        groups = [(f"{10_000_000 + u:08d}", year) for u in range(units)
-                  for year in (("Gy 2",) if u % upper_secondary_every == 0 else ("Åk 5", "Åk 8"))]
+        groups = [
+            (f"{10_000_000 + u:08d}", year)
+            for u in range(units)
+            for year in (("Gy 2",) if u % upper_secondary_every == 0 else ("Åk 5", "Åk 8"))
+        ]
     else:
         groups = [(f"{10_000_000 + u:08d}", year) for u in range(units) for year in YEAR_GROUPS]
     per_group = -(-responses // len(groups))
@@ -65,9 +70,18 @@ def write_period(folder: Path, responses: int, seed: int = 1, units: int = 40, u
     ws.append(["Svars-ID", "Skolenhetskod", "Årskurs", "Kön", "Slutförd", *QUESTIONS, KRANKT, BERATTA])
     for i in range(responses):
         code, year = groups[i % len(groups)]
-        ws.append([i + 1, code, year, rng.choice(["Flicka", "Pojke", "Annat alternativ", "Vill inte svara"]), "2024-03-20 10:15",
-                   *(rng.choice(SCALE) for _ in QUESTIONS), rng.choice(["Ja", "Nej", "Nej", "Vill inte svara", None]),
-                   "Mer studiero, ring 070-123 45 67." if i % 40 == 0 else None])
+        ws.append(
+            [
+                i + 1,
+                code,
+                year,
+                rng.choice(["Flicka", "Pojke", "Annat alternativ", "Vill inte svara"]),
+                "2024-03-20 10:15",
+                *(rng.choice(SCALE) for _ in QUESTIONS),
+                rng.choice(["Ja", "Nej", "Nej", "Vill inte svara", None]),
+                "Mer studiero, ring 070-123 45 67." if i % 40 == 0 else None,
+            ]
+        )
     wb.save(folder / "elevenkat.xlsx")
 
 
@@ -93,8 +107,10 @@ def bench_student_export(tmpdir: Path | str, responses: int = RESPONSES) -> dict
     started = time.perf_counter()
     load_and_compute(data)
     seconds = time.perf_counter() - started
-    return {"rad": f"Elevenkät: läsa, kontrollera och räkna {fmt_int(responses)} svar (.xlsx, mål ≤ {LIMIT_SECONDS:g} s)",
-            "sekunder": round(seconds, 2)}
+    return {
+        "rad": f"Elevenkät: läsa, kontrollera och räkna {fmt_int(responses)} svar (.xlsx, mål ≤ {LIMIT_SECONDS:g} s)",
+        "sekunder": round(seconds, 2),
+    }
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def bench_unit_profiles(tmpdir: Path | str) -> dict:
     started = time.perf_counter()
     # The run's own messages to stderr: stdout is the benchmark table.
     with contextlib.redirect_stdout(sys.stderr):
-        code = main(["run", "--period", PERIOD, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", date.isoformat()])
+        code = main(
+            ["run", "--period", PERIOD, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", date.isoformat()]
+        )
     if code != 0:
         raise RuntimeError(f"elevhalsa run --period {PERIOD} misslyckades")
     run_seconds = time.perf_counter() - started

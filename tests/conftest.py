@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from contract_files import (  # noqa: F401  (re-exported to the tests that import them from conftest)
     ALL5,
     EN_META,
-    Q,
     SV_META,
+    Q,
     answers_2024,
     export_rows,
     principals,
@@ -21,7 +22,6 @@ from contract_files import (  # noqa: F401  (re-exported to the tests that impor
     write_register,
     write_xlsx,
 )
-
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.config import DATA_DIR
 

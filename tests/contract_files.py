@@ -34,14 +34,38 @@ EN_META = ["ID", "Start time", "Completion time", "Email", "Name"]
 
 
 def principals(n: int = 18) -> list[dict[str, str]]:
-    first = ["Anna", "Bertil", "Cecilia", "David", "Eva", "Fredrik", "Greta", "Hassan", "Ingrid", "Johan",
-             "Karin", "Lars", "Maria", "Nils", "Olga", "Per", "Rut", "Sara"]
+    first = [
+        "Anna",
+        "Bertil",
+        "Cecilia",
+        "David",
+        "Eva",
+        "Fredrik",
+        "Greta",
+        "Hassan",
+        "Ingrid",
+        "Johan",
+        "Karin",
+        "Lars",
+        "Maria",
+        "Nils",
+        "Olga",
+        "Per",
+        "Rut",
+        "Sara",
+    ]
     rows = []
     for i in range(n):
         name = f"{first[i]} Testsson{i}"
-        rows.append({"e-post": f"{first[i].lower()}.testsson{i}@skola.example",
-                     "namn": name, "skolenhetskod": f"{i + 1:08d}" if i else "01234567",
-                     "skolenhet": f"Testskolan {i + 1}", "skolform": "Anpassad grundskola" if i == 17 else "Grundskola"})
+        rows.append(
+            {
+                "e-post": f"{first[i].lower()}.testsson{i}@skola.example",
+                "namn": name,
+                "skolenhetskod": f"{i + 1:08d}" if i else "01234567",
+                "skolenhet": f"Testskolan {i + 1}",
+                "skolform": "Anpassad grundskola" if i == 17 else "Grundskola",
+            }
+        )
     return rows
 
 
@@ -49,17 +73,19 @@ def answers_2024() -> list[dict[str, str]]:
     """Per principal (same order as `principals`) the seed's 2024 answers."""
     rows = []
     for i in range(18):
-        rows.append({
-            "tagit_del_av_planen": "Ja" if i < 12 else "Nej",
-            "tillgang_kompetenser": ALL5 if i < 17 else "Skolsköterska;Kurator;Specialpedagogisk kompetens;",
-            "tillgang_forebyggande": "Ja" if i < 6 else ("Till viss del" if i < 15 else "Nej"),
-            "samsyn_eht": "Ja" if i < 14 else "Till viss del",
-            "foljer_upp_analyserar": "Ja" if i < 17 else "Till viss del",
-            "stod_mot_malen": "Ja" if i < 6 else ("Nej" if i < 12 else ""),
-            "samarbete_fungerar": "Ja" if i < 16 else "Till viss del",
-            "behov_kompetensutveckling": "Ja" if i < 9 else ("Till viss del" if i < 15 else "Nej"),
-            "kommentarer": "",
-        })
+        rows.append(
+            {
+                "tagit_del_av_planen": "Ja" if i < 12 else "Nej",
+                "tillgang_kompetenser": ALL5 if i < 17 else "Skolsköterska;Kurator;Specialpedagogisk kompetens;",
+                "tillgang_forebyggande": "Ja" if i < 6 else ("Till viss del" if i < 15 else "Nej"),
+                "samsyn_eht": "Ja" if i < 14 else "Till viss del",
+                "foljer_upp_analyserar": "Ja" if i < 17 else "Till viss del",
+                "stod_mot_malen": "Ja" if i < 6 else ("Nej" if i < 12 else ""),
+                "samarbete_fungerar": "Ja" if i < 16 else "Till viss del",
+                "behov_kompetensutveckling": "Ja" if i < 9 else ("Till viss del" if i < 15 else "Nej"),
+                "kommentarer": "",
+            }
+        )
     return rows
 
 
@@ -75,7 +101,8 @@ def export_rows(people, answers, meta=SV_META, start=dt.datetime(2024, 9, 2, 8, 
 def write_period(folder: Path, label="juni–oktober 2024", start="2024-06-01", end="2024-10-31") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "period.yaml").write_text(
-        f"label: {label}\nstart: {start}\nend: {end}\npopulation: rektorer inom grundskolan\n", encoding="utf-8")
+        f"label: {label}\nstart: {start}\nend: {end}\npopulation: rektorer inom grundskolan\n", encoding="utf-8"
+    )
 
 
 def write_register(folder: Path, people) -> None:
@@ -122,13 +149,18 @@ STUDENT_Q = {
 SCALE = ["Stämmer helt och hållet", "Stämmer ganska bra", "Stämmer ganska dåligt", "Stämmer inte alls", "Vet ej"]
 JA_NEJ = ["Ja", "Nej", "Vill inte svara"]
 GENDERS = ["Flicka", "Pojke", "Annat alternativ", "Vill inte svara"]
-UNITS = {"01234567": ("Äppelskolan", "Grundskola"), "23456789": ("Päronskolan", "Grundskola"), "34567890": ("Plommongymnasiet", "Gymnasieskola")}
+UNITS = {
+    "01234567": ("Äppelskolan", "Grundskola"),
+    "23456789": ("Päronskolan", "Grundskola"),
+    "34567890": ("Plommongymnasiet", "Gymnasieskola"),
+}
 ENROLLED = {("01234567", "Åk 5"): 30, ("01234567", "Åk 8"): 25, ("23456789", "Åk 5"): 12, ("34567890", "Gy 2"): 40}
 STUDENT_HEADER = ["Svars-ID", "Skolenhetskod", "Årskurs", "Kön", "Slutförd", *STUDENT_Q.values()]
 
 
-def write_student_common(folder: Path, label="våren 2024", start="2024-03-01", end="2024-04-30", enrolled=ENROLLED,
-                         names=("Kim Ek",)) -> None:
+def write_student_common(
+    folder: Path, label="våren 2024", start="2024-03-01", end="2024-04-30", enrolled=ENROLLED, names=("Kim Ek",)
+) -> None:
     """period.yaml, elevantal.csv (with a year group the survey does not ask) and namnlista.txt."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "period.yaml").write_text(f"label: {label}\nstart: {start}\nend: {end}\npopulation: elever\n", encoding="utf-8")
@@ -145,8 +177,17 @@ def write_student_common(folder: Path, label="våren 2024", start="2024-03-01", 
 def student_table_rows(rows: list[dict]) -> list[list[str]]:
     """Rows as the export holds them: `year_written` if given, else the canonical year group;
     a question missing from a row is an empty cell."""
-    return [[r["id"], r["unit"], r.get("year_written", r["year"]), r.get("kon", ""), "2024-03-20 10:00",
-             *(r.get(qid, "") for qid in STUDENT_Q)] for r in rows]
+    return [
+        [
+            r["id"],
+            r["unit"],
+            r.get("year_written", r["year"]),
+            r.get("kon", ""),
+            "2024-03-20 10:00",
+            *(r.get(qid, "") for qid in STUDENT_Q),
+        ]
+        for r in rows
+    ]
 
 
 def write_student_xlsx(folder: Path, rows: list[dict], header=STUDENT_HEADER, extra: dict | None = None) -> None:
@@ -169,16 +210,44 @@ def write_student_csv(folder: Path, rows: list[dict]) -> None:
 # --- the operations-plan follow-up (data-contract-verksamhetsplan.md) ----------------------------
 
 INSATS_HEADER = ["insats", "status", "ansvarig", "kommentar"]
-ABSENCE_HEADER = ["Personnummer", "Namn", "Skolenhetskod", "Skolenhet", "Årskurs", "Termin", "Schemalagd tid (min)",
-                  "Giltig frånvaro (min)", "Ogiltig frånvaro (min)"]
-REPORT_HEADER = ["Ärendenummer", "Skolenhetskod", "Anmälningsdatum", "Anmält till huvudman", "Typ", "Utövare", "Status",
-                 "Avslutat datum", "Beskrivning"]
+ABSENCE_HEADER = [
+    "Personnummer",
+    "Namn",
+    "Skolenhetskod",
+    "Skolenhet",
+    "Årskurs",
+    "Termin",
+    "Schemalagd tid (min)",
+    "Giltig frånvaro (min)",
+    "Ogiltig frånvaro (min)",
+]
+REPORT_HEADER = [
+    "Ärendenummer",
+    "Skolenhetskod",
+    "Anmälningsdatum",
+    "Anmält till huvudman",
+    "Typ",
+    "Utövare",
+    "Status",
+    "Avslutat datum",
+    "Beskrivning",
+]
 POPULATION_HEADER = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
 
 
-def write_plan_period(folder: Path, plan: dict, *, label="2024", start="2024-01-01", end="2024-12-31",
-                      insatser: list[list[str]] | None = None, kommentar=True, elevantal: list[list] | None = None,
-                      franvaro: list[list] | None = None, krankningar: list[list] | None = None) -> None:
+def write_plan_period(
+    folder: Path,
+    plan: dict,
+    *,
+    label="2024",
+    start="2024-01-01",
+    end="2024-12-31",
+    insatser: list[list[str]] | None = None,
+    kommentar=True,
+    elevantal: list[list] | None = None,
+    franvaro: list[list] | None = None,
+    krankningar: list[list] | None = None,
+) -> None:
     """A yearly follow-up: period.yaml and verksamhetsplan.yaml always, every other file only
     when its rows are given (an empty list writes the header alone). Without `kommentar` the
     insatser file lacks that optional column."""
@@ -187,7 +256,7 @@ def write_plan_period(folder: Path, plan: dict, *, label="2024", start="2024-01-
     (folder / "verksamhetsplan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if insatser is not None:
         header = INSATS_HEADER if kommentar else INSATS_HEADER[:3]
-        write_xlsx(folder / "insatser.xlsx", header, [row[:len(header)] for row in insatser])
+        write_xlsx(folder / "insatser.xlsx", header, [row[: len(header)] for row in insatser])
     if elevantal is not None:
         write_csv(folder / "elevantal.csv", POPULATION_HEADER, elevantal, sep=",")
     if franvaro is not None:

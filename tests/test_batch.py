@@ -20,6 +20,9 @@ from elevhalsa_analysis import batch
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.config import DATA_DIR
 
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
+
 PERIODS = ("2023-10", "2024-10", "2025-10")
 BROKEN = "2023-10"
 
@@ -86,8 +89,10 @@ def test_a_broken_period_stops_only_itself(batch_run):
 def test_reports_from_all_equal_those_from_one_period(batch_run, tmp_path):
     data, reports = copy_of(batch_run, tmp_path)
     single = tmp_path / "one"
-    assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(single),
-                 "--run-date", "2024-11-01"]) == 0
+    assert (
+        main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(single), "--run-date", "2024-11-01"])
+        == 0
+    )
     for name in ("rektorsenkat_ledning.html", "rektorsenkat_analys.html", "validering.html"):
         assert (single / "2024-10" / name).read_bytes() == (reports / "2024-10" / name).read_bytes(), name
 
@@ -116,9 +121,11 @@ def test_status_names_what_changed(batch_run, tmp_path, capsys):
     assert states(data, reports)["2025-10"] == "aktuell"
 
     register.write_bytes(register.read_bytes() + b"\n")
-    assert states(data, reports) == {"2023-10": "ingen lyckad körning än",
-                                     "2024-10": "filen 2025-10/rektorer.csv har ändrats",
-                                     "2025-10": "filen 2025-10/rektorer.csv har ändrats"}
+    assert states(data, reports) == {
+        "2023-10": "ingen lyckad körning än",
+        "2024-10": "filen 2025-10/rektorer.csv har ändrats",
+        "2025-10": "filen 2025-10/rektorer.csv har ändrats",
+    }
 
 
 def test_fixing_the_broken_period_makes_the_others_stale(batch_run, tmp_path):
@@ -170,9 +177,11 @@ def test_status_is_quick_and_light(batch_run, tmp_path):
     import sys
 
     data, reports = copy_of(batch_run, tmp_path)
-    code = ("import sys, time; t = time.perf_counter(); from elevhalsa_analysis.cli import main; "
-            f"rc = main(['status', '--data-dir', {str(data)!r}, '--reports-dir', {str(reports)!r}]); "
-            "print(sorted(m for m in ('pandas', 'great_expectations') if m in sys.modules), time.perf_counter() - t)")
+    code = (
+        "import sys, time; t = time.perf_counter(); from elevhalsa_analysis.cli import main; "
+        f"rc = main(['status', '--data-dir', {str(data)!r}, '--reports-dir', {str(reports)!r}]); "
+        "print(sorted(m for m in ('pandas', 'great_expectations') if m in sys.modules), time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     heavy, seconds = out.strip().splitlines()[-1].rsplit(" ", 1)
     assert heavy == "[]"

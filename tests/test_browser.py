@@ -14,10 +14,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from elevhalsa_analysis.report import execute_notebook, export_html
 
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PROJECT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = PROJECT / "reports" / "screenshots"
@@ -53,8 +61,10 @@ display(HTML('<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Inga
 def chromium() -> Path:
     """Debian's Chromium, which `make browser` installs (`make test` and CI call it first)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} saknas: kör `make browser` (apt-get install chromium, som root) / "
-                    f"{CHROMIUM} is missing: run `make browser`")
+        pytest.skip(
+            f"{CHROMIUM} saknas: kör `make browser` (apt-get install chromium, som root) / "
+            f"{CHROMIUM} is missing: run `make browser`"
+        )
     return CHROMIUM
 
 
@@ -74,8 +84,10 @@ def generated_report(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("webbläsare")
     nb = new_notebook()
     nb.cells = [
-        new_markdown_cell(f"# {TITLE}\n\nRapporten visar hur många som svarat per skola. "
-                          "Siffrorna är påhittade och används bara för att pröva rapportmallen."),
+        new_markdown_cell(
+            f"# {TITLE}\n\nRapporten visar hur många som svarat per skola. "
+            "Siffrorna är påhittade och används bara för att pröva rapportmallen."
+        ),
         new_code_cell("skolor = 3", metadata={"tags": ["parameters"]}),
         new_code_cell("print('syns bara i analysversionen')"),
         new_code_cell(FIGURE_CELL),
@@ -92,8 +104,12 @@ def generated_report(tmp_path_factory) -> Path:
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 @pytest.mark.parametrize("case", ["genererad", "exempelrapport"])
@@ -160,7 +176,8 @@ def test_leadership_report_renders_offline(case, request, browser):
             assert figure.locator("img").first.bounding_box()["height"] > 150
         else:
             assert figure_box["y"] < VIEWPORT["height"], (
-                f"första figuren börjar {figure_box['y']:.0f} px ner, under första skärmbilden / first figure below the fold")
+                f"första figuren börjar {figure_box['y']:.0f} px ner, under första skärmbilden / first figure below the fold"
+            )
 
         img = figure.locator("img").first
         assert (img.get_attribute("alt") or "").strip()

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_sample
 
+from conftest import copy_sample
 from elevhalsa_analysis import cache
 from elevhalsa_analysis.instruments import get
 from elevhalsa_analysis.rektorsenkat import SurveyInstrument
+
+# Every test loads and checks whole periods through the gate: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 PERIOD = "2024-10"
 

@@ -6,13 +6,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import answers_2024, export_rows, principals, write_period, write_register, write_xlsx
 from docx import Document
 from pptx import Presentation
 
+from conftest import answers_2024, export_rows, principals, write_period, write_register, write_xlsx
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.committee import load_kommun
 from elevhalsa_analysis.errors import DataError
+
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 PLANTED_COMMENT = "Ring mig gärna om planen"
 SEED_FIGURES = ["12 av 18", "17 av 18", "6 av 18", "14 av 18", "6 av 12", "16 av 18", "15 av 18"]
@@ -65,7 +68,10 @@ def test_tjansteskrivelse_states_the_seed_figures_under_the_four_headings(runs):
     assert summary.count("17 av 18") >= 2  # competences and follow-up
     assert "6 har inte svarat" in summary and "Till viss del" in summary
     assert sections["Förslag till beslut"].strip() == "Informationen tas emot"
-    assert "Inte alla rektorer inom grundskolan har tagit del av den uppdaterade elevhälsoplanen (12 av 18)." in sections["Bedömning"]
+    assert (
+        "Inte alla rektorer inom grundskolan har tagit del av den uppdaterade elevhälsoplanen (12 av 18)."
+        in sections["Bedömning"]
+    )
     assert "[Handläggarens bedömning" in sections["Bedömning"]
     assert "rektorsenkat_presentation.pptx, daterad 2024-11-01" in sections["Beslutsunderlag"]
     # No kommun.yaml in this data folder: placeholders that say so.
@@ -87,8 +93,9 @@ def test_every_picture_has_alt_text_and_the_language_is_swedish(runs):
     _, reports, _, _ = runs
     docx = Document(str(reports / "2024-10" / "rektorsenkat_tjansteskrivelse.docx"))
     pictures = docx.element.body.xpath(".//wp:docPr")
-    assert pictures and all(p.get("descr", "").startswith("Stapeldiagram över svaren: Tagit del av elevhälsoplanen: 12 av 18")
-                            for p in pictures)
+    assert pictures and all(
+        p.get("descr", "").startswith("Stapeldiagram över svaren: Tagit del av elevhälsoplanen: 12 av 18") for p in pictures
+    )
     assert docx.core_properties.language == "sv-SE"
     lang = docx.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:lang")[0]
     assert lang.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") == "sv-SE"
@@ -102,7 +109,9 @@ def test_every_picture_has_alt_text_and_the_language_is_swedish(runs):
     assert pictures and all(p._element.nvPicPr.cNvPr.get("descr", "").startswith("Stapeldiagram") for p in pictures)
     figure_slide = deck.slides[2]
     assert any("12 av 18 rektorer inom grundskolan (67" in s.text_frame.text for s in figure_slide.shapes if s.has_text_frame)
-    runs_ = [r for slide in deck.slides for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs]
+    runs_ = [
+        r for slide in deck.slides for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs
+    ]
     assert runs_ and {r._r.get_or_add_rPr().get("lang") for r in runs_} == {"sv-SE"}
 
 
@@ -113,7 +122,10 @@ def test_rerun_gives_identical_documents_dated_the_run_date(runs):
         assert a == b, name
         with zipfile.ZipFile(first / "2024-10" / name) as archive:
             assert {i.date_time for i in archive.infolist()} == {(2024, 11, 1, 0, 0, 0)}
-    assert Document(str(first / "2024-10" / "rektorsenkat_tjansteskrivelse.docx")).core_properties.created.date().isoformat() == "2024-11-01"
+    assert (
+        Document(str(first / "2024-10" / "rektorsenkat_tjansteskrivelse.docx")).core_properties.created.date().isoformat()
+        == "2024-11-01"
+    )
 
 
 def test_index_lists_the_documents(runs):

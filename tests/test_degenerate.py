@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from contract_files import (
     SCALE,
     answers_2024,
@@ -28,10 +29,12 @@ from contract_files import (
     write_student_xlsx,
     write_xlsx,
 )
-
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.funnel import funnel
 from elevhalsa_analysis.measures import repeated_high_absence
+
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 POSITIVE, NEGATIVE, VET_EJ = SCALE[0], SCALE[3], SCALE[4]
 
@@ -49,10 +52,11 @@ def run(data: Path, reports: Path, period: str) -> None:
 def section(text: str, start: str, end: str) -> str:
     """The text from `start` to the next `end` (a question's part of a report)."""
     at = text.index(start)
-    return text[at:text.index(end, at + len(start))]
+    return text[at : text.index(end, at + len(start))]
 
 
 # --- the student survey ------------------------------------------------------------------------
+
 
 def one_respondent_in_all() -> list[dict]:
     return [{"id": "1", "unit": "01234567", "year": "Åk 8", "kon": "Flicka", "trygg_i_skolan": POSITIVE}]
@@ -64,11 +68,28 @@ def degenerate_students() -> list[dict]:
     the survey. Nobody in any year group answered vet_kontakt or wrote a comment."""
     rows = []
     for i in range(11):
-        rows.append({"id": f"5-{i}", "unit": "01234567" if i < 10 else "23456789", "year": "Åk 5",
-                     "trygg_i_skolan": POSITIVE if i < 7 else NEGATIVE, "vuxna_agerar": VET_EJ, "blivit_krankt": "Nej"})
+        rows.append(
+            {
+                "id": f"5-{i}",
+                "unit": "01234567" if i < 10 else "23456789",
+                "year": "Åk 5",
+                "trygg_i_skolan": POSITIVE if i < 7 else NEGATIVE,
+                "vuxna_agerar": VET_EJ,
+                "blivit_krankt": "Nej",
+            }
+        )
     for i in range(8):
-        rows.append({"id": f"8-{i}", "unit": "01234567", "year": "Åk 8", "kon": "Flicka" if i % 2 else "Pojke",
-                     "trygg_i_skolan": POSITIVE, "vuxna_agerar": SCALE[i % 4], "blivit_krankt": "Nej"})
+        rows.append(
+            {
+                "id": f"8-{i}",
+                "unit": "01234567",
+                "year": "Åk 8",
+                "kon": "Flicka" if i % 2 else "Pojke",
+                "trygg_i_skolan": POSITIVE,
+                "vuxna_agerar": SCALE[i % 4],
+                "blivit_krankt": "Nej",
+            }
+        )
     return rows
 
 
@@ -80,8 +101,9 @@ def student_reports(tmp_path_factory) -> Path:
     write_student_common(old, label="våren 2023", start="2023-03-01", end="2023-04-30", enrolled={("01234567", "Åk 8"): 25})
     write_student_xlsx(old, one_respondent_in_all())
     now = data / "raw" / "2024-04"
-    write_student_common(now, enrolled={("01234567", "Åk 5"): 30, ("23456789", "Åk 5"): 12, ("01234567", "Åk 8"): 25,
-                                        ("34567890", "Gy 2"): 40})
+    write_student_common(
+        now, enrolled={("01234567", "Åk 5"): 30, ("23456789", "Åk 5"): 12, ("01234567", "Åk 8"): 25, ("34567890", "Gy 2"): 40}
+    )
     write_student_xlsx(now, degenerate_students())
     for period in ("2023-04", "2024-04"):
         run(data, reports, period)
@@ -92,8 +114,10 @@ def test_student_report_with_a_single_respondent_and_no_previous_survey(student_
     for variant in ("ledning", "analys"):
         text = text_of(student_reports / "2023-04" / f"elevenkat_{variant}.html")
         trygg = section(text, "Fråga: «Jag känner mig trygg i skolan.»", "Svar per årskurs")
-        assert ("Färre än 5 elever i åk 8 har besvarat frågan med ett svar som räknas i andelen "
-                "(1 av 1 som svarat på enkäten); ingen svarade Vet ej. Resultatet visas inte.") in trygg
+        assert (
+            "Färre än 5 elever i åk 8 har besvarat frågan med ett svar som räknas i andelen "
+            "(1 av 1 som svarat på enkäten); ingen svarade Vet ej. Resultatet visas inte."
+        ) in trygg
         assert "1 av 25" in text and "Jämfört med" not in text
         assert "Det finns ingen tidigare enkät att jämföra med." in section(text, "Sammanfattning", "Svarsfrekvens")
     assert "ingen elev har skrivit något svar på frågan" in text_of(student_reports / "2023-04" / "elevenkat_analys.html")
@@ -102,16 +126,20 @@ def test_student_report_with_a_single_respondent_and_no_previous_survey(student_
 def test_all_vet_ej_is_counted_in_words(student_reports):
     text = text_of(student_reports / "2024-04" / "elevenkat_ledning.html")
     vuxna = section(text, "Fråga: «De vuxna på skolan gör något", "Svar per årskurs")
-    assert ("Färre än 5 elever i åk 5 har besvarat frågan med ett svar som räknas i andelen (0 av 11 som svarat på "
-            "enkäten); 11 svarade Vet ej. Resultatet visas inte.") in vuxna
+    assert (
+        "Färre än 5 elever i åk 5 har besvarat frågan med ett svar som räknas i andelen (0 av 11 som svarat på "
+        "enkäten); 11 svarade Vet ej. Resultatet visas inte."
+    ) in vuxna
 
 
 def test_a_question_nobody_answered_says_so(student_reports):
     text = text_of(student_reports / "2024-04" / "elevenkat_ledning.html")
     kontakt = section(text, "Fråga: «Jag vet hur jag får kontakt", "Svar per årskurs")
     for year, n in (("åk 5", 11), ("åk 8", 8)):
-        assert (f"Färre än 5 elever i {year} har besvarat frågan med ett svar som räknas i andelen (0 av {n} som svarat "
-                f"på enkäten); ingen svarade Vet ej och {n} lämnade frågan obesvarad.") in kontakt
+        assert (
+            f"Färre än 5 elever i {year} har besvarat frågan med ett svar som räknas i andelen (0 av {n} som svarat "
+            f"på enkäten); ingen svarade Vet ej och {n} lämnade frågan obesvarad."
+        ) in kontakt
 
 
 def test_a_year_group_without_respondents_says_so(student_reports):
@@ -125,8 +153,7 @@ def test_kon_not_asked_in_a_year_group_says_why_there_is_no_comparison(student_r
     text = text_of(student_reports / "2024-04" / "elevenkat_ledning.html")
     trygg = section(text, "Fråga: «Jag känner mig trygg i skolan.»", "Svar per årskurs")
     assert "7 av 11 elever i åk 5 som besvarat frågan (64 %) känner sig trygga i skolan; ingen svarade Vet ej." in trygg
-    assert ("Flickor och pojkar jämförs inte: ingen som besvarat frågan i åk 5 har angett kön som flicka eller pojke."
-            in trygg)
+    assert "Flickor och pojkar jämförs inte: ingen som besvarat frågan i åk 5 har angett kön som flicka eller pojke." in trygg
     assert "Flickor och pojkar jämförs inte: en av grupperna har färre än 5 svar" in trygg  # åk 8: four and four
 
 
@@ -137,16 +164,19 @@ def test_100_and_0_percent_have_intervals_and_the_previous_survey_too_few(studen
     assert re.search(r"Skattat för alla elever i åk 8: 100 % \(\d+–100 %\)\. Svarsfrekvens 32 % \(8 av 25\)\.", trygg)
     assert "Ingen jämförelse med våren 2023: för få svar i åk 8 ett av åren." in trygg
     krankt = section(text, "Fråga: «Har du blivit kränkt", "Svar per årskurs")
-    assert re.search(r"0 av 8 elever i åk 8 som besvarat frågan \(0 %\) .*?Skattat för alla elever i åk 8: 0 % \(0–\d+ %\)", krankt)
+    assert re.search(
+        r"0 av 8 elever i åk 8 som besvarat frågan \(0 %\) .*?Skattat för alla elever i åk 8: 0 % \(0–\d+ %\)", krankt
+    )
 
 
 def test_an_empty_comment_column_says_there_is_no_free_text(student_reports):
     text = text_of(student_reports / "2024-04" / "elevenkat_analys.html")
-    comments = text[text.index("Kommentarer"):]
+    comments = text[text.index("Kommentarer") :]
     assert "Fråga: «Är det något mer du vill berätta om hur du har det i skolan?» – ingen elev har skrivit något svar" in comments
 
 
 # --- the principal survey ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def principal_reports(tmp_path_factory) -> Path:
@@ -157,8 +187,10 @@ def principal_reports(tmp_path_factory) -> Path:
     data, reports = tmp / "data", tmp / "reports"
     people = principals(3)
     empty = {k: "" for k in answers_2024()[0]}
-    years = {"2023-10": ("2023", empty | {"tillgang_kompetenser": "Kurator;"}),
-             "2024-10": ("2024", empty | {"tagit_del_av_planen": "Ja", "tillgang_forebyggande": "Nej"})}
+    years = {
+        "2023-10": ("2023", empty | {"tillgang_kompetenser": "Kurator;"}),
+        "2024-10": ("2024", empty | {"tagit_del_av_planen": "Ja", "tillgang_forebyggande": "Nej"}),
+    }
     for period, (year, answer) in years.items():
         folder = data / "raw" / period
         write_period(folder, label=f"juni–oktober {year}", start=f"{year}-06-01", end=f"{year}-10-31")
@@ -171,8 +203,7 @@ def principal_reports(tmp_path_factory) -> Path:
 def test_principal_report_with_one_respondent_states_every_denominator(principal_reports):
     text = text_of(principal_reports / "2024-10" / "rektorsenkat_ledning.html")
     assert "Enkäten gick till 3 rektorer inom grundskolan; 1 av 3 (33 %) svarade. 2 svarade inte." in text
-    assert ("1 av 1 som besvarat frågan (100 %) har tagit del av den uppdaterade elevhälsoplanen; 2 har inte svarat."
-            in text)
+    assert "1 av 1 som besvarat frågan (100 %) har tagit del av den uppdaterade elevhälsoplanen; 2 har inte svarat." in text
     assert "0 av 1 som besvarat frågan (0 %) har tillgång till elevhälsan" in text
     first = text_of(principal_reports / "2023-10" / "rektorsenkat_ledning.html")
     assert "Det finns ingen tidigare period att jämföra med." in first
@@ -189,8 +220,9 @@ def test_a_competence_grid_of_one_principal(principal_reports):
 def test_a_competence_question_nobody_answered_says_so_without_an_empty_grid(principal_reports):
     text = text_of(principal_reports / "2024-10" / "rektorsenkat_ledning.html")
     competences = section(text, "Fråga: «Vilka av elevhälsans kompetenser har du tillgång till?»", "Fråga: «")
-    assert ("Ingen av de 3 rektorer inom grundskolan har besvarat frågan «Vilka av elevhälsans kompetenser har du "
-            "tillgång till?».") in competences
+    assert (
+        "Ingen av de 3 rektorer inom grundskolan har besvarat frågan «Vilka av elevhälsans kompetenser har du tillgång till?»."
+    ) in competences
     assert "Tillgång per kompetens" not in competences and "Rutnät" not in competences
 
 
@@ -209,22 +241,52 @@ def indicator(iid: str, namn: str, kalla: str, **more) -> dict:
 
 
 def degenerate_plan() -> dict:
-    return {"namn": "Testplan 2024", "omrade": "Lärande och trygghet", "kommunkod": "0581", "franvarogranser": [15, 20],
-            "indikatorer": [
-                indicator("hog_ht", "Minst 20 % frånvaro HT", "franvaro", matt="andel_minst", grans=20, termin="HT",
-                          riktning="lagre", malvarde=10),
-                indicator("hog_vt", "Minst 15 % frånvaro VT", "franvaro", matt="andel_minst", grans=15, termin="VT",
-                          riktning="lagre", malvarde=10),
-                indicator("anm", "Anmälningar per 100 elever", "krankningar", matt="per_100_elever", riktning="ingen"),
-                indicator("avslutade", "Avslutade anmälningar", "krankningar", matt="andel_avslutade", riktning="hogre",
-                          malvarde=50),
-                indicator("inom", "Till huvudmannen inom 3 dagar", "krankningar", matt="andel_till_huvudman_inom", dagar=3,
-                          riktning="hogre", malvarde=90),
-                indicator("dagar", "Dagar till avslut", "krankningar", matt="median_dagar_till_avslut", riktning="lagre",
-                          malvarde=30),
-            ],
-            "insatser": [{"id": "insats_1", "text": "Första insatsen.", "indikatorer": ["hog_ht"]},
-                         {"id": "insats_2", "text": "Andra insatsen.", "indikatorer": []}]}
+    return {
+        "namn": "Testplan 2024",
+        "omrade": "Lärande och trygghet",
+        "kommunkod": "0581",
+        "franvarogranser": [15, 20],
+        "indikatorer": [
+            indicator(
+                "hog_ht",
+                "Minst 20 % frånvaro HT",
+                "franvaro",
+                matt="andel_minst",
+                grans=20,
+                termin="HT",
+                riktning="lagre",
+                malvarde=10,
+            ),
+            indicator(
+                "hog_vt",
+                "Minst 15 % frånvaro VT",
+                "franvaro",
+                matt="andel_minst",
+                grans=15,
+                termin="VT",
+                riktning="lagre",
+                malvarde=10,
+            ),
+            indicator("anm", "Anmälningar per 100 elever", "krankningar", matt="per_100_elever", riktning="ingen"),
+            indicator("avslutade", "Avslutade anmälningar", "krankningar", matt="andel_avslutade", riktning="hogre", malvarde=50),
+            indicator(
+                "inom",
+                "Till huvudmannen inom 3 dagar",
+                "krankningar",
+                matt="andel_till_huvudman_inom",
+                dagar=3,
+                riktning="hogre",
+                malvarde=90,
+            ),
+            indicator(
+                "dagar", "Dagar till avslut", "krankningar", matt="median_dagar_till_avslut", riktning="lagre", malvarde=30
+            ),
+        ],
+        "insatser": [
+            {"id": "insats_1", "text": "Första insatsen.", "indikatorer": ["hog_ht"]},
+            {"id": "insats_2", "text": "Andra insatsen.", "indikatorer": []},
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -239,9 +301,15 @@ def plan_report(tmp_path_factory) -> str:
         code, name, _ = PLAN_UNITS[i % 2]
         for term, minutes in (("VT 2024", 300), ("HT 2024", 0)):
             absence.append([f"2012010{i + 1}123{i}", f"Barn{i} Testsson", code, name, "Åk 6", term, 1000, minutes, 0])
-    write_plan_period(data / "raw" / "2024", degenerate_plan(), insatser=[["insats_1", "Påbörjad", "Centrala elevhälsan"]],
-                      kommentar=False, elevantal=[[c, n, f, "Åk 6", 3] for c, n, f in PLAN_UNITS], franvaro=absence,
-                      krankningar=[])
+    write_plan_period(
+        data / "raw" / "2024",
+        degenerate_plan(),
+        insatser=[["insats_1", "Påbörjad", "Centrala elevhälsan"]],
+        kommentar=False,
+        elevantal=[[c, n, f, "Åk 6", 3] for c, n, f in PLAN_UNITS],
+        franvaro=absence,
+        krankningar=[],
+    )
     run(data, reports, "2024")
     return text_of(reports / "2024" / "verksamhetsplan_ledning.html")
 
@@ -257,7 +325,7 @@ def test_an_empty_report_register_counts_zero_and_says_what_cannot_be_judged(pla
     scorecard = section(plan_report, "Målkort", "Insatser")
     assert "Anmälningar per 100 elever 0,0 per 100 elever (0 anmälningar, 6 elever)" in scorecard
     for row in ("Avslutade anmälningar", "Till huvudmannen inom 3 dagar"):
-        cells = scorecard[scorecard.index(row):][:200]
+        cells = scorecard[scorecard.index(row) :][:200]
         assert "Kan inte bedömas: uppgift saknas: inga elever eller ärenden att räkna" in cells, row
     assert "Kan inte bedömas: uppgift saknas: inga ärenden med avslutsdatum" in scorecard
     assert "Inga ärenden att följa upp: ingen anmälan gjordes under perioden." in plan_report
@@ -271,6 +339,7 @@ def test_insatser_without_the_comment_column(plan_report):
 
 # --- pieces at 0 % and 100 % without a notebook ------------------------------------------------
 
+
 @pytest.mark.parametrize("events", [[0, 0, 0], [5, 7, 9]])
 def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
     f = funnel(pd.DataFrame({"unit": ["a", "b", "c"], "n": [5, 7, 9], "events": events}))
@@ -279,6 +348,13 @@ def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
 
 
 def test_repeated_high_absence_when_a_term_has_no_scheduled_time():
-    rows = pd.DataFrame({"termin": ["VT 2024", "HT 2024"], "elev": ["a", "a"], "schemalagd": [float("nan"), 1000.0],
-                         "giltig": [float("nan"), 300.0], "ogiltig": [float("nan"), 0.0]})
+    rows = pd.DataFrame(
+        {
+            "termin": ["VT 2024", "HT 2024"],
+            "elev": ["a", "a"],
+            "schemalagd": [float("nan"), 1000.0],
+            "giltig": [float("nan"), 300.0],
+            "ogiltig": [float("nan"), 0.0],
+        }
+    )
     assert repeated_high_absence(rows, 15, "VT 2024", "HT 2024") == (0, 0)

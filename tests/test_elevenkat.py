@@ -21,7 +21,6 @@ from contract_files import ENROLLED, GENDERS, JA_NEJ, SCALE, STUDENT_Q
 from contract_files import write_student_common as write_common
 from contract_files import write_student_csv as write_csv
 from contract_files import write_student_xlsx as write_xlsx
-
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
@@ -29,8 +28,8 @@ from elevhalsa_analysis.elevenkat import load_student_period, normalize_arskurs
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments import get
 from elevhalsa_analysis.loaders import list_periods
-from sample_elevenkat import write_sample_data
 from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
+from sample_elevenkat import write_sample_data
 
 CB = load_codebook("elevenkat")
 Q = STUDENT_Q
@@ -44,13 +43,18 @@ def responses() -> list[dict]:
     for (unit, year), n in ENROLLED.items():
         for k in range(n - 4 - (n // 5)):
             i += 1
-            rows.append({
-                "id": str(i), "unit": unit, "year": year, "year_written": forms[year][k % len(forms[year])],
-                "kon": "" if k % 17 == 16 else GENDERS[k % 7 % 4 if k % 7 < 4 else k % 2],
-                **{qid: "" if (i + j) % 23 == 0 else SCALE[(i * (j + 2)) % 5] for j, qid in enumerate(list(Q)[:4])},
-                "blivit_krankt": "" if i % 29 == 0 else JA_NEJ[0 if i % 6 == 0 else (2 if i % 13 == 0 else 1)],
-                "vill_beratta": "Ring mig på 070-123 45 67, jag heter Kim Ek." if i % 11 == 0 else "",
-            })
+            rows.append(
+                {
+                    "id": str(i),
+                    "unit": unit,
+                    "year": year,
+                    "year_written": forms[year][k % len(forms[year])],
+                    "kon": "" if k % 17 == 16 else GENDERS[k % 7 % 4 if k % 7 < 4 else k % 2],
+                    **{qid: "" if (i + j) % 23 == 0 else SCALE[(i * (j + 2)) % 5] for j, qid in enumerate(list(Q)[:4])},
+                    "blivit_krankt": "" if i % 29 == 0 else JA_NEJ[0 if i % 6 == 0 else (2 if i % 13 == 0 else 1)],
+                    "vill_beratta": "Ring mig på 070-123 45 67, jag heter Kim Ek." if i % 11 == 0 else "",
+                }
+            )
     return rows
 
 
@@ -60,18 +64,31 @@ def write_sav(folder: Path, rows: list[dict]) -> None:
     yes_no = {lbl: i for i, lbl in enumerate(JA_NEJ, 1)}
     gender = {lbl: i for i, lbl in enumerate(GENDERS, 1)}
     years = {"Åk 5": 5.0, "Åk 8": 8.0, "Gy 2": 12.0}
-    data = {"ID": [r["id"] for r in rows], "Skolenhetskod": [r["unit"] for r in rows], "Arskurs": [years[r["year"]] for r in rows],
-            "Kon": [float(gender.get(r["kon"], 99)) for r in rows]}
+    data = {
+        "ID": [r["id"] for r in rows],
+        "Skolenhetskod": [r["unit"] for r in rows],
+        "Arskurs": [years[r["year"]] for r in rows],
+        "Kon": [float(gender.get(r["kon"], 99)) for r in rows],
+    }
     for i, qid in enumerate(list(Q)[:5], 1):
         scale = yes_no if qid == "blivit_krankt" else codes
         data[f"q{i}"] = [float(scale.get(r[qid], 99)) for r in rows]
     data["q6"] = [r["vill_beratta"] for r in rows]
     labels = {"Arskurs": "Årskurs", "Kon": "Kön", **{f"q{i}": text for i, text in enumerate(Q.values(), 1)}}
-    value_labels = {"Arskurs": {5.0: "Årskurs 5", 8.0: "Årskurs 8", 12.0: "År 2 gymnasiet"},
-                    "Kon": {**{float(c): g for g, c in gender.items()}, 99.0: "Ej svar"},
-                    **{f"q{i}": {**{float(c): lbl for lbl, c in (yes_no if i == 5 else codes).items()}, 99.0: "Ej svar"} for i in range(1, 6)}}
-    pyreadstat.write_sav(pd.DataFrame(data), str(folder / "elevenkat.sav"), column_labels=labels, variable_value_labels=value_labels,
-                         missing_ranges={name: [99] for name in value_labels if name != "Arskurs"})
+    value_labels = {
+        "Arskurs": {5.0: "Årskurs 5", 8.0: "Årskurs 8", 12.0: "År 2 gymnasiet"},
+        "Kon": {**{float(c): g for g, c in gender.items()}, 99.0: "Ej svar"},
+        **{
+            f"q{i}": {**{float(c): lbl for lbl, c in (yes_no if i == 5 else codes).items()}, 99.0: "Ej svar"} for i in range(1, 6)
+        },
+    }
+    pyreadstat.write_sav(
+        pd.DataFrame(data),
+        str(folder / "elevenkat.sav"),
+        column_labels=labels,
+        variable_value_labels=value_labels,
+        missing_ranges={name: [99] for name in value_labels if name != "Arskurs"},
+    )
 
 
 def load(data: Path, period="2024-04"):
@@ -84,7 +101,9 @@ def indicator_tables(sp) -> dict[str, pd.DataFrame]:
         g = ind.grouped(sp.long, sp.version, by)
         key = ["question", *by]
         out["/".join(by)] = g.summary.astype({k: str for k in key}).sort_values(key).reset_index(drop=True)
-        out["/".join(by) + ":n"] = g.counts.astype({k: str for k in [*key, "answer"]}).sort_values([*key, "answer"]).reset_index(drop=True)
+        out["/".join(by) + ":n"] = (
+            g.counts.astype({k: str for k in [*key, "answer"]}).sort_values([*key, "answer"]).reset_index(drop=True)
+        )
     return out
 
 
@@ -133,11 +152,25 @@ def test_free_text_is_redacted_with_the_configured_names(three_formats):
         assert texts == {"Ring mig på [telefonnummer], jag heter [namn]."}
 
 
-@pytest.mark.parametrize("written,canonical", [
-    ("5", "Åk 5"), ("åk5", "Åk 5"), ("ÅK 5", "Åk 5"), ("Årskurs 5", "Åk 5"), ("Åk\u00a08", "Åk 8"), ("8", "Åk 8"),
-    ("Gy2", "Gy 2"), ("GY 2", "Gy 2"), ("År 2 gymnasiet", "Gy 2"), ("F", "F"), ("Förskoleklass", "F"),
-    ("Åk 12", "Åk 12"), ("sexan", "sexan"), ("", None),
-])
+@pytest.mark.parametrize(
+    "written,canonical",
+    [
+        ("5", "Åk 5"),
+        ("åk5", "Åk 5"),
+        ("ÅK 5", "Åk 5"),
+        ("Årskurs 5", "Åk 5"),
+        ("Åk\u00a08", "Åk 8"),
+        ("8", "Åk 8"),
+        ("Gy2", "Gy 2"),
+        ("GY 2", "Gy 2"),
+        ("År 2 gymnasiet", "Gy 2"),
+        ("F", "F"),
+        ("Förskoleklass", "F"),
+        ("Åk 12", "Åk 12"),
+        ("sexan", "sexan"),
+        ("", None),
+    ],
+)
 def test_year_groups_in_the_forms_tools_write(written, canonical):
     assert normalize_arskurs(written) == canonical
 
@@ -145,7 +178,11 @@ def test_year_groups_in_the_forms_tools_write(written, canonical):
 def test_identifying_columns_are_dropped_and_never_stored(tmp_path):
     data = tmp_path / "data"
     write_common(data / "raw" / "2024-04")
-    write_xlsx(data / "raw" / "2024-04", responses(), extra={"E-post": "kim.ek@skola.example", "IP-adress": "192.0.2.17", "Namn": "Kim Ek"})
+    write_xlsx(
+        data / "raw" / "2024-04",
+        responses(),
+        extra={"E-post": "kim.ek@skola.example", "IP-adress": "192.0.2.17", "Namn": "Kim Ek"},
+    )
     prepared = get("elevenkat").prepare("2024-04", data)
     dump = "".join(t.astype(str).to_csv() for t in prepared.tables.values())
     for secret in ("kim.ek@skola.example", "192.0.2.17", "Kim Ek", "E-post", "IP-adress"):
@@ -154,12 +191,15 @@ def test_identifying_columns_are_dropped_and_never_stored(tmp_path):
     assert not dropped.passed and dropped.severity == "varning" and set(dropped.values) == {"E-post", "IP-adress", "Namn"}
 
 
-@pytest.mark.parametrize("change,title,value", [
-    (lambda rows: rows[0].update(unit="99999999"), "Skolenhetskoden finns inte", "99999999"),
-    (lambda rows: rows[0].update(year_written="Åk 6"), "Årskurs som enkäten inte frågar", "Åk 6"),
-    (lambda rows: rows[0].update(kon="Kanske"), "Okänt värde för kön", "Kanske"),
-    (lambda rows: rows[0].update(trygg_i_skolan="Stämmer typ"), "Svar utanför frågans svarsalternativ", "Stämmer typ"),
-])
+@pytest.mark.parametrize(
+    "change,title,value",
+    [
+        (lambda rows: rows[0].update(unit="99999999"), "Skolenhetskoden finns inte", "99999999"),
+        (lambda rows: rows[0].update(year_written="Åk 6"), "Årskurs som enkäten inte frågar", "Åk 6"),
+        (lambda rows: rows[0].update(kon="Kanske"), "Okänt värde för kön", "Kanske"),
+        (lambda rows: rows[0].update(trygg_i_skolan="Stämmer typ"), "Svar utanför frågans svarsalternativ", "Stämmer typ"),
+    ],
+)
 def test_unknown_values_stop_the_run(tmp_path, change, title, value):
     data = tmp_path / "data"
     write_common(data / "raw" / "2024-04")
@@ -182,6 +222,7 @@ def test_more_responses_than_pupils_is_a_blocking_error(tmp_path):
 
 
 # --- suppression: nothing hidden can be worked out ------------------------------------------
+
 
 def feasible(cells: list[tuple[int, int]], hidden: list[int], total: tuple[int, int], min_n: int):
     """Every (sizes, positives) of the hidden cells consistent with what a reader sees: the
@@ -224,6 +265,7 @@ def test_no_suppressed_cell_can_be_derived_from_shown_cells_and_totals(groups):
 
 # --- the sample reports (two full runs) ------------------------------------------------------
 
+
 def text_of(path: Path) -> str:
     raw = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
@@ -235,21 +277,28 @@ def sample_reports(tmp_path_factory):
     data, reports = tmp / "data", tmp / "reports"
     write_sample_data(data / "raw")
     for period in ("2024-04", "2025-04"):
-        assert main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-05-01"]) == 0
+        assert (
+            main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-05-01"])
+            == 0
+        )
     return data, reports
 
 
+@pytest.mark.e2e
 def test_2024_compares_with_2023_in_the_contracts_sentences(sample_reports):
     _, reports = sample_reports
     text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
     assert "Syntetiska exempeldata" in text
-    assert re.search(r"\d+ av \d+ elever i åk 8 som besvarat frågan \(\d+ %\) känner sig trygga i skolan; \d+ svarade Vet ej", text)
+    assert re.search(
+        r"\d+ av \d+ elever i åk 8 som besvarat frågan \(\d+ %\) känner sig trygga i skolan; \d+ svarade Vet ej", text
+    )
     assert re.search(r"Skattat för alla elever i åk 8: \d+ % \(\d+–\d+ %\)\. Svarsfrekvens \d+ % \(\d+ av \d+\)\.", text)
     assert "förutsätter att de elever som svarade liknar dem som inte svarade" in text
     assert "Jämfört med våren 2023" in text and "statistiskt säkerställd ökning" in text
     assert "Ingen jämförelse" not in text
 
 
+@pytest.mark.e2e
 def test_the_summary_table_states_who_answered_each_question(sample_reports):
     data, reports = sample_reports
     page = (reports / "2024-04" / "elevenkat_ledning.html").read_text(encoding="utf-8")
@@ -260,11 +309,15 @@ def test_the_summary_table_states_who_answered_each_question(sample_reports):
     cells = re.findall(r"<td[^>]*>([^<]*;[^<]*)</td>", table)
     assert cells
     for cell in cells:
-        answered, of = (int(x.replace("\u00a0", "").replace(" ", "")) for x in re.search(r"; ([\d\s\u00a0]+) av ([\d\s\u00a0]+)$", cell).groups())
+        answered, of = (
+            int(x.replace("\u00a0", "").replace(" ", ""))
+            for x in re.search(r"; ([\d\s\u00a0]+) av ([\d\s\u00a0]+)$", cell).groups()
+        )
         assert answered <= of and of in set(enrolled.tolist()), cell
     assert "elever som besvarade frågan av alla elever i årskursen" in table and "Vet ej" in table
 
 
+@pytest.mark.e2e
 def test_2025_compares_no_statement_with_2024_and_says_why(sample_reports):
     _, reports = sample_reports
     text = text_of(reports / "2025-04" / "elevenkat_ledning.html")
@@ -277,6 +330,7 @@ def test_2025_compares_no_statement_with_2024_and_says_why(sample_reports):
     assert "Jämfört med våren 2024" in krankt
 
 
+@pytest.mark.e2e
 def test_comments_only_for_researchers_redacted_and_escaped(sample_reports):
     data, reports = sample_reports
     for period in ("2024-04", "2025-04"):
@@ -291,6 +345,7 @@ def test_comments_only_for_researchers_redacted_and_escaped(sample_reports):
             assert name not in researchers
 
 
+@pytest.mark.e2e
 def test_no_identifying_column_in_any_processed_file(sample_reports):
     data, _ = sample_reports
     files = list((data / "processed").rglob("*.parquet"))
@@ -302,6 +357,7 @@ def test_no_identifying_column_in_any_processed_file(sample_reports):
         assert "@skola.exempel.se" not in blob and "192.0.2." not in blob, path
 
 
+@pytest.mark.e2e
 def test_suppressed_units_are_listed_and_the_plan_gets_an_estimate(sample_reports):
     data, reports = sample_reports
     text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
@@ -323,6 +379,7 @@ def test_the_plans_indicator_says_why_when_there_is_no_figure(tmp_path):
     assert every.value is not None and every.interval is not None
 
 
+@pytest.mark.e2e
 def test_sample_data_is_deterministic_synthetic_and_the_committed_copy(sample_reports, tmp_path):
     from elevhalsa_analysis.config import DATA_DIR
 

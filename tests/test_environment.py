@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from elevhalsa_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
 from devtools import environment_yml, lock_pins
+from elevhalsa_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
 
 
 def test_environment_yml_matches_the_lock():

@@ -33,7 +33,9 @@ def frame_of(strata: dict) -> pd.DataFrame:
     rows = []
     for h, (big_n, ys) in strata.items():
         for y in ys:
-            rows.append({"g": "Åk 8", "stratum": h, "weight": big_n / len(ys), "pop_size": big_n, "y": np.nan if y is None else y})
+            rows.append(
+                {"g": "Åk 8", "stratum": h, "weight": big_n / len(ys), "pop_size": big_n, "y": np.nan if y is None else y}
+            )
     return pd.DataFrame(rows)
 
 
@@ -55,7 +57,7 @@ def linearised(strata: dict) -> tuple[float, float]:
     domain = sum(w for _, w, _, y in rows if y is not None)
     p = sum(w * y for _, w, _, y in rows if y is not None) / domain
     var = 0.0
-    for h, (n_pop, ys) in strata.items():
+    for n_pop, ys in strata.values():
         u = [(n_pop / len(ys)) * (y - p) / domain if y is not None else 0.0 for y in ys]
         mean = sum(u) / len(u)
         var += (1 - len(ys) / n_pop) * len(ys) / (len(ys) - 1) * sum((x - mean) ** 2 for x in u)
@@ -114,19 +116,45 @@ def test_report_estimates_from_the_long_table_and_the_unweighted_share_from_coun
             rid = f"{unit}-{i}"
             answer = rng.choice([*labels, None])
             answers[rid] = (unit, answer)
-            rows.append({"period": "2024-04", "respondent": rid, "response_id": rid, "question": "trygg_i_skolan",
-                         "answer": answer, "skolenhetskod": unit, "arskurs": "Åk 8", "kon": "Flicka"})
+            rows.append(
+                {
+                    "period": "2024-04",
+                    "respondent": rid,
+                    "response_id": rid,
+                    "question": "trygg_i_skolan",
+                    "answer": answer,
+                    "skolenhetskod": unit,
+                    "arskurs": "Åk 8",
+                    "kon": "Flicka",
+                }
+            )
     long = pd.DataFrame(rows).astype({c: "category" for c in ("period", "question", "answer", "skolenhetskod", "arskurs", "kon")})
-    units = pd.DataFrame({"period": "2024-04", "skolenhetskod": list(enrolled), "arskurs": "Åk 8", "antal": list(enrolled.values()),
-                          "svar": [big_n * 3 // 4 for big_n in enrolled.values()]})
+    units = pd.DataFrame(
+        {
+            "period": "2024-04",
+            "skolenhetskod": list(enrolled),
+            "arskurs": "Åk 8",
+            "antal": list(enrolled.values()),
+            "svar": [big_n * 3 // 4 for big_n in enrolled.values()],
+        }
+    )
     # By hand: the plain count, and the textbook estimator per unit.
     headline = sum(a in ("Stämmer helt och hållet", "Stämmer ganska bra") for _, a in answers.values())
     denominator = sum(a is not None and a != "Vet ej" for _, a in answers.values())
     r = ind.grouped(long, version, ["arskurs"]).result(version, question, "2024-04", arskurs="Åk 8")
     assert (r.headline, r.answered) == (headline, denominator)
     assert r.share_of_answered == headline / denominator
-    strata = {u: (big_n, [None if a in (None, "Vet ej") else int(a in ("Stämmer helt och hållet", "Stämmer ganska bra"))
-                          for uu, a in answers.values() if uu == u]) for u, big_n in enrolled.items()}
+    strata = {
+        u: (
+            big_n,
+            [
+                None if a in (None, "Vet ej") else int(a in ("Stämmer helt och hållet", "Stämmer ganska bra"))
+                for uu, a in answers.values()
+                if uu == u
+            ],
+        )
+        for u, big_n in enrolled.items()
+    }
     est = municipal_estimates(long, units, version, [question], "2024-04")["trygg_i_skolan"]["Åk 8"]
     p, se = linearised(strata)
     assert est.share == pytest.approx(p, abs=1e-12) and est.se == pytest.approx(se, rel=1e-9)

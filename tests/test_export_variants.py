@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
+
 import test_elevenkat as ek
 import test_verksamhetsplan as vp
-from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
-
+from conftest import EN_META, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
@@ -38,20 +37,26 @@ def notes(checks) -> dict[str, str]:
 
 # --- period.yaml -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("label, shown", [("2024", "2024"), ("2024-10-31", "2024-10-31"), ('"2024"', "2024"),
-                                          ("juni–oktober 2024", "juni–oktober 2024")])
+
+@pytest.mark.parametrize(
+    "label, shown",
+    [("2024", "2024"), ("2024-10-31", "2024-10-31"), ('"2024"', "2024"), ("juni–oktober 2024", "juni–oktober 2024")],
+)
 def test_a_label_yaml_types_as_a_number_or_date_is_read_as_written(tmp_path, label, shown):
     write_period(tmp_path, label=label)
     assert load_period_meta(tmp_path).label == shown
 
 
-@pytest.mark.parametrize("population, instrument, phrase, noted", [
-    (None, "rektorsenkat", "rektorer", False),
-    (None, "elevenkat", "elever", False),
-    ("rektorer inom grundskolan", "rektorsenkat", "rektorer inom grundskolan", False),
-    # One period.yaml, two instruments: the principals' phrase is not the students'.
-    ("rektorer inom grundskolan", "elevenkat", "elever", True),
-])
+@pytest.mark.parametrize(
+    "population, instrument, phrase, noted",
+    [
+        (None, "rektorsenkat", "rektorer", False),
+        (None, "elevenkat", "elever", False),
+        ("rektorer inom grundskolan", "rektorsenkat", "rektorer inom grundskolan", False),
+        # One period.yaml, two instruments: the principals' phrase is not the students'.
+        ("rektorer inom grundskolan", "elevenkat", "elever", True),
+    ],
+)
 def test_population_is_the_instruments_own_noun_unless_period_yaml_names_it(tmp_path, population, instrument, phrase, noted):
     text = "label: 2024\nstart: 2024-01-01\nend: 2024-12-31\n" + (f"population: {population}\n" if population else "")
     (tmp_path / "period.yaml").write_text(text, encoding="utf-8")
@@ -62,6 +67,7 @@ def test_population_is_the_instruments_own_noun_unless_period_yaml_names_it(tmp_
         assert "«rektorer inom grundskolan» nämner inte elever" in found[0].summary()
 
 
+@pytest.mark.e2e
 def test_principals_are_never_called_students_in_the_report(tmp_path, capsys):
     """The one full run here: period.yaml without `population`, label a bare year."""
     from elevhalsa_analysis.cli import main
@@ -72,8 +78,22 @@ def test_principals_are_never_called_students_in_the_report(tmp_path, capsys):
     write_register(folder, principals())
     write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(principals(), answers_2024()))
     reports = tmp_path / "reports"
-    assert main(["run", "--period", PERIOD, "--data-dir", str(tmp_path / "data"), "--reports-dir", str(reports),
-                 "--run-date", "2024-11-01"]) == 0, capsys.readouterr().err
+    assert (
+        main(
+            [
+                "run",
+                "--period",
+                PERIOD,
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--reports-dir",
+                str(reports),
+                "--run-date",
+                "2024-11-01",
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
     page = (reports / PERIOD / "rektorsenkat_ledning.html").read_text(encoding="utf-8")
     assert "Enkäten gick till 18 rektorer;" in page
     assert not re.search(r"\d+ (?:av \d+ )?elever\b", page)
@@ -81,6 +101,7 @@ def test_principals_are_never_called_students_in_the_report(tmp_path, capsys):
 
 
 # --- the principal survey ------------------------------------------------------------------------
+
 
 def survey_folder(root: Path, people=None, export=None, writer=write_xlsx, name="rektorsenkat.xlsx", **kw) -> Path:
     folder = root / "data" / "raw" / PERIOD
@@ -101,10 +122,12 @@ def seed_counts(sp) -> tuple[int, int, int]:
 
 
 def english(header, rows):
-    return [*EN_META, *header[len(EN_META):]], rows
+    return [*EN_META, *header[len(EN_META) :]], rows
 
 
-@pytest.mark.parametrize("variant", ["xlsx-svenska", "xlsx-engelska", "csv-semikolon-utf8-bom", "csv-komma-cp1252", "csv-engelska"])
+@pytest.mark.parametrize(
+    "variant", ["xlsx-svenska", "xlsx-engelska", "csv-semikolon-utf8-bom", "csv-komma-cp1252", "csv-engelska"]
+)
 def test_forms_exports_are_read(tmp_path, variant):
     export = export_rows(principals(), answers_2024())
     if "engelska" in variant:
@@ -197,6 +220,7 @@ def test_the_same_principal_twice_for_one_unit_is_refused(tmp_path):
 
 # --- the student survey --------------------------------------------------------------------------
 
+
 def student_folder(root: Path, write=ek.write_xlsx, rows=None) -> Path:
     folder = root / "data" / "raw" / "2024-04"
     ek.write_common(folder)
@@ -211,8 +235,13 @@ def test_spss_file_with_numeric_unit_codes_is_read_with_a_note(tmp_path):
     path = data / "raw" / "2024-04" / "elevenkat.sav"
     frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
     frame["Skolenhetskod"] = frame["Skolenhetskod"].astype(float)
-    pyreadstat.write_sav(frame, str(path), column_labels=meta.column_names_to_labels, variable_value_labels=meta.variable_value_labels,
-                         missing_ranges=meta.missing_ranges)
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=meta.column_names_to_labels,
+        variable_value_labels=meta.variable_value_labels,
+        missing_ranges=meta.missing_ranges,
+    )
     sp = ek.load(data)
     assert sp.units["svar"].sum() == len(rows)
     assert "«1234567» som 01234567" in notes(sp.checks)["export:kod_utfylld"]
@@ -245,11 +274,14 @@ def test_a_duplicated_elevantal_row_is_shown_as_the_row(tmp_path):
         ek.load(data)
     e = err.value
     assert Path(e.file).name == "elevantal.csv" and list(e.rows) == ["2", str(len(lines) + 1)]
-    assert e.value == f"rad 2: {lines[1].replace(',', ';')}, rad {len(lines) + 1}: {lines[1].replace(',', ';').replace('Åk 5', '5')}"
+    assert (
+        e.value == f"rad 2: {lines[1].replace(',', ';')}, rad {len(lines) + 1}: {lines[1].replace(',', ';').replace('Åk 5', '5')}"
+    )
     assert "{" not in str(e)
 
 
 # --- the operations plan's registers -------------------------------------------------------------
+
 
 def plan(data: Path):
     return load_plan_period("2024", dict(list_periods(data))["2024"], data, b"salt")
@@ -259,8 +291,17 @@ def rewrite(path: Path, header, rows, sep=";", encoding="cp1252") -> None:
     vp.write_csv(path, header, rows, sep=sep, encoding=encoding)
 
 
-REPORT_HEADER = ["Ärendenummer", "Skolenhetskod", "Anmälningsdatum", "Anmält till huvudman", "Typ", "Utövare", "Status",
-                 "Avslutat datum", "Beskrivning"]
+REPORT_HEADER = [
+    "Ärendenummer",
+    "Skolenhetskod",
+    "Anmälningsdatum",
+    "Anmält till huvudman",
+    "Typ",
+    "Utövare",
+    "Status",
+    "Avslutat datum",
+    "Beskrivning",
+]
 
 
 def test_a_year_without_reports_is_a_count_of_zero(tmp_path):
@@ -304,18 +345,36 @@ def test_a_percentage_in_a_minutes_column_is_quoted_as_written(tmp_path):
     data = vp.write_data(tmp_path, franvaro=False)
     rows = vp.absence_rows()
     rows[4][7] = "12,5 %"
-    rewrite(data / "raw" / "2024" / "franvaro.csv", ["Personnummer", "Namn", "Skolenhetskod", "Skolenhet", "Årskurs", "Termin",
-                                                     "Schemalagd tid (min)", "Giltig frånvaro (min)", "Ogiltig frånvaro (min)"], rows)
+    rewrite(
+        data / "raw" / "2024" / "franvaro.csv",
+        [
+            "Personnummer",
+            "Namn",
+            "Skolenhetskod",
+            "Skolenhet",
+            "Årskurs",
+            "Termin",
+            "Schemalagd tid (min)",
+            "Giltig frånvaro (min)",
+            "Ogiltig frånvaro (min)",
+        ],
+        rows,
+    )
     with pytest.raises(DataError) as err:
         plan(data)
     e = err.value
     assert (Path(e.file).name, e.column, e.value, list(e.rows)) == ("franvaro.csv", "Giltig frånvaro (min)", "12,5 %", ["6"])
 
 
-@pytest.mark.parametrize("written, read", [
-    ("20120315-T123", "20120315T123"), ("120315-R123", "20120315R123"), ("20120315TF01", "20120315TF01"),
-    ("120375-1234", "201203751234"),  # samordningsnummer: day + 60
-])
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("20120315-T123", "20120315T123"),
+        ("120315-R123", "20120315R123"),
+        ("20120315TF01", "20120315TF01"),
+        ("120375-1234", "201203751234"),  # samordningsnummer: day + 60
+    ],
+)
 def test_reservnummer_and_samordningsnummer_are_a_childs_identity(written, read):
     assert normalize_personnummer(written, 2024) == read
 
@@ -330,8 +389,21 @@ def test_reservnummer_in_the_absence_register_are_pseudonymised(tmp_path):
     rows = vp.absence_rows()
     for row in rows[:2]:  # one child, both terms, with a school's temporary number
         row[0] = "20120101-T001"
-    rewrite(data / "raw" / "2024" / "franvaro.csv", ["Personnummer", "Namn", "Skolenhetskod", "Skolenhet", "Årskurs", "Termin",
-                                                     "Schemalagd tid (min)", "Giltig frånvaro (min)", "Ogiltig frånvaro (min)"], rows)
+    rewrite(
+        data / "raw" / "2024" / "franvaro.csv",
+        [
+            "Personnummer",
+            "Namn",
+            "Skolenhetskod",
+            "Skolenhet",
+            "Årskurs",
+            "Termin",
+            "Schemalagd tid (min)",
+            "Giltig frånvaro (min)",
+            "Ogiltig frånvaro (min)",
+        ],
+        rows,
+    )
     pp = plan(data)
     table = pp.tables["franvaro"]
     assert not table["elev"].astype(str).str.contains("T001").any()

@@ -66,7 +66,14 @@ def test_fmt_pct_range_has_one_sign_and_en_dash():
 
 @pytest.mark.parametrize(
     ("p", "expected"),
-    [(0.015625, "0,016"), (0.0005, f"<{NBSP}0,001"), (0.001, "0,001"), (0.4857142857, "0,486"), (1.0, "1,000"), (0.0125, "0,013")],
+    [
+        (0.015625, "0,016"),
+        (0.0005, f"<{NBSP}0,001"),
+        (0.001, "0,001"),
+        (0.4857142857, "0,486"),
+        (1.0, "1,000"),
+        (0.0125, "0,013"),
+    ],
 )
 def test_fmt_p(p, expected):
     assert fmt_p(p) == expected
@@ -80,8 +87,16 @@ def test_fmt_p_rejects_impossible_values(p):
 
 @pytest.mark.parametrize(
     ("x", "decimals", "expected"),
-    [(4.5, 1, "4,5"), (4.45, 1, "4,5"), (4, 1, "4,0"), (1234.5, 1, f"1{NBSP}234,5"), (-0.04, 1, "0,0"), (2.5, 0, "3"),
-     (-2.5, 0, "\u22123"), (-1234.5, 1, f"\u22121{NBSP}234,5")],
+    [
+        (4.5, 1, "4,5"),
+        (4.45, 1, "4,5"),
+        (4, 1, "4,0"),
+        (1234.5, 1, f"1{NBSP}234,5"),
+        (-0.04, 1, "0,0"),
+        (2.5, 0, "3"),
+        (-2.5, 0, "\u22123"),
+        (-1234.5, 1, f"\u22121{NBSP}234,5"),
+    ],
 )
 def test_fmt_decimal(x, decimals, expected):
     assert fmt_decimal(x, decimals) == expected

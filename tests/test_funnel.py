@@ -28,11 +28,13 @@ def test_limits_widen_as_units_get_smaller():
 
 
 def test_unit_built_outside_is_flagged_and_small_low_unit_is_not():
-    units = pd.DataFrame({
-        "unit": [f"E{i:02d}" for i in range(12)],
-        "n": [200, 180, 220, 150, 210, 190, 170, 160, 230, 200, 300, 8],
-        "events": [172, 155, 190, 129, 181, 163, 146, 138, 198, 172, 180, 4],
-    })
+    units = pd.DataFrame(
+        {
+            "unit": [f"E{i:02d}" for i in range(12)],
+            "n": [200, 180, 220, 150, 210, 190, 170, 160, 230, 200, 300, 8],
+            "events": [172, 155, 190, 129, 181, 163, 146, 138, 198, 172, 180, 4],
+        }
+    )
     f = funnel(units)
     flags = dict(zip(f.table["unit"], f.table["avvikelse"]))
     assert flags["E10"] == "avviker nedåt"  # 60 % of 300 against ~80 %

@@ -63,7 +63,8 @@ def test_nonresponse_bounds_of_stod_mot_malen(sample_2024):
     b = r.bounds
     assert (b.low_count, b.high_count, b.population) == (6, 12, 18)
     assert narrative.bounds_sentence(r, "rektorer inom grundskolan").startswith(
-        "Räknat på alla 18 rektorer inom grundskolan ligger andelen inom 33–67\u00a0%")
+        "Räknat på alla 18 rektorer inom grundskolan ligger andelen inom 33–67\u00a0%"
+    )
 
 
 labels = st.sampled_from(["Ja", "Till viss del", "Nej", None])
@@ -73,8 +74,15 @@ labels = st.sampled_from(["Ja", "Till viss del", "Nej", None])
 @given(answers=st.lists(labels, min_size=1, max_size=40), extra=st.integers(0, 10))
 def test_counts_add_up_to_those_who_answered(answers, extra):
     n = len(answers)
-    long = pd.DataFrame({"period": "p", "respondent": [f"r{i}" for i in range(n)], "response_id": [str(i) for i in range(n)],
-                         "question": "samsyn_eht", "answer": pd.array(answers, dtype="string")})
+    long = pd.DataFrame(
+        {
+            "period": "p",
+            "respondent": [f"r{i}" for i in range(n)],
+            "response_id": [str(i) for i in range(n)],
+            "question": "samsyn_eht",
+            "answer": pd.array(answers, dtype="string"),
+        }
+    )
     population = pd.DataFrame({"period": "p", "respondent": [f"r{i}" for i in range(n + extra)]})
     r = ind.question_result(long, population, V, V.question("samsyn_eht"), "p")
     answered = sum(a is not None for a in answers)
@@ -87,7 +95,9 @@ def test_counts_add_up_to_those_who_answered(answers, extra):
 
 def _calls(module) -> set[str]:
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+    }
 
 
 def test_census_code_never_uses_the_sampling_interval():

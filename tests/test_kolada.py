@@ -16,16 +16,32 @@ from elevhalsa_analysis.kolada import URL_ENV, fetch
 from elevhalsa_analysis.verksamhetsplan import read_kolada
 
 PLAN = {
-    "namn": "Plan", "omrade": "Trygghet", "kommunkod": "0581", "franvarogranser": [20],
-    "indikatorer": [{"id": "examen", "namn": "Examen inom 4 år", "kalla": "kolada", "kpi": "N17461",
-                     "jamfor_med": [{"id": "0000", "namn": "Riket"}], "riktning": "hogre", "malvarde": 75}],
+    "namn": "Plan",
+    "omrade": "Trygghet",
+    "kommunkod": "0581",
+    "franvarogranser": [20],
+    "indikatorer": [
+        {
+            "id": "examen",
+            "namn": "Examen inom 4 år",
+            "kalla": "kolada",
+            "kpi": "N17461",
+            "jamfor_med": [{"id": "0000", "namn": "Riket"}],
+            "riktning": "hogre",
+            "malvarde": 75,
+        }
+    ],
     "insatser": [],
 }
 
 
 def entry(municipality: str, year: int, value: float | None) -> dict:
-    return {"kpi": "N17461", "municipality": municipality, "period": year,
-            "values": [{"count": 1, "gender": "T", "status": "", "value": value}]}
+    return {
+        "kpi": "N17461",
+        "municipality": municipality,
+        "period": year,
+        "values": [{"count": 1, "gender": "T", "status": "", "value": value}],
+    }
 
 
 class Replay(BaseHTTPRequestHandler):
@@ -34,7 +50,7 @@ class Replay(BaseHTTPRequestHandler):
     fail = False
     requests: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         type(self).requests.append(self.path)
         if type(self).fail:
             self.send_error(500, "Internal Server Error")
@@ -43,8 +59,11 @@ class Replay(BaseHTTPRequestHandler):
         if "page=2" in self.path:
             body = {"count": 2, "values": [entry("0000", 2024, 74.2), entry("0581", 2023, None)]}
         else:
-            body = {"count": 2, "values": [entry("0581", 2024, 71.3), entry("0000", 2023, 73.9)],
-                    "next_page": f"{base}{self.path}?page=2"}
+            body = {
+                "count": 2,
+                "values": [entry("0581", 2024, 71.3), entry("0000", 2023, 73.9)],
+                "next_page": f"{base}{self.path}?page=2",
+            }
         data = json.dumps(body).encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -72,7 +91,7 @@ def server(monkeypatch):
 def data_dir(tmp_path) -> Path:
     folder = tmp_path / "data" / "raw" / "2024"
     folder.mkdir(parents=True)
-    (folder / "period.yaml").write_text("label: \"2024\"\nstart: 2024-01-01\nend: 2024-12-31\n", encoding="utf-8")
+    (folder / "period.yaml").write_text('label: "2024"\nstart: 2024-01-01\nend: 2024-12-31\n', encoding="utf-8")
     (folder / "verksamhetsplan.yaml").write_text(yaml.safe_dump(PLAN, allow_unicode=True), encoding="utf-8")
     return tmp_path / "data"
 

@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import EN_META, Q, SV_META, principals, write_csv, write_period, write_register, write_xlsx
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import EN_META, SV_META, Q, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.loaders import list_periods
@@ -34,8 +34,11 @@ MINUTES_IN_PERIOD = 150 * 24 * 60
 JA_NEJ = ["Ja", "Nej"]
 JA_TVD_NEJ = ["Ja", "Till viss del", "Nej"]
 KOMPETENSER = ["Skolläkare", "Skolsköterska", "Psykolog", "Kurator", "Specialpedagogisk kompetens"]
-SINGLE = {qid: (JA_NEJ if qid == "tagit_del_av_planen" else JA_TVD_NEJ)
-          for qid in Q if qid not in ("tillgang_kompetenser", "kommentarer")}
+SINGLE = {
+    qid: (JA_NEJ if qid == "tagit_del_av_planen" else JA_TVD_NEJ)
+    for qid in Q
+    if qid not in ("tillgang_kompetenser", "kommentarer")
+}
 COMMENTS = ["Bra arbete", "Mer tid, tack; gärna till EHT", 'Vi kallar det "EHT"', "rad ett\nrad två"]
 INVALID = ["Kanske", "Vet ej", "Jaa", "Tandläkare"]
 
@@ -90,8 +93,11 @@ def periods(draw):
     meta = draw(st.sampled_from([SV_META, EN_META]))
     headers = [draw(noisy(h)) for h in [*meta, *Q.values()]]
     columns = draw(st.permutations(range(len(headers))))
-    fmt = draw(st.sampled_from(["xlsx", ("utf-8", ";"), ("utf-8", ","), ("utf-8-sig", ";"), ("utf-8-sig", ","),
-                                ("cp1252", ";"), ("cp1252", ",")]))
+    fmt = draw(
+        st.sampled_from(
+            ["xlsx", ("utf-8", ";"), ("utf-8", ","), ("utf-8-sig", ";"), ("utf-8-sig", ","), ("cp1252", ";"), ("cp1252", ",")]
+        )
+    )
     invalid = None
     if total and draw(st.integers(0, 3)) == 0:
         qid = draw(st.sampled_from([*SINGLE, "tillgang_kompetenser"]))
@@ -133,6 +139,7 @@ def reference(who, minutes, answers) -> dict[str, Counter]:
     return counts
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(periods())
 def test_loader_counts_each_principal_once_or_stops_with_a_data_error(case):
@@ -155,7 +162,9 @@ def test_loader_counts_each_principal_once_or_stops_with_a_data_error(case):
                 assert expected["_svarande"]["svar"] == 0, str(exc)
             return
     assert invalid is None, "an invalid label was accepted"
-    event(f"inläst: {fmt if fmt == 'xlsx' else 'csv'}, {'med' if len(expected_who := [i for i in who if i is not None]) > len(set(expected_who)) else 'utan'} dubbletter")
+    event(
+        f"inläst: {fmt if fmt == 'xlsx' else 'csv'}, {'med' if len(expected_who := [i for i in who if i is not None]) > len(set(expected_who)) else 'utan'} dubbletter"
+    )
     assert expected["_svarande"]["svar"] > 0
     long = sp.long
     assert long.groupby(["respondent", "question"]).size().max() == 1
@@ -167,7 +176,9 @@ def test_loader_counts_each_principal_once_or_stops_with_a_data_error(case):
     outsiders = sum(i is None for i in who)
     reasons = Counter(sp.excluded["orsak"])
     assert reasons["utanför registret"] == outsiders
-    assert reasons["ersatt av ett senare svar från samma person"] == sum(i is not None for i in who) - expected["_svarande"]["svar"]
+    assert (
+        reasons["ersatt av ett senare svar från samma person"] == sum(i is not None for i in who) - expected["_svarande"]["svar"]
+    )
 
 
 @pytest.mark.parametrize("label", INVALID)
@@ -178,8 +189,19 @@ def test_invalid_label_is_named(label, tmp_path):
     canon = {q: None for q in Q}
     answers = [(canon, {**{q: "" for q in Q}, "samsyn_eht": "Ja"}) for _ in who]
     headers = [*SV_META, *Q.values()]
-    write(tmp_path / "data" / "raw" / PERIOD, people, who, minutes, order, answers, [p["e-post"] for p in people],
-          headers, list(range(len(headers))), "xlsx", (1, "samsyn_eht", label))
+    write(
+        tmp_path / "data" / "raw" / PERIOD,
+        people,
+        who,
+        minutes,
+        order,
+        answers,
+        [p["e-post"] for p in people],
+        headers,
+        list(range(len(headers))),
+        "xlsx",
+        (1, "samsyn_eht", label),
+    )
     meta = dict(list_periods(tmp_path / "data"))[PERIOD]
     with pytest.raises(DataError) as err:
         load_survey_period(CB, PERIOD, meta, tmp_path / "data", b"salt")

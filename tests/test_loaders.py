@@ -7,8 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EN_META, Q, SV_META, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 
+from conftest import (
+    EN_META,
+    SV_META,
+    Q,
+    answers_2024,
+    export_rows,
+    principals,
+    write_csv,
+    write_period,
+    write_register,
+    write_xlsx,
+)
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.loaders import list_periods, parse_timestamps
@@ -134,10 +145,13 @@ def test_no_personal_data_in_tables(tmp_path):
     assert comment == "Ring [namn] på [telefonnummer] eller maila [e-post], pnr [personnummer]."
 
 
-@pytest.mark.parametrize("bad,question,value", [
-    ("Kanske", "samsyn_eht", "Kanske"),
-    ("Ja;Tandläkare", "tillgang_kompetenser", "Tandläkare"),
-])
+@pytest.mark.parametrize(
+    "bad,question,value",
+    [
+        ("Kanske", "samsyn_eht", "Kanske"),
+        ("Ja;Tandläkare", "tillgang_kompetenser", "Tandläkare"),
+    ],
+)
 def test_unknown_label_is_a_data_error(tmp_path, bad, question, value):
     def mutate(header, rows):
         rows[3][header.index(Q[question])] = bad
@@ -155,7 +169,7 @@ def test_unknown_label_is_a_data_error(tmp_path, bad, question, value):
 def test_missing_question_column_is_a_data_error(tmp_path):
     def mutate(header, rows):
         i = header.index(Q["samarbete_fungerar"])
-        return header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+        return header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows]
 
     with pytest.raises(DataError) as err:
         load(make(tmp_path, csv_, mutate=mutate))

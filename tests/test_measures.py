@@ -10,12 +10,24 @@ import pytest
 
 from elevhalsa_analysis import measures as m
 from elevhalsa_analysis.instruments import IndicatorValue
-from elevhalsa_analysis.verksamhetsplan import CANNOT_JUDGE, NOT_ACHIEVED, WITHIN_MARGIN, ACHIEVED, IndicatorSpec, assess
+from elevhalsa_analysis.verksamhetsplan import ACHIEVED, CANNOT_JUDGE, NOT_ACHIEVED, WITHIN_MARGIN, IndicatorSpec, assess
 
 
 def spec(**kw):
-    base = {"kalla": "franvaro", "matt": None, "grans": None, "termin": None, "dagar": None, "typ": None, "utovare": None,
-            "skolform": None, "kpi": None, "fraga": None, "arskurs": None, "period": None}
+    base = {
+        "kalla": "franvaro",
+        "matt": None,
+        "grans": None,
+        "termin": None,
+        "dagar": None,
+        "typ": None,
+        "utovare": None,
+        "skolform": None,
+        "kpi": None,
+        "fraga": None,
+        "arskurs": None,
+        "period": None,
+    }
     return SimpleNamespace(**{**base, **kw})
 
 
@@ -23,16 +35,18 @@ def absence(rows):
     return pd.DataFrame(rows, columns=["elev", "skolenhetskod", "termin", "schemalagd", "giltig", "ogiltig"])
 
 
-ABSENCE = absence([
-    ("a", "1", "HT 2024", 1000, 150, 50),   # 20 % exactly: counts at the threshold
-    ("b", "1", "HT 2024", 1000, 100, 0),    # 10 %
-    ("c", "1", "HT 2024", 600, 60, 0),      # moved: 60 + 150 of 600 + 400 = 21 %, but 10 % in unit 1 …
-    ("c", "2", "HT 2024", 400, 150, 0),     # … and 37,5 % in unit 2
-    ("d", "2", "HT 2024", None, 30, 0),     # no scheduled time: left out and counted
-    ("a", "1", "VT 2024", 1000, 300, 0),
-    ("b", "1", "VT 2024", 1000, 250, 0),
-    ("c", "1", "VT 2024", 1000, 100, 0),
-])
+ABSENCE = absence(
+    [
+        ("a", "1", "HT 2024", 1000, 150, 50),  # 20 % exactly: counts at the threshold
+        ("b", "1", "HT 2024", 1000, 100, 0),  # 10 %
+        ("c", "1", "HT 2024", 600, 60, 0),  # moved: 60 + 150 of 600 + 400 = 21 %, but 10 % in unit 1 …
+        ("c", "2", "HT 2024", 400, 150, 0),  # … and 37,5 % in unit 2
+        ("d", "2", "HT 2024", None, 30, 0),  # no scheduled time: left out and counted
+        ("a", "1", "VT 2024", 1000, 300, 0),
+        ("b", "1", "VT 2024", 1000, 250, 0),
+        ("c", "1", "VT 2024", 1000, 100, 0),
+    ]
+)
 
 
 def sources(**tables):
@@ -63,26 +77,39 @@ def test_terms_sort_vt_before_ht():
     assert m.latest_term(ABSENCE, "VT") == "VT 2024"
 
 
-REPORTS = pd.DataFrame({
-    "arende": ["1", "2", "3", "4", "5"],
-    "skolenhetskod": ["1", "1", "2", "2", "9"],
-    "anmald": pd.to_datetime(["2024-01-10", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-02"]),
-    "till_huvudman": pd.to_datetime(["2024-01-10", "2024-02-11", None, "2024-04-03", "2024-05-02"]),
-    "typ": ["Kränkande behandling", "Trakasserier", "Kränkande behandling", "Kränkande behandling", "Sexuella trakasserier"],
-    "utovare": ["Elev", "Personal", "Elev", "Okänd", "Elev"],
-    "status": ["Avslutad", "Avslutad", "Utreds", "Avslutad", "Anmäld"],
-    "avslutad": pd.to_datetime(["2024-01-20", "2024-03-02", None, None, None]),
-})
-ENROLMENT = pd.DataFrame({"skolenhetskod": ["1", "1", "2"], "skolform": ["Grundskola", "Grundskola", "Gymnasieskola"],
-                          "arskurs": ["Åk 1", "Åk 2", "Gy 1"], "antal": [100.0, 100.0, 50.0]})
+REPORTS = pd.DataFrame(
+    {
+        "arende": ["1", "2", "3", "4", "5"],
+        "skolenhetskod": ["1", "1", "2", "2", "9"],
+        "anmald": pd.to_datetime(["2024-01-10", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-02"]),
+        "till_huvudman": pd.to_datetime(["2024-01-10", "2024-02-11", None, "2024-04-03", "2024-05-02"]),
+        "typ": ["Kränkande behandling", "Trakasserier", "Kränkande behandling", "Kränkande behandling", "Sexuella trakasserier"],
+        "utovare": ["Elev", "Personal", "Elev", "Okänd", "Elev"],
+        "status": ["Avslutad", "Avslutad", "Utreds", "Avslutad", "Anmäld"],
+        "avslutad": pd.to_datetime(["2024-01-20", "2024-03-02", None, None, None]),
+    }
+)
+ENROLMENT = pd.DataFrame(
+    {
+        "skolenhetskod": ["1", "1", "2"],
+        "skolform": ["Grundskola", "Grundskola", "Gymnasieskola"],
+        "arskurs": ["Åk 1", "Åk 2", "Gy 1"],
+        "antal": [100.0, 100.0, 50.0],
+    }
+)
 
 
 def test_reports_per_100_students_with_filters():
     v = m.evaluate(spec(kalla="krankningar", matt="per_100_elever"), sources(krankningar=REPORTS, elevantal=ENROLMENT))
     assert (v.numerator, v.denominator, v.value) == (5, 250, 2.0)
-    staff = m.evaluate(spec(kalla="krankningar", matt="per_100_elever", utovare="Personal"), sources(krankningar=REPORTS, elevantal=ENROLMENT))
+    staff = m.evaluate(
+        spec(kalla="krankningar", matt="per_100_elever", utovare="Personal"), sources(krankningar=REPORTS, elevantal=ENROLMENT)
+    )
     assert (staff.numerator, staff.denominator) == (1, 250)
-    gy = m.evaluate(spec(kalla="krankningar", matt="per_100_elever", skolform="Gymnasieskola"), sources(krankningar=REPORTS, elevantal=ENROLMENT))
+    gy = m.evaluate(
+        spec(kalla="krankningar", matt="per_100_elever", skolform="Gymnasieskola"),
+        sources(krankningar=REPORTS, elevantal=ENROLMENT),
+    )
     assert (gy.numerator, gy.denominator) == (2, 50)
 
 
@@ -101,13 +128,16 @@ def test_closing_and_time_to_principal():
 def test_missing_table_names_the_file_it_needs():
     v = m.evaluate(spec(matt="andel_minst", grans=20, termin="HT"), sources())
     assert v.value is None and v.note == "uppgift saknas: franvaro.xlsx eller franvaro.csv i mappen 2024 behövs"
-    needs_enrolment = m.evaluate(spec(kalla="krankningar", matt="andel_avslutade", skolform="Grundskola"), sources(krankningar=REPORTS))
+    needs_enrolment = m.evaluate(
+        spec(kalla="krankningar", matt="andel_avslutade", skolform="Grundskola"), sources(krankningar=REPORTS)
+    )
     assert "elevantal.csv" in needs_enrolment.note
 
 
 def test_kolada_null_is_missing_never_zero():
-    kolada = pd.DataFrame({"kpi": ["N1", "N1"], "kommun": ["0581", "0581"], "ar": [2024, 2023], "kon": ["T", "T"],
-                           "varde": [None, 70.5]}).astype({"varde": float})
+    kolada = pd.DataFrame(
+        {"kpi": ["N1", "N1"], "kommun": ["0581", "0581"], "ar": [2024, 2023], "kon": ["T", "T"], "varde": [None, 70.5]}
+    ).astype({"varde": float})
     v = m.evaluate(spec(kalla="kolada", kpi="N1"), sources(kolada=kolada))
     assert v.value is None and "N1" in v.note
     assert m.kolada_value(kolada, "N1", "0581", 2023) == 70.5
@@ -145,7 +175,9 @@ def test_assessment_never_judges_without_data_or_direction():
 def test_assessment_by_direction_and_margin():
     assert assess(_indicator(malvarde=8), value(8.04)).word == ACHIEVED  # shown as 8,0 %
     assert assess(_indicator(malvarde=8), value(8.06)).word == NOT_ACHIEVED
-    survey = _indicator(kalla="elevenkat", matt=None, grans=None, termin=None, fraga="trygg_i_skolan", riktning="hogre", malvarde=90)
+    survey = _indicator(
+        kalla="elevenkat", matt=None, grans=None, termin=None, fraga="trygg_i_skolan", riktning="hogre", malvarde=90
+    )
     assert assess(survey, value(88.0, (85.0, 91.0))).word == WITHIN_MARGIN
     assert assess(survey, value(95.0, (92.0, 97.0))).word == ACHIEVED
     assert assess(survey, value(100.0, den=4)).word == CANNOT_JUDGE

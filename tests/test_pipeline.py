@@ -8,9 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 
+from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis.cli import main
+
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 SEED_SENTENCES = [
     "12 av 18 rektorer inom grundskolan (67\u00a0%) har tagit del av den uppdaterade elevhälsoplanen.",
@@ -46,8 +49,11 @@ def test_known_unused_columns_are_left_out_with_a_note(sample_run):
     # The contract: other columns such as «Senaste ändringstid» are ignored, with a note.
     _, reports = sample_run
     text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
-    quality = text[text.index("Kontroller av underlaget"):]
-    assert "Kolumner som exporten brukar ha men som inte används information Notering 0 «Senaste ändringstid» lämnades utanför" in quality
+    quality = text[text.index("Kontroller av underlaget") :]
+    assert (
+        "Kolumner som exporten brukar ha men som inte används information Notering 0 «Senaste ändringstid» lämnades utanför"
+        in quality
+    )
     assert "Extra kolumner som inte används varning Godkänd" in quality
     assert "alla kontroller är godkända" in text
 
@@ -55,7 +61,10 @@ def test_known_unused_columns_are_left_out_with_a_note(sample_run):
 def test_sample_report_compares_with_previous_period(sample_run):
     _, reports = sample_run
     text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
-    assert "12 av 18 (67\u00a0%), jämfört med 5 av 18 (28\u00a0%) juni–oktober 2023. Det är en statistiskt säkerställd ökning" in text
+    assert (
+        "12 av 18 (67\u00a0%), jämfört med 5 av 18 (28\u00a0%) juni–oktober 2023. Det är en statistiskt säkerställd ökning"
+        in text
+    )
     assert "p = 0,016" in text
 
 
@@ -153,7 +162,7 @@ def test_missing_question_column_stops(tmp_path, capsys):
     write_register(folder, people)
     header, rows = export_rows(people, answers_2024())
     i = header.index(Q["foljer_upp_analyserar"])
-    write_xlsx(folder / "rektorsenkat.xlsx", header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    write_xlsx(folder / "rektorsenkat.xlsx", header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows])
     assert main(["run", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert Q["foljer_upp_analyserar"] in err and "saknas" in err and "Traceback" not in err
@@ -167,12 +176,18 @@ def test_the_installed_command_reports_success_and_failure_by_exit_code(sample_r
 
     data, _ = sample_run
     command = Path(sys.executable).with_name("elevhalsa")
-    ok = subprocess.run([command, "run", "--period", "2024-10", "--data-dir", data, "--reports-dir", tmp_path / "ok"],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [command, "run", "--period", "2024-10", "--data-dir", data, "--reports-dir", tmp_path / "ok"],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "Perioden 2024-10 klar" in ok.stdout
-    missing = subprocess.run([command, "run", "--period", "2031-10", "--data-dir", data, "--reports-dir", tmp_path / "fel"],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [command, "run", "--period", "2031-10", "--data-dir", data, "--reports-dir", tmp_path / "fel"],
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 1
     assert "Perioden 2031-10 finns inte" in missing.stderr and "Traceback" not in missing.stderr
 
@@ -213,8 +228,11 @@ def test_leadership_html_is_self_contained_and_accessible(sample_run):
     page.feed(raw)
     assert page.lang == "sv"
     # Nothing is fetched: images are inline; links go only to sibling pages of the same report folder.
-    outside = [u for u in page.urls if not u.startswith(("data:", "#"))
-               and not (u.endswith(".html") and ":" not in u and not u.startswith(("/", "..")))]
+    outside = [
+        u
+        for u in page.urls
+        if not u.startswith(("data:", "#")) and not (u.endswith(".html") and ":" not in u and not u.startswith(("/", "..")))
+    ]
     assert not outside, outside
     assert "enheter/index.html" in page.urls  # the unit profiles, from every report
     assert len(page.imgs) >= 9  # overview, one per question, competences, trend
@@ -224,7 +242,7 @@ def test_leadership_html_is_self_contained_and_accessible(sample_run):
         assert any(ch.isdigit() for ch in alt), alt  # states its main figure
     assert "open_report" not in raw and "<pre" not in raw and "In&nbsp;[" not in raw
     analysis = (reports / "2024-10" / "rektorsenkat_analys.html").read_text(encoding="utf-8")
-    assert "open_report(&quot;rektorsenkat&quot;" in analysis or "open_report(\"rektorsenkat\"" in analysis
+    assert "open_report(&quot;rektorsenkat&quot;" in analysis or 'open_report("rektorsenkat"' in analysis
 
 
 def test_headings_are_in_order(sample_run):
@@ -238,7 +256,7 @@ def test_headings_are_in_order(sample_run):
 def test_trend_covers_every_sample_period(sample_run):
     _, reports = sample_run
     text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
-    trend = text[text.index("Utveckling över tid"):]
+    trend = text[text.index("Utveckling över tid") :]
     for label in ("juni–oktober 2023", "juni–oktober 2024", "juni–oktober 2025"):
         assert label in trend
 
@@ -246,6 +264,6 @@ def test_trend_covers_every_sample_period(sample_run):
 def test_every_question_is_compared_with_the_previous_period(sample_run):
     _, reports = sample_run
     text = text_of(reports / "2024-10" / "rektorsenkat_ledning.html")
-    section = text[text.index("Resultat per fråga"):text.index("Utveckling över tid")]
+    section = text[text.index("Resultat per fråga") : text.index("Utveckling över tid")]
     assert section.count("juni–oktober 2023.") == 8
     assert section.count("Exakt McNemar-test") >= 16  # in the sentence and in the test table

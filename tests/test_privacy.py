@@ -16,14 +16,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import answers_2024, export_rows, principals, write_register, write_xlsx
-from test_verksamhetsplan import INSATS_IDS, STATUSES, write_data
 
+from conftest import answers_2024, export_rows, principals, write_register, write_xlsx
 from elevhalsa_analysis import batch, bugs, sections_units
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.privacy import Redactor, audit
 from elevhalsa_analysis.report import execute_notebook
+from test_verksamhetsplan import INSATS_IDS, STATUSES, write_data
+
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 PERIOD = "2024"
 COLLEAGUE = "Sven Planterad"  # in no register and no name list
@@ -40,7 +43,10 @@ def build(root: Path) -> Path:
     """The plan's period (test_verksamhetsplan's data) with the principal survey beside it."""
     data = write_data(root)
     folder = data / "raw" / PERIOD
-    rows = [[iid, st, "Centrala elevhälsan", INSATS_COMMENT if i == 0 else ""] for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))]
+    rows = [
+        [iid, st, "Centrala elevhälsan", INSATS_COMMENT if i == 0 else ""]
+        for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))
+    ]
     write_xlsx(folder / "insatser.xlsx", ["insats", "status", "ansvarig", "kommentar"], rows)
     people = principals()
     answers = answers_2024()
@@ -79,14 +85,19 @@ def good_run(tmp_path_factory):
 
 # --- redaction -------------------------------------------------------------------------------------
 
+
 def test_a_name_shape_goes_and_the_periods_unit_names_stay():
     redact = Redactor(names=("Anna Berg",), known=("Björkskolan Norra", "Centrala Elevhälsan"))
     assert redact("Kuratorn Sven Planterad är sjukskriven") == "Kuratorn [namn] är sjukskriven"
     assert redact("Vi Har det bra. Sven Planterad slutar.") == "Vi Har det bra. [namn] slutar."
-    assert redact("Björkskolan Norra och Centrala elevhälsan samarbetar med BUP") == \
-        "Björkskolan Norra och Centrala elevhälsan samarbetar med BUP"
-    assert redact("Berg ringde 070-123 45 67, a.b@skola.example, 19900101-1234") == \
-        "[namn] ringde [telefonnummer], [e-post], [personnummer]"
+    assert (
+        redact("Björkskolan Norra och Centrala elevhälsan samarbetar med BUP")
+        == "Björkskolan Norra och Centrala elevhälsan samarbetar med BUP"
+    )
+    assert (
+        redact("Berg ringde 070-123 45 67, a.b@skola.example, 19900101-1234")
+        == "[namn] ringde [telefonnummer], [e-post], [personnummer]"
+    )
     assert redact("Rektor Karl-Erik Öhman") == "Rektor [namn]"
     assert redact("Maj Andersson och Per Ek kom") == "[namn] och [namn] kom"  # first names that are also words
 
@@ -107,6 +118,7 @@ def test_every_free_text_field_is_redacted_in_every_output(good_run):
 
 # --- the audit ------------------------------------------------------------------------------------
 
+
 def test_the_audit_stops_a_run_whose_redaction_failed_and_nothing_is_replaced(good_run, monkeypatch, capsys):
     data, reports, argv, before = good_run
     # A new name list (same names) gives the period a new cache key: it is read again, unredacted.
@@ -115,8 +127,11 @@ def test_the_audit_stops_a_run_whose_redaction_failed_and_nothing_is_replaced(go
     monkeypatch.setattr(Redactor, "__call__", lambda self, text: text)
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert re.search(r"Granskningen före skrivningen hittade (ett namn ur registren eller namnlista.txt|ett telefonnummer) "
-                     r"i \S+/\S+\.(parquet|html|ipynb|json)", err)
+    assert re.search(
+        r"Granskningen före skrivningen hittade (ett namn ur registren eller namnlista.txt|ett telefonnummer) "
+        r"i \S+/\S+\.(parquet|html|ipynb|json)",
+        err,
+    )
     assert "Greta" not in err and "Namnlistad" not in err and "Planterad" not in err and "123 45 67" not in err
     assert outputs(data, reports) == before
 
@@ -124,7 +139,9 @@ def test_the_audit_stops_a_run_whose_redaction_failed_and_nothing_is_replaced(go
 def test_the_audit_names_file_and_kind_never_the_value(tmp_path):
     (tmp_path / "a.html").write_text(
         '<p>Klart</p><img src="data:image/png;base64,' + "QUJD1990010112345" * 10 + '">'
-        "<p>manifest 0123456789abcdef0123456789abcdef</p>", encoding="utf-8")
+        "<p>manifest 0123456789abcdef0123456789abcdef</p>",
+        encoding="utf-8",
+    )
     audit([tmp_path], ["Anna Berg"])  # an embedded image and a digest are no personal data
     (tmp_path / "b.html").write_text("<p>Ring Anna på 08-123 456 78</p>", encoding="utf-8")
     with pytest.raises(DataError) as found:
@@ -138,6 +155,7 @@ def test_the_audit_names_file_and_kind_never_the_value(tmp_path):
 
 
 # --- bugs -------------------------------------------------------------------------------------------
+
 
 def test_an_internal_error_is_a_bug_with_a_report_and_nothing_is_replaced(good_run, monkeypatch, capsys):
     data, reports, argv, before = good_run
@@ -160,7 +178,10 @@ def test_an_internal_error_is_a_bug_with_a_report_and_nothing_is_replaced(good_r
 
 def test_a_bug_inside_the_notebook_is_told_as_one_without_its_message(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(f"raise ValueError('saknar {COLLEAGUE}\\nrad två')")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell(f"raise ValueError('saknar {COLLEAGUE}\\nrad två')"),
+    ]
     notebook = tmp_path / "bugg.ipynb"
     nbformat.write(nb, notebook)
     with pytest.raises(bugs.NotebookBug) as found:
@@ -187,4 +208,3 @@ def test_run_all_carries_a_bug_per_period_and_exits_2(tmp_path, monkeypatch, cap
     monkeypatch.setattr(batch, "run_all", lambda *a, **k: [result, batch.PeriodResult("2023-10", batch.FAILED, 1.0, message="x")])
     assert main(["run", "--all", "--data-dir", str(tmp_path), "--reports-dir", str(tmp_path / "reports")]) == bugs.EXIT_CODE
     assert "programfel: se nedan" in capsys.readouterr().out
-

@@ -30,6 +30,9 @@ from elevhalsa_analysis.report import (
     write_index,
 )
 
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
+
 TITLE = "Testrapport – skolor & förskolor"
 ALT = "Stapeldiagram: 5 svarade ja och 2 svarade nej."
 STDOUT_MARK = "UTSKRIFT_SOM_LEDNINGEN_INTE_SKA_SE"
@@ -167,7 +170,7 @@ def test_analysis_variant_shows_code_and_text_output(runs):
     assert f"print({STDOUT_MARK!r}, antal)" in page.text
     assert 'fig.savefig(buf, format="png"' in page.text
     assert "antal = 5" in page.text  # papermill's injected parameters
-    assert "data_dir = \"<arbetsmapp>/data\"" in page.text
+    assert 'data_dir = "<arbetsmapp>/data"' in page.text
     assert STDOUT_MARK in page.text and WARNING_MARK in page.text
     assert f"'{RESULT_MARK}5'" in page.text
     assert ANALYSIS_ONLY_MARK in page.text
@@ -197,8 +200,9 @@ def test_failing_cell_raises_swedish_error_and_leaves_no_output(tmp_path):
     nb = new_notebook()
     nb.cells = [
         new_code_cell("period = 'x'", metadata={"tags": ["parameters"]}),
-        new_code_cell("from elevhalsa_analysis.errors import DataError\n"
-                      "raise DataError('Kolumnen «Q7» saknas i exporten.', column='Q7')"),
+        new_code_cell(
+            "from elevhalsa_analysis.errors import DataError\nraise DataError('Kolumnen «Q7» saknas i exporten.', column='Q7')"
+        ),
         new_code_cell("print('körs aldrig')"),
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -226,12 +230,19 @@ def test_unknown_variant_is_refused(runs, tmp_path):
 
 # --- index ----------------------------------------------------------------------------------
 
+
 def _entry(period: str, end: str, label: str, synthetic: bool = False) -> dict:
     return {
-        "period": period, "label": label, "end": end, "instrument": "rektorsenkat",
-        "instrument_title": "Rektorsenkät", "ledning": f"{period}/rektorsenkat_ledning.html",
-        "analys": f"{period}/rektorsenkat_analys.html", "run_date": "2024-11-05",
-        "verdict": "Underlaget håller för analys: alla kontroller är godkända.", "synthetic": synthetic,
+        "period": period,
+        "label": label,
+        "end": end,
+        "instrument": "rektorsenkat",
+        "instrument_title": "Rektorsenkät",
+        "ledning": f"{period}/rektorsenkat_ledning.html",
+        "analys": f"{period}/rektorsenkat_analys.html",
+        "run_date": "2024-11-05",
+        "verdict": "Underlaget håller för analys: alla kontroller är godkända.",
+        "synthetic": synthetic,
     }
 
 
@@ -258,8 +269,10 @@ def test_write_index_links_relatively_newest_first(tmp_path):
     assert page.all("html")[0].get("lang") == "sv"
     assert "<script" not in raw.lower() and not page.all("link")
     assert _links(page) == [
-        "2024-10/rektorsenkat_ledning.html", "2024-10/rektorsenkat_analys.html",
-        "2024-04/rektorsenkat_ledning.html", "2024-04/rektorsenkat_analys.html",
+        "2024-10/rektorsenkat_ledning.html",
+        "2024-10/rektorsenkat_analys.html",
+        "2024-04/rektorsenkat_ledning.html",
+        "2024-04/rektorsenkat_analys.html",
     ]
     for href in _links(page):
         assert not Path(href).is_absolute() and "://" not in href
@@ -308,6 +321,7 @@ def test_damaged_index_is_reported_in_swedish(tmp_path):
 
 # --- provenance -----------------------------------------------------------------------------
 
+
 def test_collect_provenance_hashes_inputs_relative_to_base(tmp_path):
     base = tmp_path / "raw" / "2024-10"
     (base / "bilagor").mkdir(parents=True)
@@ -327,8 +341,17 @@ def test_collect_provenance_hashes_inputs_relative_to_base(tmp_path):
     assert prov["run_date"] == "2024-11-05"
     assert prov["parameters"] == {"period": "2024-10"}
     assert prov["python_version"].startswith("3.")
-    assert set(prov["libraries"]) >= {"pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
-                                      "great_expectations", "papermill", "nbconvert"}
+    assert set(prov["libraries"]) >= {
+        "pandas",
+        "numpy",
+        "scipy",
+        "statsmodels",
+        "matplotlib",
+        "seaborn",
+        "great_expectations",
+        "papermill",
+        "nbconvert",
+    }
     assert all(isinstance(v, str) and v for v in prov["libraries"].values())
     assert prov["git_commit"]
     json.dumps(prov)  # stored beside the report as it is
@@ -376,8 +399,11 @@ def test_atomic_write_keeps_mode_and_leaves_no_temporary_file(tmp_path):
 
 
 def test_provenance_from_manifest_uses_recorded_hashes():
-    manifest = {"inputs": {"rektorsenkat.csv": "ab" * 32, "bilagor/register.xlsx": "cd" * 32},
-                "codebook_version": "2024.1", "period": "2024-10"}
+    manifest = {
+        "inputs": {"rektorsenkat.csv": "ab" * 32, "bilagor/register.xlsx": "cd" * 32},
+        "codebook_version": "2024.1",
+        "period": "2024-10",
+    }
     prov = provenance_from_manifest(manifest, {"period": "2024-10"}, dt.date(2024, 11, 5))
     assert list(prov["inputs"].items()) == [("bilagor/register.xlsx", "cd" * 32), ("rektorsenkat.csv", "ab" * 32)]
     assert prov["codebook_version"] == "2024.1" and prov["run_date"] == "2024-11-05"

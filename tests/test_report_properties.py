@@ -18,12 +18,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
 from contract_files import (
     ENROLLED,
     GENDERS,
     JA_NEJ,
-    Q,
     SCALE,
+    Q,
     export_rows,
     principals,
     write_period,
@@ -34,18 +37,25 @@ from contract_files import (
     write_student_xlsx,
     write_xlsx,
 )
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
 from elevhalsa_analysis.cli import main
+
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
 
 EXAMPLES = int(os.environ.get("ELEVHALSA_HYPOTHESIS_EXAMPLES", "1"))
 COMMENTS = ["", "Bra.", "Ring mig på 070-123 45 67.", "<b>fet</b>"]
 STATEMENTS = ["trygg_i_skolan", "vuxna_agerar", "vuxen_att_prata_med", "vet_kontakt_elevhalsan"]
 COMPETENCES = ["Skolläkare", "Skolsköterska", "Psykolog", "Kurator", "Specialpedagogisk kompetens"]
-PRINCIPAL_SCALES = {"tagit_del_av_planen": ["Ja", "Nej"], "tillgang_kompetenser": None, "kommentarer": COMMENTS,
-                    **{qid: ["Ja", "Till viss del", "Nej"] for qid in Q if qid not in ("tagit_del_av_planen", "tillgang_kompetenser",
-                                                                                         "kommentarer")}}
+PRINCIPAL_SCALES = {
+    "tagit_del_av_planen": ["Ja", "Nej"],
+    "tillgang_kompetenser": None,
+    "kommentarer": COMMENTS,
+    **{
+        qid: ["Ja", "Till viss del", "Nej"]
+        for qid in Q
+        if qid not in ("tagit_del_av_planen", "tillgang_kompetenser", "kommentarer")
+    },
+}
 
 
 def maybe(values: list[str]) -> st.SearchStrategy[str]:
@@ -55,19 +65,27 @@ def maybe(values: list[str]) -> st.SearchStrategy[str]:
 
 # --- the student survey ------------------------------------------------------------------------
 
+
 @st.composite
 def student_period(draw) -> tuple[dict, list[dict]]:
     """(enrolled per unit and year group, responses): 0–3 per group, Kön asked or not per year group."""
     kon_asked = {year: draw(st.booleans()) for year in {y for _, y in ENROLLED}}
     enrolled, rows = {}, []
-    for (unit, year) in ENROLLED:
+    for unit, year in ENROLLED:
         size = draw(st.integers(0, 3))
         enrolled[(unit, year)] = size + draw(st.integers(0, 3))
         for _ in range(size):
-            rows.append({"id": str(len(rows) + 1), "unit": unit, "year": year,
-                         "kon": draw(maybe(GENDERS)) if kon_asked[year] else "",
-                         **{qid: draw(maybe(SCALE)) for qid in STATEMENTS},
-                         "blivit_krankt": draw(maybe(JA_NEJ)), "vill_beratta": draw(st.sampled_from(COMMENTS))})
+            rows.append(
+                {
+                    "id": str(len(rows) + 1),
+                    "unit": unit,
+                    "year": year,
+                    "kon": draw(maybe(GENDERS)) if kon_asked[year] else "",
+                    **{qid: draw(maybe(SCALE)) for qid in STATEMENTS},
+                    "blivit_krankt": draw(maybe(JA_NEJ)),
+                    "vill_beratta": draw(st.sampled_from(COMMENTS)),
+                }
+            )
     return enrolled, rows
 
 
@@ -90,6 +108,7 @@ def write_students(data: Path, periods) -> str:
 
 
 # --- the principal survey ----------------------------------------------------------------------
+
 
 @st.composite
 def principal_answers(draw) -> dict[str, str]:
@@ -117,8 +136,10 @@ def write_principals(data: Path, periods) -> str:
         write_period(folder, label=name, start=start, end=end)
         people = principals(asked)
         write_register(folder, people)
-        write_xlsx(folder / "rektorsenkat.xlsx", *export_rows([people[i] for i in answered], answers,
-                                                              start=dt.datetime.fromisoformat(f"{start}T08:00")))
+        write_xlsx(
+            folder / "rektorsenkat.xlsx",
+            *export_rows([people[i] for i in answered], answers, start=dt.datetime.fromisoformat(f"{start}T08:00")),
+        )
     return periods[-1][0][0]
 
 
@@ -126,22 +147,67 @@ def write_principals(data: Path, periods) -> str:
 
 PLAN_UNITS = [("10000001", "Norrskolan", "Grundskola"), ("10000002", "Söderskolan", "Anpassad grundskola")]
 PLAN = {
-    "namn": "Testplan 2024", "omrade": "Lärande och trygghet", "kommunkod": "0581", "franvarogranser": [15, 20],
+    "namn": "Testplan 2024",
+    "omrade": "Lärande och trygghet",
+    "kommunkod": "0581",
+    "franvarogranser": [15, 20],
     "indikatorer": [
-        {"id": "hog_ht", "namn": "Minst 20 % frånvaro HT", "kalla": "franvaro", "matt": "andel_minst", "grans": 20, "termin": "HT",
-         "riktning": "lagre", "malvarde": 10},
-        {"id": "bada", "namn": "Minst 15 % båda terminerna", "kalla": "franvaro", "matt": "andel_minst_bada_terminerna",
-         "grans": 15, "riktning": "lagre", "malvarde": 5},
-        {"id": "anm", "namn": "Anmälningar per 100 elever", "kalla": "krankningar", "matt": "per_100_elever", "riktning": "ingen"},
-        {"id": "avslutade", "namn": "Avslutade anmälningar", "kalla": "krankningar", "matt": "andel_avslutade",
-         "riktning": "hogre", "malvarde": 50},
-        {"id": "dagar", "namn": "Dagar till avslut", "kalla": "krankningar", "matt": "median_dagar_till_avslut",
-         "riktning": "lagre", "malvarde": 30},
-        {"id": "trygga", "namn": "Trygga elever i åk 8", "kalla": "elevenkat", "fraga": "trygg_i_skolan", "arskurs": "Åk 8",
-         "riktning": "hogre", "malvarde": 90},
+        {
+            "id": "hog_ht",
+            "namn": "Minst 20 % frånvaro HT",
+            "kalla": "franvaro",
+            "matt": "andel_minst",
+            "grans": 20,
+            "termin": "HT",
+            "riktning": "lagre",
+            "malvarde": 10,
+        },
+        {
+            "id": "bada",
+            "namn": "Minst 15 % båda terminerna",
+            "kalla": "franvaro",
+            "matt": "andel_minst_bada_terminerna",
+            "grans": 15,
+            "riktning": "lagre",
+            "malvarde": 5,
+        },
+        {
+            "id": "anm",
+            "namn": "Anmälningar per 100 elever",
+            "kalla": "krankningar",
+            "matt": "per_100_elever",
+            "riktning": "ingen",
+        },
+        {
+            "id": "avslutade",
+            "namn": "Avslutade anmälningar",
+            "kalla": "krankningar",
+            "matt": "andel_avslutade",
+            "riktning": "hogre",
+            "malvarde": 50,
+        },
+        {
+            "id": "dagar",
+            "namn": "Dagar till avslut",
+            "kalla": "krankningar",
+            "matt": "median_dagar_till_avslut",
+            "riktning": "lagre",
+            "malvarde": 30,
+        },
+        {
+            "id": "trygga",
+            "namn": "Trygga elever i åk 8",
+            "kalla": "elevenkat",
+            "fraga": "trygg_i_skolan",
+            "arskurs": "Åk 8",
+            "riktning": "hogre",
+            "malvarde": 90,
+        },
     ],
-    "insatser": [{"id": "insats_1", "text": "Första insatsen.", "indikatorer": ["hog_ht"]},
-                 {"id": "insats_2", "text": "Andra insatsen.", "indikatorer": ["anm"]}],
+    "insatser": [
+        {"id": "insats_1", "text": "Första insatsen.", "indikatorer": ["hog_ht"]},
+        {"id": "insats_2", "text": "Andra insatsen.", "indikatorer": ["anm"]},
+    ],
 }
 STATUSES = ["Ej påbörjad", "Påbörjad", "Genomförd", "Avbruten"]
 REPORT_STATUSES = ["Anmäld", "Utreds", "Åtgärder pågår", "Avslutad"]
@@ -161,8 +227,19 @@ def absence_rows(draw) -> list[list]:
         for term in terms:
             scheduled = draw(st.sampled_from([0, 1000]))
             absent = draw(st.integers(0, scheduled))
-            rows.append([f"2012010{i + 1}123{i}", f"Barn{i} Testsson", code, name, "Åk 6", term, scheduled or "",
-                         absent if scheduled else "", 0 if scheduled else ""])
+            rows.append(
+                [
+                    f"2012010{i + 1}123{i}",
+                    f"Barn{i} Testsson",
+                    code,
+                    name,
+                    "Åk 6",
+                    term,
+                    scheduled or "",
+                    absent if scheduled else "",
+                    0 if scheduled else "",
+                ]
+            )
     return rows
 
 
@@ -172,18 +249,37 @@ def report_rows(draw) -> list[list]:
     for i in range(draw(st.integers(0, 3))):
         status = draw(st.sampled_from(REPORT_STATUSES))
         day = draw(st.integers(1, 20))
-        rows.append([f"KB-{i + 1}", PLAN_UNITS[i % 2][0], f"2024-03-{day:02d}", draw(st.sampled_from(["", f"2024-03-{day + 1:02d}"])),
-                     "Kränkande behandling", draw(st.sampled_from(["Elev", "Personal", "Okänd"])), status,
-                     f"2024-04-{day:02d}" if status == "Avslutad" else "", "Beskrivning som aldrig visas."])
+        rows.append(
+            [
+                f"KB-{i + 1}",
+                PLAN_UNITS[i % 2][0],
+                f"2024-03-{day:02d}",
+                draw(st.sampled_from(["", f"2024-03-{day + 1:02d}"])),
+                "Kränkande behandling",
+                draw(st.sampled_from(["Elev", "Personal", "Okänd"])),
+                status,
+                f"2024-04-{day:02d}" if status == "Avslutad" else "",
+                "Beskrivning som aldrig visas.",
+            ]
+        )
     return rows
 
 
 @st.composite
 def plan_files(draw) -> dict:
-    insatser = draw(optional(st.lists(st.tuples(st.sampled_from(["insats_1", "insats_2"]), st.sampled_from(STATUSES),
-                                                st.sampled_from(COMMENTS)), max_size=2, unique_by=lambda r: r[0])))
+    insatser = draw(
+        optional(
+            st.lists(
+                st.tuples(st.sampled_from(["insats_1", "insats_2"]), st.sampled_from(STATUSES), st.sampled_from(COMMENTS)),
+                max_size=2,
+                unique_by=lambda r: r[0],
+            )
+        )
+    )
     return {
-        "insatser": None if insatser is None else [[iid, status, "Centrala elevhälsan", comment] for iid, status, comment in insatser],
+        "insatser": None
+        if insatser is None
+        else [[iid, status, "Centrala elevhälsan", comment] for iid, status, comment in insatser],
         "kommentar": draw(st.booleans()),
         "elevantal": draw(optional(st.just([[c, n, f, "Åk 6", 3] for c, n, f in PLAN_UNITS]))),
         "franvaro": draw(optional(absence_rows())),
@@ -193,11 +289,14 @@ def plan_files(draw) -> dict:
 
 # --- the property ------------------------------------------------------------------------------
 
+
 def assert_report_or_data_error(data: Path, period: str, instrument: str) -> None:
     reports = data.parent / "reports"
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"])
+        code = main(
+            ["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"]
+        )
     err, folder = err.getvalue(), reports / period
     # --hypothesis-show-statistics tells how many examples reached a report, and why the others stopped.
     event(f"exit {code}" + (f": {err.splitlines()[-1][:90]}" if code else ""))
@@ -221,7 +320,9 @@ def fresh_data():
         shutil.rmtree(root, ignore_errors=True)
 
 
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @SETTINGS

@@ -105,6 +105,7 @@ def count(df: pd.DataFrame, cols: dict[str, str]) -> dict[str, dict[str, int]]:
 
 # --- (a) determinism ------------------------------------------------------------------
 
+
 def test_two_runs_are_byte_identical(tmp_path):
     first = sd.write_sample_data(tmp_path / "a")
     second = sd.write_sample_data(tmp_path / "b")
@@ -150,6 +151,7 @@ def test_register(written):
 
 
 # --- (b) the seed's table ---------------------------------------------------------------
+
 
 def test_2024_reproduces_the_seed(written):
     root, _ = written
@@ -201,6 +203,7 @@ def test_2024_reproduces_the_seed(written):
 
 # --- (c) the 2023 CSV is Windows-1252 ---------------------------------------------------
 
+
 def test_2023_csv_is_cp1252(written):
     root, _ = written
     data = (root / "2023-10" / "rektorsenkat.csv").read_bytes()
@@ -217,6 +220,7 @@ def test_2023_csv_is_cp1252(written):
 
 # --- (d) formula-looking text stays text -------------------------------------------------
 
+
 def test_hyperlink_is_a_string_cell(written):
     root, _ = written
     df = pd.read_excel(root / "2024-10" / "rektorsenkat.xlsx", engine="calamine")
@@ -226,6 +230,7 @@ def test_hyperlink_is_a_string_cell(written):
 
 
 # --- every period against EXPECTED ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_counts_match_expected(written, period):

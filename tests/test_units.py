@@ -16,6 +16,9 @@ from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.sections_units import write_period_pages
 
+# Runs notebooks (reports end to end): left out of `make test-fast`.
+pytestmark = pytest.mark.e2e
+
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLANTED = "UNIK-REKTORSKOMMENTAR-7f3a9c"
 SMALL_UNIT = "48170396"  # Klöverskolan: 3–4 pupils in the surveyed year groups
@@ -34,7 +37,9 @@ def run(tmp_path_factory):
     for row in range(2, ws.max_row + 1):
         ws.cell(row, column, f"{PLANTED} rad {row}")
     wb.save(path)
-    assert main(["run", "--period", "2024", "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"]) == 0
+    assert (
+        main(["run", "--period", "2024", "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-01-15"]) == 0
+    )
     return data, reports
 
 
@@ -122,10 +127,13 @@ def test_profiles_are_byte_identical_when_written_again(run, tmp_path):
 
 MANY_UNITS, UPPER_SECONDARY = 45, 3
 TINY_UNIT = "20000000"  # 3 answers: every share of it is hidden
-QUESTIONS = ["Jag känner mig trygg i skolan.", "De vuxna på skolan gör något om en elev blir illa behandlad.",
-             "Det finns vuxna på skolan som jag kan prata med om jag mår dåligt.",
-             "Jag vet hur jag får kontakt med skolsköterskan, kuratorn eller psykologen.",
-             "Har du blivit kränkt eller illa behandlad i skolan under det här läsåret?"]
+QUESTIONS = [
+    "Jag känner mig trygg i skolan.",
+    "De vuxna på skolan gör något om en elev blir illa behandlad.",
+    "Det finns vuxna på skolan som jag kan prata med om jag mår dåligt.",
+    "Jag vet hur jag får kontakt med skolsköterskan, kuratorn eller psykologen.",
+    "Har du blivit kränkt eller illa behandlad i skolan under det här läsåret?",
+]
 SCALE = ["Stämmer helt och hållet", "Stämmer ganska bra", "Stämmer ganska dåligt", "Stämmer inte alls"]
 
 
@@ -135,8 +143,9 @@ def many(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("manga")
     folder = tmp / "data" / "raw" / "2024-04"
     folder.mkdir(parents=True)
-    (folder / "period.yaml").write_text("label: våren 2024\nstart: 2024-03-01\nend: 2024-04-30\npopulation: elever\n"
-                                        "syntetisk: true\n", encoding="utf-8")
+    (folder / "period.yaml").write_text(
+        "label: våren 2024\nstart: 2024-03-01\nend: 2024-04-30\npopulation: elever\nsyntetisk: true\n", encoding="utf-8"
+    )
     units = [(f"{20000000 + u}", "Åk 5", "Grundskola") for u in range(MANY_UNITS)]
     units += [(f"{30000000 + u}", "Gy 2", "Gymnasieskola") for u in range(UPPER_SECONDARY)]
     enrolment, rows = ["skolenhetskod,skolenhet,skolform,årskurs,antal"], []
@@ -144,15 +153,46 @@ def many(tmp_path_factory):
         answers = 3 if code == TINY_UNIT else 6 + i % 5
         enrolment.append(f"{code},Enhet {code},{form},{year},{answers + 4}")
         for j in range(answers):
-            rows.append([str(len(rows) + 1), "2024-03-20 10:15", code, year, "Flicka" if j % 2 else "Pojke",
-                         *(SCALE[(i + j + k) % 4] for k in range(4)), "Ja" if (i + j) % 5 == 0 else "Nej", "Mer rast." if j == 0 else ""])
+            rows.append(
+                [
+                    str(len(rows) + 1),
+                    "2024-03-20 10:15",
+                    code,
+                    year,
+                    "Flicka" if j % 2 else "Pojke",
+                    *(SCALE[(i + j + k) % 4] for k in range(4)),
+                    "Ja" if (i + j) % 5 == 0 else "Nej",
+                    "Mer rast." if j == 0 else "",
+                ]
+            )
     (folder / "elevantal.csv").write_text("\n".join(enrolment) + "\n", encoding="utf-8")
-    header = ["ID", "Datum", "Skolenhetskod", "Årskurs", "Kön", *QUESTIONS,
-              "Är det något mer du vill berätta om hur du har det i skolan?"]
+    header = [
+        "ID",
+        "Datum",
+        "Skolenhetskod",
+        "Årskurs",
+        "Kön",
+        *QUESTIONS,
+        "Är det något mer du vill berätta om hur du har det i skolan?",
+    ]
     (folder / "elevenkat.csv").write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="cp1252")
     reports = tmp / "reports"
-    assert main(["run", "--period", "2024-04", "--data-dir", str(tmp / "data"), "--reports-dir", str(reports),
-                 "--run-date", "2025-01-15"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--period",
+                "2024-04",
+                "--data-dir",
+                str(tmp / "data"),
+                "--reports-dir",
+                str(reports),
+                "--run-date",
+                "2025-01-15",
+            ]
+        )
+        == 0
+    )
     return reports, [c for c, _, _ in units]
 
 

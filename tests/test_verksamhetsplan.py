@@ -20,16 +20,18 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_files import ABSENCE_HEADER, INSATS_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
-
 import sample_verksamhetsplan as sample
+from contract_files import ABSENCE_HEADER, INSATS_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.verksamhetsplan import PlanInstrument, load_plan, normalize_personnummer
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_9bb0558aa624b247.txt"
-UNITS = [("10000001", "Norrskolan", "Grundskola"), ("10000002", "Söderskolan", "Grundskola"),
-         ("10000003", "Gläntan", "Anpassad grundskola")]
+UNITS = [
+    ("10000001", "Norrskolan", "Grundskola"),
+    ("10000002", "Söderskolan", "Grundskola"),
+    ("10000003", "Gläntan", "Anpassad grundskola"),
+]
 INSATS_IDS = [f"insats_{i}" for i in range(1, 11)]
 STATUSES = ["Genomförd"] * 6 + ["Påbörjad"] * 3 + ["Ej påbörjad"]
 SECRET = "HEMLIG-BESKRIVNING"
@@ -37,31 +39,111 @@ SECRET = "HEMLIG-BESKRIVNING"
 
 def plan_text() -> str:
     indikatorer = [
-        {"id": "hog_ht", "namn": "Minst 20 % frånvaro HT", "kalla": "franvaro", "matt": "andel_minst", "grans": 20, "termin": "HT",
-         "riktning": "lagre", "malvarde": 30},
-        {"id": "hog_vt", "namn": "Minst 15 % frånvaro VT", "kalla": "franvaro", "matt": "andel_minst", "grans": 15, "termin": "VT",
-         "riktning": "lagre", "malvarde": 5},
-        {"id": "bada", "namn": "Minst 15 % båda terminerna", "kalla": "franvaro", "matt": "andel_minst_bada_terminerna", "grans": 15,
-         "riktning": "lagre", "malvarde": 10},
-        {"id": "anm", "namn": "Anmälningar per 100 elever", "kalla": "krankningar", "matt": "per_100_elever", "riktning": "ingen"},
-        {"id": "anm_personal", "namn": "Anmälningar från personal per 100 elever", "kalla": "krankningar", "matt": "per_100_elever",
-         "utovare": "Personal", "riktning": "ingen"},
-        {"id": "avslutade", "namn": "Avslutade anmälningar", "kalla": "krankningar", "matt": "andel_avslutade", "riktning": "hogre",
-         "malvarde": 50},
-        {"id": "dagar", "namn": "Dagar till avslut", "kalla": "krankningar", "matt": "median_dagar_till_avslut", "riktning": "lagre",
-         "malvarde": 30},
-        {"id": "huvudman", "namn": "Dagar till huvudmannen", "kalla": "krankningar", "matt": "median_dagar_till_huvudman",
-         "riktning": "lagre", "malvarde": 5},
-        {"id": "inom", "namn": "Till huvudmannen inom 3 dagar", "kalla": "krankningar", "matt": "andel_till_huvudman_inom", "dagar": 3,
-         "riktning": "hogre", "malvarde": 90},
-        {"id": "trygga", "namn": "Trygga elever i åk 8", "kalla": "elevenkat", "fraga": "trygg_i_skolan", "arskurs": "Åk 8",
-         "period": "2024-04", "riktning": "hogre", "malvarde": 90},
+        {
+            "id": "hog_ht",
+            "namn": "Minst 20 % frånvaro HT",
+            "kalla": "franvaro",
+            "matt": "andel_minst",
+            "grans": 20,
+            "termin": "HT",
+            "riktning": "lagre",
+            "malvarde": 30,
+        },
+        {
+            "id": "hog_vt",
+            "namn": "Minst 15 % frånvaro VT",
+            "kalla": "franvaro",
+            "matt": "andel_minst",
+            "grans": 15,
+            "termin": "VT",
+            "riktning": "lagre",
+            "malvarde": 5,
+        },
+        {
+            "id": "bada",
+            "namn": "Minst 15 % båda terminerna",
+            "kalla": "franvaro",
+            "matt": "andel_minst_bada_terminerna",
+            "grans": 15,
+            "riktning": "lagre",
+            "malvarde": 10,
+        },
+        {
+            "id": "anm",
+            "namn": "Anmälningar per 100 elever",
+            "kalla": "krankningar",
+            "matt": "per_100_elever",
+            "riktning": "ingen",
+        },
+        {
+            "id": "anm_personal",
+            "namn": "Anmälningar från personal per 100 elever",
+            "kalla": "krankningar",
+            "matt": "per_100_elever",
+            "utovare": "Personal",
+            "riktning": "ingen",
+        },
+        {
+            "id": "avslutade",
+            "namn": "Avslutade anmälningar",
+            "kalla": "krankningar",
+            "matt": "andel_avslutade",
+            "riktning": "hogre",
+            "malvarde": 50,
+        },
+        {
+            "id": "dagar",
+            "namn": "Dagar till avslut",
+            "kalla": "krankningar",
+            "matt": "median_dagar_till_avslut",
+            "riktning": "lagre",
+            "malvarde": 30,
+        },
+        {
+            "id": "huvudman",
+            "namn": "Dagar till huvudmannen",
+            "kalla": "krankningar",
+            "matt": "median_dagar_till_huvudman",
+            "riktning": "lagre",
+            "malvarde": 5,
+        },
+        {
+            "id": "inom",
+            "namn": "Till huvudmannen inom 3 dagar",
+            "kalla": "krankningar",
+            "matt": "andel_till_huvudman_inom",
+            "dagar": 3,
+            "riktning": "hogre",
+            "malvarde": 90,
+        },
+        {
+            "id": "trygga",
+            "namn": "Trygga elever i åk 8",
+            "kalla": "elevenkat",
+            "fraga": "trygg_i_skolan",
+            "arskurs": "Åk 8",
+            "period": "2024-04",
+            "riktning": "hogre",
+            "malvarde": 90,
+        },
         {"id": "examen", "namn": "Examen inom 4 år", "kalla": "kolada", "kpi": "N17461", "riktning": "hogre", "malvarde": 75},
     ]
-    insatser = [{"id": iid, "text": f"Insats nummer {i + 1}.", "indikatorer": ["hog_ht"] if i == 0 else []}
-                for i, iid in enumerate(INSATS_IDS)]
-    return yaml.safe_dump({"namn": "Testplan 2024", "omrade": "Lärande och trygghet", "kommunkod": "0581", "franvarogranser": [15, 20],
-                           "indikatorer": indikatorer, "insatser": insatser}, allow_unicode=True, sort_keys=False)
+    insatser = [
+        {"id": iid, "text": f"Insats nummer {i + 1}.", "indikatorer": ["hog_ht"] if i == 0 else []}
+        for i, iid in enumerate(INSATS_IDS)
+    ]
+    return yaml.safe_dump(
+        {
+            "namn": "Testplan 2024",
+            "omrade": "Lärande och trygghet",
+            "kommunkod": "0581",
+            "franvarogranser": [15, 20],
+            "indikatorer": indikatorer,
+            "insatser": insatser,
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    )
 
 
 def pnr(i: int) -> str:
@@ -71,17 +153,31 @@ def pnr(i: int) -> str:
 def forms(number: str) -> list[str]:
     """Every way the contract allows a personnummer to be written."""
     short = number[2:]
-    return [number, f"{number[:8]}-{number[8:]}", f"{number[:8]} {number[8:]}", short, f"{short[:6]}-{short[6:]}",
-            f"{short[:6]}+{short[6:]}", f"{short[:6]} {short[6:]}"]
+    return [
+        number,
+        f"{number[:8]}-{number[8:]}",
+        f"{number[:8]} {number[8:]}",
+        short,
+        f"{short[:6]}-{short[6:]}",
+        f"{short[:6]}+{short[6:]}",
+        f"{short[:6]} {short[6:]}",
+    ]
 
 
 def students() -> list[dict]:
     out = []
     for i in range(30):
         unit = UNITS[0] if i < 14 else (UNITS[1] if i < 27 else UNITS[2])
-        out.append({"pnr": pnr(i), "name": f"Barnet{chr(65 + i % 26)} Testbarnsson{i}", "unit": unit,
-                    # Absence minutes per 1000 scheduled, per term; some at exactly 15 and 20 %.
-                    "VT": [50, 150, 149, 300, 200][i % 5], "HT": [200, 199, 60, 250, 0][i % 5]})
+        out.append(
+            {
+                "pnr": pnr(i),
+                "name": f"Barnet{chr(65 + i % 26)} Testbarnsson{i}",
+                "unit": unit,
+                # Absence minutes per 1000 scheduled, per term; some at exactly 15 and 20 %.
+                "VT": [50, 150, 149, 300, 200][i % 5],
+                "HT": [200, 199, 60, 250, 0][i % 5],
+            }
+        )
     return out
 
 
@@ -96,10 +192,23 @@ def absence_rows() -> list[list[object]]:
                 # Moved mid-term: half the schedule in each unit, the number written another way.
                 other = UNITS[1]
                 rows.append([written, s["name"], code, name, "Åk 6", f"{term} 2024", 500, absent // 2, 0])
-                rows.append([forms(s["pnr"])[4], s["name"], other[0], other[1], "Åk 6", f"{term} 2024", "500,0", absent - absent // 2, 0])
+                rows.append(
+                    [forms(s["pnr"])[4], s["name"], other[0], other[1], "Åk 6", f"{term} 2024", "500,0", absent - absent // 2, 0]
+                )
                 continue
-            rows.append([written, s["name"], code, name, "Åk 6", f"{term} 2024", 1000, absent - 10 if absent >= 10 else absent,
-                         10 if absent >= 10 else 0])
+            rows.append(
+                [
+                    written,
+                    s["name"],
+                    code,
+                    name,
+                    "Åk 6",
+                    f"{term} 2024",
+                    1000,
+                    absent - 10 if absent >= 10 else absent,
+                    10 if absent >= 10 else 0,
+                ]
+            )
     rows.append([forms(pnr(99))[1], "Utan Schemasson", UNITS[0][0], UNITS[0][1], "Åk 6", "HT 2024", "", "", ""])
     return rows
 
@@ -116,32 +225,54 @@ REPORT_DATES = [  # (reported, to principal, status, closed, perpetrator, unit)
 
 def report_rows() -> list[list[object]]:
     kids = students()
-    return [[f"KB-{i + 1}", UNITS[u][0], d, h, "Kränkande behandling", who, st, c,
-             f"{SECRET} {kids[i]['name']} ({kids[i]['pnr']}) blev retad."] for i, (d, h, st, c, who, u) in enumerate(REPORT_DATES)]
+    return [
+        [
+            f"KB-{i + 1}",
+            UNITS[u][0],
+            d,
+            h,
+            "Kränkande behandling",
+            who,
+            st,
+            c,
+            f"{SECRET} {kids[i]['name']} ({kids[i]['pnr']}) blev retad.",
+        ]
+        for i, (d, h, st, c, who, u) in enumerate(REPORT_DATES)
+    ]
 
 
 def write_data(root: Path, *, franvaro=True, krankningar=True, elevantal=True, insatser=True) -> Path:
     data = root / "data"
     folder = data / "raw" / "2024"
     folder.mkdir(parents=True)
-    (folder / "period.yaml").write_text("label: \"2024\"\nstart: 2024-01-01\nend: 2024-12-31\npopulation: elever\n", encoding="utf-8")
+    (folder / "period.yaml").write_text(
+        'label: "2024"\nstart: 2024-01-01\nend: 2024-12-31\npopulation: elever\n', encoding="utf-8"
+    )
     (folder / "verksamhetsplan.yaml").write_text(plan_text(), encoding="utf-8")
     if franvaro:
         write_xlsx(folder / "franvaro.xlsx", ABSENCE_HEADER, absence_rows())
     if krankningar:
         write_csv(folder / "krankningar.csv", REPORT_HEADER, report_rows(), encoding="cp1252")
     if elevantal:
-        write_csv(folder / "elevantal.csv", POPULATION_HEADER,
-                  [[c, n, f, "Åk 6", 100 if f == "Grundskola" else 8] for c, n, f in UNITS], sep=",", encoding="utf-8")
+        write_csv(
+            folder / "elevantal.csv",
+            POPULATION_HEADER,
+            [[c, n, f, "Åk 6", 100 if f == "Grundskola" else 8] for c, n, f in UNITS],
+            sep=",",
+            encoding="utf-8",
+        )
     if insatser:
         kid = students()[5]
-        rows = [[iid, st, "Centrala elevhälsan", f"Klart. Se {kid['name']}, {kid['pnr']}." if i == 0 else "<b>pågår</b>"]
-                for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))]
+        rows = [
+            [iid, st, "Centrala elevhälsan", f"Klart. Se {kid['name']}, {kid['pnr']}." if i == 0 else "<b>pågår</b>"]
+            for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))
+        ]
         write_xlsx(folder / "insatser.xlsx", INSATS_HEADER, rows)
     return data
 
 
 # --- independent counts ------------------------------------------------------------------------
+
 
 def expected_absence(term: str, limit: int) -> tuple[int, int]:
     """(students at or above `limit` %, students with scheduled time): the mover once, minutes summed."""
@@ -226,28 +357,40 @@ def test_year_groups_are_read_as_the_student_survey_reads_them(tmp_path):
     # One reader of year groups for both instruments (loaders.normalize_arskurs).
     data = write_data(tmp_path)
     forms = ["6", "åk6", "ÅK 6", "Årskurs 6", "Åk\u00a06", "klass 6"]
-    write_csv(data / "raw" / "2024" / "elevantal.csv", POPULATION_HEADER,
-              [[c, n, f, forms[i % len(forms)], 100 if f == "Grundskola" else 8] for i, (c, n, f) in enumerate(UNITS)],
-              sep=",", encoding="utf-8")
+    write_csv(
+        data / "raw" / "2024" / "elevantal.csv",
+        POPULATION_HEADER,
+        [[c, n, f, forms[i % len(forms)], 100 if f == "Grundskola" else 8] for i, (c, n, f) in enumerate(UNITS)],
+        sep=",",
+        encoding="utf-8",
+    )
     assert set(PlanInstrument().prepare("2024", data).tables["elevantal"]["arskurs"]) == {"Åk 6"}
 
-    write_csv(data / "raw" / "2024" / "elevantal.csv", POPULATION_HEADER,
-              [[c, n, f, "sexan" if i == 1 else "Åk 6", 100] for i, (c, n, f) in enumerate(UNITS)], sep=",", encoding="utf-8")
+    write_csv(
+        data / "raw" / "2024" / "elevantal.csv",
+        POPULATION_HEADER,
+        [[c, n, f, "sexan" if i == 1 else "Åk 6", 100] for i, (c, n, f) in enumerate(UNITS)],
+        sep=",",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as err:
         PlanInstrument().prepare("2024", data)
     message = str(err.value)
     assert "Okänd årskurs" in message and "sexan" in message and "elevantal.csv" in message and "3" in list(err.value.rows)
 
 
-@pytest.mark.parametrize("edit,key,marker,nth", [
-    (lambda t: t.replace("  malvarde: 30\n", "  malvarde: 30\n  malvärde: 3\n", 1), "indikatorer.0.malvärde", "malvärde", 0),
-    (lambda t: t.replace("kalla: franvaro", "kalla: frånvaro", 1), "indikatorer.0.kalla", "kalla: frånvaro", 0),
-    (lambda t: t.replace("matt: andel_minst\n", "matt: medel\n", 1), "indikatorer.0.matt", "medel", 0),
-    (lambda t: t.replace("id: hog_vt", "id: hog_ht", 1), "indikatorer.1.id", "id: hog_ht", 1),
-    (lambda t: t.replace("  - hog_ht\n", "  - hog_hx\n", 1), "insatser.0.indikatorer.0", "hog_hx", 0),
-    # A missing key: the line of the indicator that lacks it.
-    (lambda t: t.replace("  grans: 20\n", "", 1), "indikatorer.0.grans", "id: hog_ht", 0),
-])
+@pytest.mark.parametrize(
+    "edit,key,marker,nth",
+    [
+        (lambda t: t.replace("  malvarde: 30\n", "  malvarde: 30\n  malvärde: 3\n", 1), "indikatorer.0.malvärde", "malvärde", 0),
+        (lambda t: t.replace("kalla: franvaro", "kalla: frånvaro", 1), "indikatorer.0.kalla", "kalla: frånvaro", 0),
+        (lambda t: t.replace("matt: andel_minst\n", "matt: medel\n", 1), "indikatorer.0.matt", "medel", 0),
+        (lambda t: t.replace("id: hog_vt", "id: hog_ht", 1), "indikatorer.1.id", "id: hog_ht", 1),
+        (lambda t: t.replace("  - hog_ht\n", "  - hog_hx\n", 1), "insatser.0.indikatorer.0", "hog_hx", 0),
+        # A missing key: the line of the indicator that lacks it.
+        (lambda t: t.replace("  grans: 20\n", "", 1), "indikatorer.0.grans", "id: hog_ht", 0),
+    ],
+)
 def test_plan_errors_name_key_and_line(tmp_path, edit, key, marker, nth):
     folder = tmp_path / "p"
     folder.mkdir()
@@ -259,10 +402,15 @@ def test_plan_errors_name_key_and_line(tmp_path, edit, key, marker, nth):
     assert f"på rad {line}, nyckel «{key}»" in str(err.value)
 
 
+@pytest.mark.slow
 def test_sample_plans_hold_the_seeds_ten_insatser_word_for_word(tmp_path):
     sample.write_sample_data(tmp_path)
     if SEED.is_file():
-        bullets = [line.strip().lstrip("•").strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip().startswith("•")]
+        bullets = [
+            line.strip().lstrip("•").strip()
+            for line in SEED.read_text(encoding="utf-8").splitlines()
+            if line.strip().startswith("•")
+        ]
     else:
         pytest.skip("shared/seeds saknas")
     for year in ("2023", "2024"):
@@ -270,6 +418,7 @@ def test_sample_plans_hold_the_seeds_ten_insatser_word_for_word(tmp_path):
         assert [i.text for i in plan.insatser] == bullets
 
 
+@pytest.mark.slow
 def test_sample_personnummer_fail_the_check_digit(tmp_path):
     sample.write_sample_data(tmp_path)
     numbers = pd.read_csv(tmp_path / "2024" / "franvaro.csv", sep=";", encoding="cp1252", dtype=str)["Personnummer"]
@@ -280,12 +429,14 @@ def test_sample_personnummer_fail_the_check_digit(tmp_path):
 
 # --- end to end ---------------------------------------------------------------------------
 
+
 def text_of(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
     return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
 
 
+@pytest.mark.e2e
 def test_run_leaves_no_personal_data_anywhere(tmp_path, capsys):
     data = write_data(tmp_path)
     reports = tmp_path / "reports"
@@ -294,9 +445,9 @@ def test_run_leaves_no_personal_data_anywhere(tmp_path, capsys):
     text = text_of(reports / "2024" / "verksamhetsplan_ledning.html")
     assert "6 av 10 insatser är genomförda, 3 påbörjade, 1 ej påbörjad" in text
     assert "Målkort" in text and "? Kan inte bedömas: uppgift saknas: elevenkat.xlsx/.csv/.sav i mappen 2024-04 behövs" in text
-    scorecard = text[text.index("Målkort"):text.index("Insatser", text.index("Målkort"))]
+    scorecard = text[text.index("Målkort") : text.index("Insatser", text.index("Målkort"))]
     for row in ("Anmälningar per 100 elever", "Anmälningar från personal per 100 elever"):
-        cells = scorecard[scorecard.index(row):][:260]
+        cells = scorecard[scorecard.index(row) :][:260]
         assert "Uppnått" not in cells and "bättre" not in cells and "sämre" not in cells
     # One row per unit is the researchers' detail; leadership gets the funnel plot at any size.
     assert "Anmälningar per skolenhet" not in text
@@ -312,6 +463,7 @@ def test_run_leaves_no_personal_data_anywhere(tmp_path, capsys):
             assert secret not in blob, (secret, where)
 
 
+@pytest.mark.e2e
 def test_run_without_some_inputs_says_what_is_missing(tmp_path):
     data = write_data(tmp_path, franvaro=False, elevantal=False)
     reports = tmp_path / "reports"
@@ -319,8 +471,8 @@ def test_run_without_some_inputs_says_what_is_missing(tmp_path):
     text = text_of(reports / "2024" / "verksamhetsplan_ledning.html")
     assert "uppgift saknas: franvaro.xlsx eller franvaro.csv i mappen 2024 behövs" in text
     assert "uppgift saknas: elevantal.csv i mappen 2024 behövs" in text
-    scorecard = text[text.index("Målkort"):text.index("Insatser", text.index("Målkort"))]
-    row = scorecard[scorecard.index("Minst 20 % frånvaro HT"):][:200]
+    scorecard = text[text.index("Målkort") : text.index("Insatser", text.index("Målkort"))]
+    row = scorecard[scorecard.index("Minst 20 % frånvaro HT") :][:200]
     assert "Kan inte bedömas" in row and "Uppnått" not in row
 
 
@@ -330,6 +482,7 @@ def test_every_written_form_of_a_personnummer_is_one_child(day, serial):
     assert {normalize_personnummer(f, 2024) for f in forms(number)} == {number}
 
 
+@pytest.mark.slow
 def test_sample_follow_ups_prepare_with_every_status(tmp_path):
     raw = tmp_path / "data" / "raw"
     sample.write_sample_data(raw)

@@ -98,7 +98,13 @@ QUESTION_ORDER = list(QUESTION_TEXT)
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "2023-10": {
         "tagit_del_av_planen": {JA: 5, NEJ: 13},
-        "tillgang_kompetenser": {"Skolläkare": 17, "Skolsköterska": 18, "Psykolog": 15, "Kurator": 18, "Specialpedagogisk kompetens": 18},
+        "tillgang_kompetenser": {
+            "Skolläkare": 17,
+            "Skolsköterska": 18,
+            "Psykolog": 15,
+            "Kurator": 18,
+            "Specialpedagogisk kompetens": 18,
+        },
         "tillgang_forebyggande": {JA: 4, TVD: 9, NEJ: 5},
         "samsyn_eht": {JA: 11, TVD: 6, NEJ: 1},
         "foljer_upp_analyserar": {JA: 13, TVD: 4, NEJ: 0},
@@ -108,7 +114,13 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "2024-10": {
         "tagit_del_av_planen": {JA: 12, NEJ: 6},
-        "tillgang_kompetenser": {"Skolläkare": 17, "Skolsköterska": 18, "Psykolog": 17, "Kurator": 18, "Specialpedagogisk kompetens": 18},
+        "tillgang_kompetenser": {
+            "Skolläkare": 17,
+            "Skolsköterska": 18,
+            "Psykolog": 17,
+            "Kurator": 18,
+            "Specialpedagogisk kompetens": 18,
+        },
         "tillgang_forebyggande": {JA: 6, TVD: 9, NEJ: 3},
         "samsyn_eht": {JA: 14, TVD: 4, NEJ: 0},
         "foljer_upp_analyserar": {JA: 17, TVD: 1, NEJ: 0},
@@ -118,7 +130,13 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     },
     "2025-10": {
         "tagit_del_av_planen": {JA: 14, NEJ: 2},
-        "tillgang_kompetenser": {"Skolläkare": 15, "Skolsköterska": 16, "Psykolog": 16, "Kurator": 16, "Specialpedagogisk kompetens": 16},
+        "tillgang_kompetenser": {
+            "Skolläkare": 15,
+            "Skolsköterska": 16,
+            "Psykolog": 16,
+            "Kurator": 16,
+            "Specialpedagogisk kompetens": 16,
+        },
         "tillgang_forebyggande": {JA: 8, TVD: 6, NEJ: 2},
         "samsyn_eht": {JA: 13, TVD: 3, NEJ: 0},
         "foljer_upp_analyserar": {JA: 15, TVD: 1, NEJ: 0},
@@ -130,16 +148,21 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
 
 EXPECTED_META: dict[str, dict[str, object]] = {
     "2023-10": {
-        "population": 18,           # rows in rektorer.csv
-        "rows": 18,                 # rows in the export
-        "respondents": 18,          # counted principals (linked, de-duplicated)
+        "population": 18,  # rows in rektorer.csv
+        "rows": 18,  # rows in the export
+        "respondents": 18,  # counted principals (linked, de-duplicated)
         "non_respondents": 0,
-        "duplicates_dropped": 0,    # responses that lost to a later one from the same e-mail
-        "late": 0,                  # counted responses completed after `end`
+        "duplicates_dropped": 0,  # responses that lost to a later one from the same e-mail
+        "late": 0,  # counted responses completed after `end`
         "outside_register": 0,
-        "answered": {"tillgang_kompetenser": 18, "foljer_upp_analyserar": 17, "stod_mot_malen": 15, "behov_kompetensutveckling": 17},
+        "answered": {
+            "tillgang_kompetenser": 18,
+            "foljer_upp_analyserar": 17,
+            "stod_mot_malen": 15,
+            "behov_kompetensutveckling": 17,
+        },
         "all_five_competences": 15,
-        "comments": 4,              # non-empty free-text answers among counted respondents
+        "comments": 4,  # non-empty free-text answers among counted respondents
         "same_email_as_previous": None,
         "tagit_del_av_planen_pairs": None,
     },
@@ -209,10 +232,24 @@ UNITS = [
 ANPASSAD = 11  # index of the unit with skolform Anpassad grundskola
 
 PRINCIPALS_2023 = [
-    "Karin Sjöberg", "Maria Holm", "Anders Lundqvist", "Eva Bergström", "Peter Nyström",
-    "Åsa Öberg", "Johan Ekström", "Lena Wikström", "Mikael Forsberg", "Helena Åkesson",
-    "Ulrika Dahl", "Fredrik Sandberg", "Camilla Hedlund", "Tomas Engström", "Sara Lindgren",
-    "Niklas Björk", "Jenny Falk", "Malin Ström",
+    "Karin Sjöberg",
+    "Maria Holm",
+    "Anders Lundqvist",
+    "Eva Bergström",
+    "Peter Nyström",
+    "Åsa Öberg",
+    "Johan Ekström",
+    "Lena Wikström",
+    "Mikael Forsberg",
+    "Helena Åkesson",
+    "Ulrika Dahl",
+    "Fredrik Sandberg",
+    "Camilla Hedlund",
+    "Tomas Engström",
+    "Sara Lindgren",
+    "Niklas Björk",
+    "Jenny Falk",
+    "Malin Ström",
 ]
 # New principals, by unit index, from the given period on.
 REPLACEMENTS = {
@@ -244,12 +281,21 @@ COMMENTS = {
         ("Bra med gemensamma EHT-träffar, gärna fler sådana under läsåret.", None),
     ],
     "2024-10": [
-        ("Vi har ett bra utbyte med Maria Holm på Björkhagsskolan kring elevhälsomötena – det borde spridas till fler enheter.", 1),
-        ("Skolsköterskan delas med en annan enhet och räcker inte till. Ring mig gärna på 070-123 45 67 om ni vill veta mer.", None),
+        (
+            "Vi har ett bra utbyte med Maria Holm på Björkhagsskolan kring elevhälsomötena – det borde spridas till fler enheter.",
+            1,
+        ),
+        (
+            "Skolsköterskan delas med en annan enhet och räcker inte till. Ring mig gärna på 070-123 45 67 om ni vill veta mer.",
+            None,
+        ),
         ("Skicka gärna presentationen till mig på oskar.hellstrom@exempel.se så sprider jag den i arbetslagen.", None),
         ("<b>mer tid</b> för EHT & <script>alert(1)</script>", None),
         ('=HYPERLINK("http://exempel.se","klicka") här finns vår lokala rutin för elevhälsomöten', None),
-        ("Planen är bra men behöver bli känd bland all personal, inte bara bland rektorerna. Förslag: en gemensam introduktion i början av läsåret.", None),
+        (
+            "Planen är bra men behöver bli känd bland all personal, inte bara bland rektorerna. Förslag: en gemensam introduktion i början av läsåret.",
+            None,
+        ),
     ],
     "2025-10": [
         ("Bättre i år: psykologen finns nu på plats varje vecka.", None),
@@ -302,22 +348,50 @@ class PeriodSpec:
 
 PERIODS = [
     PeriodSpec(
-        "2023-10", "juni–oktober 2023", dt.date(2023, 6, 1), dt.date(2023, 10, 31), "rektorsenkat.csv",
+        "2023-10",
+        "juni–oktober 2023",
+        dt.date(2023, 6, 1),
+        dt.date(2023, 10, 31),
+        "rektorsenkat.csv",
         ("ID", "Start time", "Completion time", "Email", "Name"),
-        QUESTION_TEXT_2023, tuple(QUESTION_ORDER), dt.date(2023, 9, 4), dt.date(2023, 10, 27),
+        QUESTION_TEXT_2023,
+        tuple(QUESTION_ORDER),
+        dt.date(2023, 9, 4),
+        dt.date(2023, 10, 27),
     ),
     PeriodSpec(
-        "2024-10", "juni–oktober 2024", dt.date(2024, 6, 1), dt.date(2024, 10, 31), "rektorsenkat.xlsx",
+        "2024-10",
+        "juni–oktober 2024",
+        dt.date(2024, 6, 1),
+        dt.date(2024, 10, 31),
+        "rektorsenkat.xlsx",
         ("ID", "Starttid", "Tid för slutförande", "E-post", "Namn", "Senaste ändringstid"),
-        QUESTION_TEXT, tuple(QUESTION_ORDER), dt.date(2024, 9, 2), dt.date(2024, 10, 25),
+        QUESTION_TEXT,
+        tuple(QUESTION_ORDER),
+        dt.date(2024, 9, 2),
+        dt.date(2024, 10, 25),
     ),
     PeriodSpec(
-        "2025-10", "juni–oktober 2025", dt.date(2025, 6, 1), dt.date(2025, 10, 31), "rektorsenkat.xlsx",
+        "2025-10",
+        "juni–oktober 2025",
+        dt.date(2025, 6, 1),
+        dt.date(2025, 10, 31),
+        "rektorsenkat.xlsx",
         ("ID", "Starttid", "Sluttid", "E-post", "Namn"),
         {**QUESTION_TEXT, "samarbete_fungerar": QUESTION_TEXT["samarbete_fungerar"] + "\u00a0"},
-        ("tagit_del_av_planen", "tillgang_kompetenser", "tillgang_forebyggande", "foljer_upp_analyserar",
-         "samsyn_eht", "stod_mot_malen", "behov_kompetensutveckling", "samarbete_fungerar", "kommentarer"),
-        dt.date(2025, 9, 1), dt.date(2025, 10, 24),
+        (
+            "tagit_del_av_planen",
+            "tillgang_kompetenser",
+            "tillgang_forebyggande",
+            "foljer_upp_analyserar",
+            "samsyn_eht",
+            "stod_mot_malen",
+            "behov_kompetensutveckling",
+            "samarbete_fungerar",
+            "kommentarer",
+        ),
+        dt.date(2025, 9, 1),
+        dt.date(2025, 10, 24),
     ),
 ]
 LATE_2025 = (dt.date(2025, 11, 3), dt.date(2025, 11, 5))
@@ -456,30 +530,52 @@ def _build_period(rng: Random, spec: PeriodSpec) -> tuple[list[list[str]], list[
         late.completed = _random_time(rng, *LATE_2025)
         late.started = late.completed - dt.timedelta(seconds=rng.randint(150, 1500))
         # A duplicate: an earlier answer from the same principal, differing on samsyn_eht.
-        dup = rng.choice([r for r in responses if r is not late and r.answers["samsyn_eht"] == JA and r.completed > dt.datetime(2025, 9, 8)])
+        dup = rng.choice(
+            [r for r in responses if r is not late and r.answers["samsyn_eht"] == JA and r.completed > dt.datetime(2025, 9, 8)]
+        )
         earlier = dup.completed - dt.timedelta(days=rng.randint(3, 6), minutes=rng.randint(-50, 50))
-        responses.append(Response(
-            dup.unit, dup.name, dup.email, earlier - dt.timedelta(seconds=rng.randint(150, 1500)), earlier,
-            {**dup.answers, "samsyn_eht": TVD}, {**dup.cells, "samsyn_eht": TVD},
-        ))
+        responses.append(
+            Response(
+                dup.unit,
+                dup.name,
+                dup.email,
+                earlier - dt.timedelta(seconds=rng.randint(150, 1500)),
+                earlier,
+                {**dup.answers, "samsyn_eht": TVD},
+                {**dup.cells, "samsyn_eht": TVD},
+            )
+        )
         # Someone outside the register.
         out_completed = times[-1]
         out_answers = {
-            "tagit_del_av_planen": NEJ, "tillgang_forebyggande": NEJ, "samsyn_eht": NEJ,
-            "foljer_upp_analyserar": NEJ, "stod_mot_malen": NEJ, "samarbete_fungerar": NEJ,
-            "behov_kompetensutveckling": JA, "tillgang_kompetenser": list(KOMPETENSER),
+            "tagit_del_av_planen": NEJ,
+            "tillgang_forebyggande": NEJ,
+            "samsyn_eht": NEJ,
+            "foljer_upp_analyserar": NEJ,
+            "stod_mot_malen": NEJ,
+            "samarbete_fungerar": NEJ,
+            "behov_kompetensutveckling": JA,
+            "tillgang_kompetenser": list(KOMPETENSER),
             "kommentarer": OUTSIDER_COMMENT,
         }
         out_cells = {**out_answers, "tillgang_kompetenser": ";".join(KOMPETENSER) + ";"}
-        responses.append(Response(
-            None, OUTSIDER_2025, email_for(OUTSIDER_2025), out_completed - dt.timedelta(seconds=rng.randint(150, 1500)),
-            out_completed, out_answers, out_cells,
-        ))
+        responses.append(
+            Response(
+                None,
+                OUTSIDER_2025,
+                email_for(OUTSIDER_2025),
+                out_completed - dt.timedelta(seconds=rng.randint(150, 1500)),
+                out_completed,
+                out_answers,
+                out_cells,
+            )
+        )
     responses.sort(key=lambda r: r.completed)
     return register, responses
 
 
 # --- writing -----------------------------------------------------------------------------
+
 
 def _period_yaml(spec: PeriodSpec) -> str:
     return (

@@ -169,7 +169,9 @@ def _statement(rng: Random, p: float, scale: list[str]) -> str:
     return scale[2] if rng.random() < 0.65 else scale[3]
 
 
-def responses(rng: Random, survey: Survey, enrolled: dict[tuple[str, str], int], effects: dict[str, float]) -> list[dict[str, str]]:
+def responses(
+    rng: Random, survey: Survey, enrolled: dict[tuple[str, str], int], effects: dict[str, float]
+) -> list[dict[str, str]]:
     """Canonical answers of every submitted questionnaire, in submission order.
 
     `effects` (per unit, on the logit scale) stay from year to year, so that only `SHIFT`
@@ -194,8 +196,11 @@ def responses(rng: Random, survey: Survey, enrolled: dict[tuple[str, str], int],
                     p -= GIRLS_LESS_SAFE
                 row[qid] = _statement(rng, _expit(_logit(p) + effects[code]), scale)
             u = rng.random()
-            row["blivit_krankt"] = "" if u < 0.01 else ("Vill inte svara" if u < 0.01 + PREFER_NOT else
-                                                         ("Ja" if rng.random() < OFFENDED[group] else "Nej"))
+            row["blivit_krankt"] = (
+                ""
+                if u < 0.01
+                else ("Vill inte svara" if u < 0.01 + PREFER_NOT else ("Ja" if rng.random() < OFFENDED[group] else "Nej"))
+            )
             row["vill_beratta"] = rng.choice(COMMENTS) if rng.random() < 0.06 else ""
             rows.append(row)
     rng.shuffle(rows)
@@ -215,9 +220,12 @@ def responses(rng: Random, survey: Survey, enrolled: dict[tuple[str, str], int],
 
 # --- writing -------------------------------------------------------------------------------
 
+
 def _period_yaml(survey: Survey) -> str:
-    return (f"{SYNTHETIC_COMMENT}\nlabel: {survey.label}\nstart: {survey.start.isoformat()}\nend: {survey.end.isoformat()}\n"
-            f"population: {POPULATION}\nsyntetisk: true\n")
+    return (
+        f"{SYNTHETIC_COMMENT}\nlabel: {survey.label}\nstart: {survey.start.isoformat()}\nend: {survey.end.isoformat()}\n"
+        f"population: {POPULATION}\nsyntetisk: true\n"
+    )
 
 
 def _readme(survey: Survey) -> str:
@@ -251,8 +259,17 @@ CSV_YEAR_FORMS = {"Åk 5": ["5", "åk5", "Årskurs 5"], "Åk 8": ["8", "ÅK 8", 
 
 def _export_csv(rng: Random, rows: list[dict]) -> bytes:
     header = ["ID", "Datum", "Skolenhetskod", "Årskurs", "Kön", *QUESTIONS.values()]
-    body = [[r["id"], r["completed"].strftime("%Y-%m-%d %H:%M"), r["skolenhetskod"], rng.choice(CSV_YEAR_FORMS[r["arskurs"]]),
-             r["kon"], *(r[qid] for qid in QUESTIONS)] for r in rows]
+    body = [
+        [
+            r["id"],
+            r["completed"].strftime("%Y-%m-%d %H:%M"),
+            r["skolenhetskod"],
+            rng.choice(CSV_YEAR_FORMS[r["arskurs"]]),
+            r["kon"],
+            *(r[qid] for qid in QUESTIONS),
+        ]
+        for r in rows
+    ]
     return _csv([header, *body], ";").encode("cp1252")
 
 
@@ -263,9 +280,19 @@ def _export_xlsx(rng: Random, rows: list[dict]) -> bytes:
     ws.append(["Svars-ID", "Starttid", "Slutförd", "E-post", "IP-adress", "Skolenhetskod", "Årskurs", "Kön", *QUESTIONS.values()])
     for r in rows:
         started = r["completed"] - dt.timedelta(minutes=rng.randint(3, 14))
-        ws.append([int(r["id"]), started, r["completed"], f"elev{rng.randint(1000, 9999)}@skola.exempel.se",
-                   f"192.0.2.{rng.randint(1, 254)}", int(r["skolenhetskod"]), r["arskurs"], r["kon"] or None,
-                   *(r[qid] or None for qid in QUESTIONS)])
+        ws.append(
+            [
+                int(r["id"]),
+                started,
+                r["completed"],
+                f"elev{rng.randint(1000, 9999)}@skola.exempel.se",
+                f"192.0.2.{rng.randint(1, 254)}",
+                int(r["skolenhetskod"]),
+                r["arskurs"],
+                r["kon"] or None,
+                *(r[qid] or None for qid in QUESTIONS),
+            ]
+        )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, dt.datetime):
@@ -282,37 +309,57 @@ SAV_STAMP = (slice(92, 109), b"03 Nov 2508:00:00")
 def sav_bytes(rows: list[dict], statements: list[str], year_labels: dict[str, str]) -> bytes:
     """An SPSS export as vendors deliver it: q1…q6 with the questions as variable labels,
     coded answers with value labels and 99 "Ej svar" declared user-missing."""
-    import pandas as pd  # noqa: PLC0415
-    import pyreadstat  # noqa: PLC0415
+    import pandas as pd
+    import pyreadstat
 
     codes = {lbl: i for i, lbl in enumerate(statements, start=1)}
     ja_nej = {lbl: i for i, lbl in enumerate(JA_NEJ, start=1)}
     gender = {lbl: i for i, lbl in enumerate(GENDERS, start=1)}
     year_codes = {group: i for i, group in enumerate(year_labels, start=1)}
     qnames = {qid: f"q{i}" for i, qid in enumerate(QUESTIONS, start=1)}
-    frame = pd.DataFrame({
-        "Svars_ID": [r["id"] for r in rows],
-        "Slutford": [r["completed"].strftime("%Y-%m-%d %H:%M") for r in rows],
-        "Skolenhetskod": [r["skolenhetskod"] for r in rows],
-        "Arskurs": [float(year_codes[r["arskurs"]]) for r in rows],
-        "Kon": [float(gender[r["kon"]]) if r["kon"] else float(MISSING_CODE) for r in rows],
-        **{qnames[qid]: [float((ja_nej if qid == "blivit_krankt" else codes).get(r[qid], MISSING_CODE)) for r in rows]
-           for qid in STATEMENTS + ["blivit_krankt"]},
-        qnames["vill_beratta"]: [r["vill_beratta"] for r in rows],
-    })
-    labels = {"Svars_ID": "Svars-ID", "Slutford": "Slutförd", "Arskurs": "Årskurs", "Kon": "Kön",
-              **{qnames[qid]: text for qid, text in QUESTIONS.items()}}
+    frame = pd.DataFrame(
+        {
+            "Svars_ID": [r["id"] for r in rows],
+            "Slutford": [r["completed"].strftime("%Y-%m-%d %H:%M") for r in rows],
+            "Skolenhetskod": [r["skolenhetskod"] for r in rows],
+            "Arskurs": [float(year_codes[r["arskurs"]]) for r in rows],
+            "Kon": [float(gender[r["kon"]]) if r["kon"] else float(MISSING_CODE) for r in rows],
+            **{
+                qnames[qid]: [float((ja_nej if qid == "blivit_krankt" else codes).get(r[qid], MISSING_CODE)) for r in rows]
+                for qid in STATEMENTS + ["blivit_krankt"]
+            },
+            qnames["vill_beratta"]: [r["vill_beratta"] for r in rows],
+        }
+    )
+    labels = {
+        "Svars_ID": "Svars-ID",
+        "Slutford": "Slutförd",
+        "Arskurs": "Årskurs",
+        "Kon": "Kön",
+        **{qnames[qid]: text for qid, text in QUESTIONS.items()},
+    }
     missing = {"Ej svar": MISSING_CODE}
     value_labels = {
         "Arskurs": {float(c): year_labels[g] for g, c in year_codes.items()},
         "Kon": {**{float(c): g for g, c in gender.items()}, float(MISSING_CODE): "Ej svar"},
-        **{qnames[qid]: {**{float(c): lbl for lbl, c in (ja_nej if qid == "blivit_krankt" else codes).items()},
-                         float(MISSING_CODE): next(iter(missing))} for qid in STATEMENTS + ["blivit_krankt"]},
+        **{
+            qnames[qid]: {
+                **{float(c): lbl for lbl, c in (ja_nej if qid == "blivit_krankt" else codes).items()},
+                float(MISSING_CODE): next(iter(missing)),
+            }
+            for qid in STATEMENTS + ["blivit_krankt"]
+        },
     }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "elevenkat.sav"
-        pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=value_labels, row_compress=True,
-                             missing_ranges={name: [MISSING_CODE] for name in value_labels if name != "Arskurs"})
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            row_compress=True,
+            missing_ranges={name: [MISSING_CODE] for name in value_labels if name != "Arskurs"},
+        )
         data = bytearray(path.read_bytes())
     where, stamp = SAV_STAMP
     data[where] = stamp
@@ -338,7 +385,10 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
         folder = raw_dir / survey.pid
         write(folder / "period.yaml", _period_yaml(survey).encode("utf-8"))
         write(folder / README_FILE, _readme(survey).encode("utf-8"))
-        write(folder / NAMES_FILE, ("# Namn som aldrig får visas i en rapport (fiktiva).\n" + "\n".join(NAMES) + "\n").encode("utf-8"))
+        write(
+            folder / NAMES_FILE,
+            ("# Namn som aldrig får visas i en rapport (fiktiva).\n" + "\n".join(NAMES) + "\n").encode("utf-8"),
+        )
         write(folder / "elevantal.csv", _population_csv(enrolled))
         if survey.export.endswith(".csv"):
             export = _export_csv(rng, rows)
@@ -348,4 +398,3 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
             export = sav_bytes(rows, SCALE_2025, {"Åk 5": "Årskurs 5", "Åk 8": "Årskurs 8", "Gy 2": "År 2 gymnasiet"})
         write(folder / survey.export, export)
     return written
-

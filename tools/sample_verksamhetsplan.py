@@ -42,51 +42,163 @@ KPI = "N17461"
 
 # The seed's ten insatser (shared/seeds/000_9bb0558aa624b247.txt), word for word.
 INSATSER = [
-    ("lokal_elevhalsa", "Vidareutveckla stödet och arbetet med organisationsutveckling så att varje enhet har en tillgänglig och "
-     "närvarande lokal barn- och elevhälsa där det förebyggande arbetet, dialog, stöd, och tillgänglighet är i fokus."),
+    (
+        "lokal_elevhalsa",
+        "Vidareutveckla stödet och arbetet med organisationsutveckling så att varje enhet har en tillgänglig och "
+        "närvarande lokal barn- och elevhälsa där det förebyggande arbetet, dialog, stöd, och tillgänglighet är i fokus.",
+    ),
     ("framjande_narvaro", "Implementera huvudmannens rutiner för främjande närvaro."),
-    ("npf", "Fortsätta utveckla plattformen för NPF-piloter på varje skola samt implementera arbetet med att stärka varje "
-     "medarbetares kompetens inom arbetet kring barn och elever med neuropsykiatriska funktionsnedsättningar, samt att detta "
-     "arbete sker kontinuerligt och över tid."),
-    ("genomlysning_samverkan", "Genomlysning av samverkansverksamheter som utbildningskontoret leder tillsammans med Socialkontoret, "
-     "Vård- och omsorgskontoret och Region Östergötland."),
-    ("samverkan_externa", "Fortsatt och stärkt samverkan och samarbete med bland annat socialkontoret, vård- och omsorgskontoret, "
-     "säkerhetsavdelningen, Region Östergötland samt med polisen."),
-    ("sbs", "Fortsatt samverkan mellan forsknings- och utvecklingsavdelningen och centrala barn- och elevhälsan i arbetet med "
-     "samverkan för bästa skola, SBS Norrköping, med riktade insatser utifrån skolenheternas behov och analyser."),
-    ("barnkonventionen", "Implementera barnkonventionen och förstärka barnrättsperspektivet i arbete och i processer, samt "
-     "systematiskt genomförande av barnkonsekvensanalyser."),
-    ("sarskilda_undervisningsgrupper", "Ta fram ett forskningsbaserat underlag för politiskt ställningstagande om inriktning "
-     "kring särskilda undervisningsgrupper."),
-    ("krankande_behandling", "Implementering av rutinen Åtgärder mot kränkande behandling, diskriminering och trakasserier i "
-     "verksamheten samt Riktlinje för suicidprevention."),
-    ("fullfoljda_studier", "Utbildningskontoret deltar Sveriges kommuners och regioners, SKR:s, projekt Fullföljda studier som "
-     "genomförs under perioden maj 2023-maj 2025 och syftar till att skapa bättre förutsättningar för fler unga att fullfölja "
-     "sin utbildning."),
+    (
+        "npf",
+        "Fortsätta utveckla plattformen för NPF-piloter på varje skola samt implementera arbetet med att stärka varje "
+        "medarbetares kompetens inom arbetet kring barn och elever med neuropsykiatriska funktionsnedsättningar, samt att detta "
+        "arbete sker kontinuerligt och över tid.",
+    ),
+    (
+        "genomlysning_samverkan",
+        "Genomlysning av samverkansverksamheter som utbildningskontoret leder tillsammans med Socialkontoret, "
+        "Vård- och omsorgskontoret och Region Östergötland.",
+    ),
+    (
+        "samverkan_externa",
+        "Fortsatt och stärkt samverkan och samarbete med bland annat socialkontoret, vård- och omsorgskontoret, "
+        "säkerhetsavdelningen, Region Östergötland samt med polisen.",
+    ),
+    (
+        "sbs",
+        "Fortsatt samverkan mellan forsknings- och utvecklingsavdelningen och centrala barn- och elevhälsan i arbetet med "
+        "samverkan för bästa skola, SBS Norrköping, med riktade insatser utifrån skolenheternas behov och analyser.",
+    ),
+    (
+        "barnkonventionen",
+        "Implementera barnkonventionen och förstärka barnrättsperspektivet i arbete och i processer, samt "
+        "systematiskt genomförande av barnkonsekvensanalyser.",
+    ),
+    (
+        "sarskilda_undervisningsgrupper",
+        "Ta fram ett forskningsbaserat underlag för politiskt ställningstagande om inriktning "
+        "kring särskilda undervisningsgrupper.",
+    ),
+    (
+        "krankande_behandling",
+        "Implementering av rutinen Åtgärder mot kränkande behandling, diskriminering och trakasserier i "
+        "verksamheten samt Riktlinje för suicidprevention.",
+    ),
+    (
+        "fullfoljda_studier",
+        "Utbildningskontoret deltar Sveriges kommuners och regioners, SKR:s, projekt Fullföljda studier som "
+        "genomförs under perioden maj 2023-maj 2025 och syftar till att skapa bättre förutsättningar för fler unga att fullfölja "
+        "sin utbildning.",
+    ),
 ]
 INSATS_POINTERS = {
     "lokal_elevhalsa": ["tillgang_forebyggande", "trygga_ak8"],
     "framjande_narvaro": ["hog_franvaro_ht", "hog_franvaro_vt", "upprepad_franvaro"],
     "npf": ["upprepad_franvaro"],
     "sbs": ["trygga_ak8"],
-    "krankande_behandling": ["anmalningar", "anmalningar_personal", "andel_avslutade", "dagar_till_avslut", "till_huvudman_inom",
-                             "krankt_ak8"],
+    "krankande_behandling": [
+        "anmalningar",
+        "anmalningar_personal",
+        "andel_avslutade",
+        "dagar_till_avslut",
+        "till_huvudman_inom",
+        "krankt_ak8",
+    ],
     "fullfoljda_studier": ["examen_4_ar", "hog_franvaro_ht"],
 }
-OWNERS = ["Centrala barn- och elevhälsan", "Forsknings- och utvecklingsavdelningen", "Grundskoleavdelningen",
-          "Gymnasie- och vuxenutbildningsavdelningen", "Utbildningskontorets ledning"]
+OWNERS = [
+    "Centrala barn- och elevhälsan",
+    "Forsknings- och utvecklingsavdelningen",
+    "Grundskoleavdelningen",
+    "Gymnasie- och vuxenutbildningsavdelningen",
+    "Utbildningskontorets ledning",
+]
 # Status per insats and year; 2023 leaves one insats without a row ("ingen uppgift").
 STATUS = {
     2023: ["Påbörjad", "Påbörjad", "Pågår", "Ej påbörjad", "Genomförd", "Påbörjad", "Ej påbörjad", "Avbruten", "Genomförd", None],
-    2024: ["Genomförd", "Genomförd", "Påbörjad", "Genomförd", "Genomförd", "Påbörjad", "Påbörjad", "Ej påbörjad", "Genomförd",
-           "Genomförd"],
+    2024: [
+        "Genomförd",
+        "Genomförd",
+        "Påbörjad",
+        "Genomförd",
+        "Genomförd",
+        "Påbörjad",
+        "Påbörjad",
+        "Ej påbörjad",
+        "Genomförd",
+        "Genomförd",
+    ],
 }
-FIRST = ["Alva", "Elsa", "Maja", "Wilma", "Ella", "Alice", "Olivia", "Saga", "Astrid", "Vera", "Ebba", "Selma", "Freja", "Nora",
-         "Lilly", "Noah", "William", "Hugo", "Liam", "Lucas", "Oscar", "Elias", "Adam", "Vincent", "Arvid", "Nils", "Theo",
-         "Melvin", "Leo", "Sixten", "Ali", "Omar", "Amira", "Yasmin", "Mohammed", "Aya"]
-LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson",
-        "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Hassan",
-        "Ahmed", "Ali", "Lindström", "Axelsson", "Berg", "Sandberg", "Lundgren", "Mattsson", "Fredriksson", "Henriksson"]
+FIRST = [
+    "Alva",
+    "Elsa",
+    "Maja",
+    "Wilma",
+    "Ella",
+    "Alice",
+    "Olivia",
+    "Saga",
+    "Astrid",
+    "Vera",
+    "Ebba",
+    "Selma",
+    "Freja",
+    "Nora",
+    "Lilly",
+    "Noah",
+    "William",
+    "Hugo",
+    "Liam",
+    "Lucas",
+    "Oscar",
+    "Elias",
+    "Adam",
+    "Vincent",
+    "Arvid",
+    "Nils",
+    "Theo",
+    "Melvin",
+    "Leo",
+    "Sixten",
+    "Ali",
+    "Omar",
+    "Amira",
+    "Yasmin",
+    "Mohammed",
+    "Aya",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Hassan",
+    "Ahmed",
+    "Ali",
+    "Lindström",
+    "Axelsson",
+    "Berg",
+    "Sandberg",
+    "Lundgren",
+    "Mattsson",
+    "Fredriksson",
+    "Henriksson",
+]
 TYPES = [("Kränkande behandling", 0.8), ("Trakasserier", 0.12), ("Sexuella trakasserier", 0.08)]
 PERPETRATORS = [("Elev", 0.85), ("Personal", 0.1), ("Okänd", 0.05)]
 
@@ -129,8 +241,15 @@ def _students(rng: Random) -> list[Student]:
                         break
                 wrong = (luhn_digit(nine) + rng.randint(1, 9)) % 10
                 propensity = rng.betavariate(2, 40) if rng.random() < 0.82 else rng.betavariate(3, 9)
-                students.append(Student(day.strftime("%Y%m%d") + serial + str(wrong), f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                                        born, u, propensity))
+                students.append(
+                    Student(
+                        day.strftime("%Y%m%d") + serial + str(wrong),
+                        f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        born,
+                        u,
+                        propensity,
+                    )
+                )
     return students
 
 
@@ -157,20 +276,53 @@ def _absence_rows(rng: Random, students: list[Student], term: str) -> list[list[
             rows.append([s.written(form), s.name, unit.code, unit.name, grade(s, term), term, "", "", ""])
         elif i in movers:
             # Moved mid-term: the minutes are split and the number written differently.
-            other = next(o for o in UNITS[s.unit + 1:] + UNITS[:s.unit] if o.skolform == unit.skolform)
+            other = next(o for o in UNITS[s.unit + 1 :] + UNITS[: s.unit] if o.skolform == unit.skolform)
             valid = absent - invalid
-            rows.append([s.written(0), s.name, unit.code, unit.name, grade(s, term), term, scheduled // 3, valid // 3, invalid // 3])
-            rows.append([s.written(1), s.name, other.code, other.name, grade(s, term), term, scheduled - scheduled // 3,
-                         valid - valid // 3, invalid - invalid // 3])
+            rows.append(
+                [s.written(0), s.name, unit.code, unit.name, grade(s, term), term, scheduled // 3, valid // 3, invalid // 3]
+            )
+            rows.append(
+                [
+                    s.written(1),
+                    s.name,
+                    other.code,
+                    other.name,
+                    grade(s, term),
+                    term,
+                    scheduled - scheduled // 3,
+                    valid - valid // 3,
+                    invalid - invalid // 3,
+                ]
+            )
         else:
-            rows.append([s.written(form), s.name, unit.code, unit.name, grade(s, term), term, scheduled, absent - invalid, invalid])
+            rows.append(
+                [s.written(form), s.name, unit.code, unit.name, grade(s, term), term, scheduled, absent - invalid, invalid]
+            )
     return rows
 
 
-ABSENCE_HEADER = ["Personnummer", "Namn", "Skolenhetskod", "Skolenhet", "Årskurs", "Termin", "Schemalagd tid (min)",
-                  "Giltig frånvaro (min)", "Ogiltig frånvaro (min)"]
-REPORT_HEADER = ["Ärendenummer", "Skolenhetskod", "Anmälningsdatum", "Anmält till huvudman", "Typ", "Utövare", "Status",
-                 "Avslutat datum", "Beskrivning"]
+ABSENCE_HEADER = [
+    "Personnummer",
+    "Namn",
+    "Skolenhetskod",
+    "Skolenhet",
+    "Årskurs",
+    "Termin",
+    "Schemalagd tid (min)",
+    "Giltig frånvaro (min)",
+    "Ogiltig frånvaro (min)",
+]
+REPORT_HEADER = [
+    "Ärendenummer",
+    "Skolenhetskod",
+    "Anmälningsdatum",
+    "Anmält till huvudman",
+    "Typ",
+    "Utövare",
+    "Status",
+    "Avslutat datum",
+    "Beskrivning",
+]
 
 
 def _as_csv_number(rng: Random, value: object) -> str:
@@ -206,13 +358,30 @@ def _reports(rng: Random, students: list[Student], year: int) -> list[list[objec
         to_principal = reported + dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5, 8, 12]))
         age = (dt.date(year, 12, 31) - reported).days
         closed = reported + dt.timedelta(days=rng.randint(4, 90))
-        status = "Avslutad" if closed <= dt.date(year, 12, 31) and rng.random() < 0.9 else rng.choice(["Anmäld", "Utreds", "Åtgärder pågår"])
+        status = (
+            "Avslutad"
+            if closed <= dt.date(year, 12, 31) and rng.random() < 0.9
+            else rng.choice(["Anmäld", "Utreds", "Åtgärder pågår"])
+        )
         if age < 20:
             status = rng.choice(["Anmäld", "Utreds"])
-        description = (f"{victim.name} ({victim.written(rng.randrange(4))}) blev {rng.choice(['knuffad', 'kallad fula ord', 'utfrusen'])} "
-                       f"{rng.choice(['på rasten', 'i matsalen', 'i omklädningsrummet'])}. Vårdnadshavare kontaktad.")
-        rows.append([f"KB-{year}-{n + 1:04d}", unit.code, reported, None if n % 23 == 5 else to_principal, kind, who,
-                     status, closed if status == "Avslutad" and n != 7 else None, description])
+        description = (
+            f"{victim.name} ({victim.written(rng.randrange(4))}) blev {rng.choice(['knuffad', 'kallad fula ord', 'utfrusen'])} "
+            f"{rng.choice(['på rasten', 'i matsalen', 'i omklädningsrummet'])}. Vårdnadshavare kontaktad."
+        )
+        rows.append(
+            [
+                f"KB-{year}-{n + 1:04d}",
+                unit.code,
+                reported,
+                None if n % 23 == 5 else to_principal,
+                kind,
+                who,
+                status,
+                closed if status == "Avslutad" and n != 7 else None,
+                description,
+            ]
+        )
     return rows
 
 
@@ -240,35 +409,124 @@ def _insatser_rows(rng: Random, students: list[Student], year: int) -> list[list
 def _plan(year: int) -> dict:
     survey = {"elevenkat": f"{year}-04", "rektorsenkat": f"{year}-10"}
     indikatorer = [
-        {"id": "trygga_ak8", "namn": "Elever i åk 8 som känner sig trygga i skolan", "kalla": "elevenkat", "fraga": "trygg_i_skolan",
-         "arskurs": "Åk 8", "period": survey["elevenkat"], "riktning": "hogre", "malvarde": 87, "utgangslage": {"varde": 86, "ar": 2022}},
-        {"id": "krankt_ak8", "namn": "Elever i åk 8 som blivit kränkta under läsåret", "kalla": "elevenkat", "fraga": "blivit_krankt",
-         "arskurs": "Åk 8", "period": survey["elevenkat"], "riktning": "lagre", "malvarde": 10},
-        {"id": "tillgang_forebyggande", "namn": "Rektorer med tillgång till elevhälsan för förebyggande arbete", "kalla": "rektorsenkat",
-         "fraga": "tillgang_forebyggande", "period": survey["rektorsenkat"], "riktning": "hogre", "malvarde": 50},
-        {"id": "hog_franvaro_ht", "namn": "Elever med minst 20 % frånvaro under höstterminen", "kalla": "franvaro", "matt": "andel_minst",
-         "grans": 20, "termin": "HT", "riktning": "lagre", "malvarde": 11},
-        {"id": "hog_franvaro_vt", "namn": "Elever med minst 15 % frånvaro under vårterminen", "kalla": "franvaro", "matt": "andel_minst",
-         "grans": 15, "termin": "VT", "riktning": "lagre", "malvarde": 12},
-        {"id": "upprepad_franvaro", "namn": "Elever med minst 15 % frånvaro båda terminerna", "kalla": "franvaro",
-         "matt": "andel_minst_bada_terminerna", "grans": 15, "riktning": "lagre", "malvarde": 6},
-        {"id": "anmalningar", "namn": "Anmälningar om kränkande behandling och trakasserier per 100 elever", "kalla": "krankningar",
-         "matt": "per_100_elever", "riktning": "ingen"},
-        {"id": "anmalningar_personal", "namn": "Anmälningar där personal är utövare, per 100 elever", "kalla": "krankningar",
-         "matt": "per_100_elever", "utovare": "Personal", "riktning": "ingen"},
-        {"id": "andel_avslutade", "namn": "Andel anmälningar som är avslutade", "kalla": "krankningar", "matt": "andel_avslutade",
-         "riktning": "hogre", "malvarde": 80},
-        {"id": "dagar_till_avslut", "namn": "Dagar från anmälan till avslut (median)", "kalla": "krankningar",
-         "matt": "median_dagar_till_avslut", "riktning": "lagre", "malvarde": 30},
-        {"id": "till_huvudman_inom", "namn": "Anmälningar som når huvudmannen inom 7 dagar", "kalla": "krankningar",
-         "matt": "andel_till_huvudman_inom", "dagar": 7, "riktning": "hogre", "malvarde": 90},
-        {"id": "examen_4_ar", "namn": "Gymnasieelever med examen inom 4 år (hemkommun)", "kalla": "kolada", "kpi": KPI,
-         "jamfor_med": [{"id": "0000", "namn": "Riket"}], "riktning": "hogre", "malvarde": 72},
+        {
+            "id": "trygga_ak8",
+            "namn": "Elever i åk 8 som känner sig trygga i skolan",
+            "kalla": "elevenkat",
+            "fraga": "trygg_i_skolan",
+            "arskurs": "Åk 8",
+            "period": survey["elevenkat"],
+            "riktning": "hogre",
+            "malvarde": 87,
+            "utgangslage": {"varde": 86, "ar": 2022},
+        },
+        {
+            "id": "krankt_ak8",
+            "namn": "Elever i åk 8 som blivit kränkta under läsåret",
+            "kalla": "elevenkat",
+            "fraga": "blivit_krankt",
+            "arskurs": "Åk 8",
+            "period": survey["elevenkat"],
+            "riktning": "lagre",
+            "malvarde": 10,
+        },
+        {
+            "id": "tillgang_forebyggande",
+            "namn": "Rektorer med tillgång till elevhälsan för förebyggande arbete",
+            "kalla": "rektorsenkat",
+            "fraga": "tillgang_forebyggande",
+            "period": survey["rektorsenkat"],
+            "riktning": "hogre",
+            "malvarde": 50,
+        },
+        {
+            "id": "hog_franvaro_ht",
+            "namn": "Elever med minst 20 % frånvaro under höstterminen",
+            "kalla": "franvaro",
+            "matt": "andel_minst",
+            "grans": 20,
+            "termin": "HT",
+            "riktning": "lagre",
+            "malvarde": 11,
+        },
+        {
+            "id": "hog_franvaro_vt",
+            "namn": "Elever med minst 15 % frånvaro under vårterminen",
+            "kalla": "franvaro",
+            "matt": "andel_minst",
+            "grans": 15,
+            "termin": "VT",
+            "riktning": "lagre",
+            "malvarde": 12,
+        },
+        {
+            "id": "upprepad_franvaro",
+            "namn": "Elever med minst 15 % frånvaro båda terminerna",
+            "kalla": "franvaro",
+            "matt": "andel_minst_bada_terminerna",
+            "grans": 15,
+            "riktning": "lagre",
+            "malvarde": 6,
+        },
+        {
+            "id": "anmalningar",
+            "namn": "Anmälningar om kränkande behandling och trakasserier per 100 elever",
+            "kalla": "krankningar",
+            "matt": "per_100_elever",
+            "riktning": "ingen",
+        },
+        {
+            "id": "anmalningar_personal",
+            "namn": "Anmälningar där personal är utövare, per 100 elever",
+            "kalla": "krankningar",
+            "matt": "per_100_elever",
+            "utovare": "Personal",
+            "riktning": "ingen",
+        },
+        {
+            "id": "andel_avslutade",
+            "namn": "Andel anmälningar som är avslutade",
+            "kalla": "krankningar",
+            "matt": "andel_avslutade",
+            "riktning": "hogre",
+            "malvarde": 80,
+        },
+        {
+            "id": "dagar_till_avslut",
+            "namn": "Dagar från anmälan till avslut (median)",
+            "kalla": "krankningar",
+            "matt": "median_dagar_till_avslut",
+            "riktning": "lagre",
+            "malvarde": 30,
+        },
+        {
+            "id": "till_huvudman_inom",
+            "namn": "Anmälningar som når huvudmannen inom 7 dagar",
+            "kalla": "krankningar",
+            "matt": "andel_till_huvudman_inom",
+            "dagar": 7,
+            "riktning": "hogre",
+            "malvarde": 90,
+        },
+        {
+            "id": "examen_4_ar",
+            "namn": "Gymnasieelever med examen inom 4 år (hemkommun)",
+            "kalla": "kolada",
+            "kpi": KPI,
+            "jamfor_med": [{"id": "0000", "namn": "Riket"}],
+            "riktning": "hogre",
+            "malvarde": 72,
+        },
     ]
     insatser = [{"id": iid, "text": text, "indikatorer": INSATS_POINTERS.get(iid, [])} for iid, text in INSATSER]
-    return {"namn": f"Verksamhetsplan för utbildningskontoret {year}",
-            "omrade": "Barn- och elevhälsoarbete med fokus på lärande och trygghet", "kommunkod": KOMMUNKOD,
-            "franvarogranser": [15, 20], "indikatorer": indikatorer, "insatser": insatser}
+    return {
+        "namn": f"Verksamhetsplan för utbildningskontoret {year}",
+        "omrade": "Barn- och elevhälsoarbete med fokus på lärande och trygghet",
+        "kommunkod": KOMMUNKOD,
+        "franvarogranser": [15, 20],
+        "indikatorer": indikatorer,
+        "insatser": insatser,
+    }
 
 
 def _kolada(rng: Random, year: int) -> list[dict]:
@@ -277,13 +535,22 @@ def _kolada(rng: Random, year: int) -> list[dict]:
     for municipality, level in ((KOMMUNKOD, 71.0), ("0000", 74.0)):
         for y in range(year - 4, year + 1):
             total = round(level + rng.uniform(-2, 2) + (y - year) * 0.3, 1)
-            values = [{"count": 1, "gender": "T", "status": "", "value": total},
-                      {"count": 1, "gender": "K", "status": "", "value": round(total + 3.1, 1)},
-                      {"count": 1, "gender": "M", "status": "", "value": None if (municipality, y) == (KOMMUNKOD, year - 3) else round(total - 3.0, 1)}]
+            values = [
+                {"count": 1, "gender": "T", "status": "", "value": total},
+                {"count": 1, "gender": "K", "status": "", "value": round(total + 3.1, 1)},
+                {
+                    "count": 1,
+                    "gender": "M",
+                    "status": "",
+                    "value": None if (municipality, y) == (KOMMUNKOD, year - 3) else round(total - 3.0, 1),
+                },
+            ]
             entries.append({"kpi": KPI, "municipality": municipality, "period": y, "values": values})
     half = len(entries) // 2
-    return [{"count": half, "values": entries[:half], "next_page": "https://api.kolada.se/v2/data/kpi/...&page=2"},
-            {"count": len(entries) - half, "values": entries[half:]}]
+    return [
+        {"count": half, "values": entries[:half], "next_page": "https://api.kolada.se/v2/data/kpi/...&page=2"},
+        {"count": len(entries) - half, "values": entries[half:]},
+    ]
 
 
 def _xlsx(header: list[str], rows: list[list[object]], dates: bool = False) -> bytes:
@@ -302,7 +569,9 @@ def _xlsx(header: list[str], rows: list[list[object]], dates: bool = False) -> b
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> bytes:
-    text_rows = [header] + [["" if v is None else (v.isoformat() if isinstance(v, dt.date) else str(v)) for v in row] for row in rows]
+    text_rows = [header] + [
+        ["" if v is None else (v.isoformat() if isinstance(v, dt.date) else str(v)) for v in row] for row in rows
+    ]
     return _csv_text(text_rows, ";", "\r\n").encode("cp1252")
 
 
@@ -327,10 +596,12 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
     written: list[Path] = []
     for year in YEARS:
         folder = raw_dir / str(year)
-        meta = (f"{SYNTHETIC_COMMENT}\nlabel: \"{year}\"\nstart: {year}-01-01\nend: {year}-12-31\npopulation: elever\nsyntetisk: true\n")
+        meta = (
+            f'{SYNTHETIC_COMMENT}\nlabel: "{year}"\nstart: {year}-01-01\nend: {year}-12-31\npopulation: elever\nsyntetisk: true\n'
+        )
         _write(folder / "period.yaml", meta.encode("utf-8"), written)
         plan = yaml.safe_dump(_plan(year), allow_unicode=True, sort_keys=False, width=100)
-        _write(folder / "verksamhetsplan.yaml", f"{SYNTHETIC_COMMENT}\n{plan}".encode("utf-8"), written)
+        _write(folder / "verksamhetsplan.yaml", f"{SYNTHETIC_COMMENT}\n{plan}".encode(), written)
         _write(folder / README_FILE, _readme(year).encode("utf-8"), written)
         insatser = _insatser_rows(rng, students, year)
         header = ["insats", "status", "ansvarig", "kommentar"]
@@ -345,19 +616,28 @@ def write_sample_data(raw_dir: Path) -> list[Path]:
                 enrolment[(row[2], row[4])] = enrolment.get((row[2], row[4]), 0) + 1
         by_code = {u.code: u for u in UNITS}
         rows = [[code, by_code[code].name, by_code[code].skolform, g, n] for (code, g), n in sorted(enrolment.items())]
-        _write(folder / "elevantal.csv", _csv_text([["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"], *rows], ",", "\n")
-               .encode("utf-8"), written)
+        _write(
+            folder / "elevantal.csv",
+            _csv_text([["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"], *rows], ",", "\n").encode("utf-8"),
+            written,
+        )
         reports = _reports(rng, students, year)
         if year == 2023:
             _write(folder / "franvaro.xlsx", _xlsx(ABSENCE_HEADER, absence), written)
             _write(folder / "krankningar.csv", _csv(REPORT_HEADER, reports), written)
         else:
-            _write(folder / "franvaro.csv", _csv(ABSENCE_HEADER, [[_as_csv_number(rng, v) if i >= 6 else v for i, v in enumerate(r)]
-                                                                 for r in absence]), written)
+            _write(
+                folder / "franvaro.csv",
+                _csv(ABSENCE_HEADER, [[_as_csv_number(rng, v) if i >= 6 else v for i, v in enumerate(r)] for r in absence]),
+                written,
+            )
             _write(folder / "krankningar.xlsx", _xlsx(REPORT_HEADER, reports, dates=True), written)
         pages = _kolada(rng, year)
         # 2023 as one saved answer, 2024 as the list of pages the fetch saves.
-        saved = pages if year == 2024 else {"count": sum(p["count"] for p in pages), "values": [v for p in pages for v in p["values"]]}
+        saved = (
+            pages
+            if year == 2024
+            else {"count": sum(p["count"] for p in pages), "values": [v for p in pages for v in p["values"]]}
+        )
         _write(folder / "kolada.json", (json.dumps(saved, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), written)
     return written
-

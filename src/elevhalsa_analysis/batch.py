@@ -51,6 +51,7 @@ def usable_cores() -> int:
 
 # --- what a run read --------------------------------------------------------------------------
 
+
 def period_folders(data_dir: Path) -> list[str]:
     """The folders under raw/ that are periods (hold a period.yaml), by name."""
     root = raw_dir(data_dir)
@@ -83,7 +84,7 @@ def raw_state(data_dir: Path, folders: Iterable[str], hashes: _Hashes | None = N
 
 def ordered_periods(data_dir: Path) -> list[str]:
     """Period folders ordered by their `end`, as reports and the index order them."""
-    import yaml  # noqa: PLC0415
+    import yaml
 
     def end(period: str) -> str:
         try:
@@ -97,6 +98,7 @@ def ordered_periods(data_dir: Path) -> list[str]:
 
 # --- freshness --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Freshness:
     period: str
@@ -106,7 +108,7 @@ class Freshness:
 
 
 def _load_json(path: Path) -> dict | None:
-    import json  # noqa: PLC0415
+    import json
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -117,7 +119,7 @@ def _load_json(path: Path) -> dict | None:
 
 def _index_keys(reports_dir: Path) -> set[tuple[str, str]] | None:
     """(period, instrument) of every report in reports/index.json; None if it is damaged."""
-    from .report import read_index_entries  # noqa: PLC0415
+    from .report import read_index_entries
 
     try:
         return {(str(e.get("period")), str(e.get("instrument"))) for e in read_index_entries(reports_dir)}
@@ -160,8 +162,7 @@ def _stale_reason(man: dict, instrument: str, data_dir: Path, hashes: _Hashes) -
     return ""
 
 
-def _freshness(period: str, data_dir: Path, reports_dir: Path, hashes: _Hashes,
-               index: set[tuple[str, str]] | None) -> Freshness:
+def _freshness(period: str, data_dir: Path, reports_dir: Path, hashes: _Hashes, index: set[tuple[str, str]] | None) -> Freshness:
     """Whether `period` would give the same reports as its last good run, and if not why."""
     manifests = sorted(processed_period_dir(data_dir, period).glob("*/manifest.json"))
     if not manifests:
@@ -205,6 +206,7 @@ def status(data_dir: Path, reports_dir: Path) -> list[Freshness]:
 
 # --- running ----------------------------------------------------------------------------------
 
+
 @dataclass
 class PeriodResult:
     period: str
@@ -227,16 +229,21 @@ def _run_one(period: str, data_dir: Path, reports_dir: Path, run_date: str | Non
             pass
 
     try:
-        from .pipeline import run_period  # noqa: PLC0415
+        from .pipeline import run_period
 
         outcome = run_period(period, data_dir, reports_dir, run_date, publish_index=False, progress=tell)
     except ElevhalsaError as exc:
         return PeriodResult(period, FAILED, time.perf_counter() - started, message=str(exc))
     except Exception as exc:  # noqa: BLE001  (one period's bug must not hide the others' results)
-        from . import bugs  # noqa: PLC0415
+        from . import bugs
 
-        parameters = {"kommando": "run --all", "period": period, "data_dir": str(data_dir), "reports_dir": str(reports_dir),
-                      "run_date": str(run_date)}
+        parameters = {
+            "kommando": "run --all",
+            "period": period,
+            "data_dir": str(data_dir),
+            "reports_dir": str(reports_dir),
+            "run_date": str(run_date),
+        }
         report = bugs.write_report(exc, parameters, reports_dir)
         return PeriodResult(period, BUG, time.perf_counter() - started, message=bugs.message(exc, report))
     return PeriodResult(period, DONE, outcome.seconds, outcome.reports, entries=outcome.entries)
@@ -250,7 +257,7 @@ def _show(bar, stage: str, done: int | None = None, total: int | None = None) ->
 
 
 def _drain(queue, bars: dict) -> None:
-    import queue as queue_module  # noqa: PLC0415
+    import queue as queue_module
 
     while True:
         try:
@@ -260,15 +267,16 @@ def _drain(queue, bars: dict) -> None:
         _show(bars[period], stage, done, total)
 
 
-def _round(context, periods: list[str], workers: int, args: tuple, queue, bars: dict,
-           results: dict[str, PeriodResult]) -> list[str]:
+def _round(
+    context, periods: list[str], workers: int, args: tuple, queue, bars: dict, results: dict[str, PeriodResult]
+) -> list[str]:
     """Run `periods` in one pool, results into `results`; those left unfinished if it broke.
 
     A period is handed to the pool only when a worker is free: after Ctrl-C (which every
     worker receives too) no queued period starts, so the command stops at once.
     """
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # noqa: PLC0415
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     queued, running = list(periods), {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=fewer_gc_passes) as pool:
@@ -292,12 +300,13 @@ def _round(context, periods: list[str], workers: int, args: tuple, queue, bars: 
     return []
 
 
-def _run_parallel(periods: list[str], data_dir: Path, reports_dir: Path, run_date: str | None,
-                  stream: TextIO) -> dict[str, PeriodResult]:
+def _run_parallel(
+    periods: list[str], data_dir: Path, reports_dir: Path, run_date: str | None, stream: TextIO
+) -> dict[str, PeriodResult]:
     """Each period in a process pool capped at the cores, with a progress bar per period."""
-    import multiprocessing  # noqa: PLC0415
+    import multiprocessing
 
-    from tqdm import tqdm  # noqa: PLC0415
+    from tqdm import tqdm
 
     # Workers forked from a clean server process, not from this one: a fork copies only
     # the forking thread, and the caller may have others (a notebook, a test runner).
@@ -308,9 +317,18 @@ def _run_parallel(periods: list[str], data_dir: Path, reports_dir: Path, run_dat
         # disable=None: no bars (and no control characters) when the output is not a terminal;
         # they are gone at the end, when the summary table says the same.
         width = max(map(len, periods))
-        bars = {p: tqdm(total=1, desc=p.ljust(width), position=i, file=stream, disable=None, leave=False,
-                        bar_format="{desc} {bar:20}{postfix}")
-                for i, p in enumerate(periods)}
+        bars = {
+            p: tqdm(
+                total=1,
+                desc=p.ljust(width),
+                position=i,
+                file=stream,
+                disable=None,
+                leave=False,
+                bar_format="{desc} {bar:20}{postfix}",
+            )
+            for i, p in enumerate(periods)
+        }
         try:
             pending, workers = list(periods), min(usable_cores(), len(periods))
             while pending:
@@ -331,7 +349,7 @@ def _run_parallel(periods: list[str], data_dir: Path, reports_dir: Path, run_dat
 
 def _publish_index(reports_dir: Path, done: list[PeriodResult]) -> None:
     """Write reports/index.html once, for every worker: they would race on it."""
-    from .report import read_index_entries, write_index  # noqa: PLC0415
+    from .report import read_index_entries, write_index
 
     try:
         current = read_index_entries(reports_dir)
@@ -342,8 +360,9 @@ def _publish_index(reports_dir: Path, done: list[PeriodResult]) -> None:
     write_index(reports_dir, kept + [e for r in done for e in r.entries])
 
 
-def run_all(data_dir: Path, reports_dir: Path, run_date: str | None = None, force: bool = False,
-            stream: TextIO | None = None) -> list[PeriodResult]:
+def run_all(
+    data_dir: Path, reports_dir: Path, run_date: str | None = None, force: bool = False, stream: TextIO | None = None
+) -> list[PeriodResult]:
     """Run every stale period (every period with `force`) in parallel; never stop at a failure."""
     data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
     states = status(data_dir, reports_dir)
@@ -356,6 +375,7 @@ def run_all(data_dir: Path, reports_dir: Path, run_date: str | None = None, forc
 
 
 # --- what the user reads ----------------------------------------------------------------------
+
 
 def _decimal(seconds: float | None) -> str:
     return "–" if seconds is None else fmt_decimal(seconds, 1)
@@ -380,11 +400,19 @@ def _shown(path: Path) -> str:
 
 def summary(results: list[PeriodResult]) -> str:
     """The table `run --all` ends with, then each error in full and one line on the whole."""
-    rows = [[r.period, f"{r.status}: se nedan" if r.status in (FAILED, BUG) else r.status, _decimal(r.seconds),
-             ", ".join(_shown(p) for p in r.reports) or "–"] for r in results]
+    rows = [
+        [
+            r.period,
+            f"{r.status}: se nedan" if r.status in (FAILED, BUG) else r.status,
+            _decimal(r.seconds),
+            ", ".join(_shown(p) for p in r.reports) or "–",
+        ]
+        for r in results
+    ]
     lines = [_table(["Period", "Status", "Sekunder", "Rapport"], rows, right=[2]), ""]
-    lines += [f"{'Fel' if r.status == FAILED else 'Programfel'} i {r.period}: {r.message}"
-              for r in results if r.status in (FAILED, BUG)]
+    lines += [
+        f"{'Fel' if r.status == FAILED else 'Programfel'} i {r.period}: {r.message}" for r in results if r.status in (FAILED, BUG)
+    ]
     ran = [r for r in results if r.status != SKIPPED]
     failed = [r for r in results if r.status in (FAILED, BUG)]
     if not ran:
@@ -399,6 +427,9 @@ def summary(results: list[PeriodResult]) -> str:
 def status_table(states: list[Freshness]) -> str:
     rows = [[s.period, "aktuell" if s.fresh else f"inaktuell: {s.reason}"] for s in states]
     stale = sum(not s.fresh for s in states)
-    end = (f"{stale} av {len(states)} perioder behöver köras om (elevhalsa run --all)." if stale
-           else f"Alla {len(states)} perioder är aktuella.")
+    end = (
+        f"{stale} av {len(states)} perioder behöver köras om (elevhalsa run --all)."
+        if stale
+        else f"Alla {len(states)} perioder är aktuella."
+    )
     return _table(["Period", "Status"], rows) + "\n\n" + end

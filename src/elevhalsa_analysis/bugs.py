@@ -31,9 +31,27 @@ EXIT_CODE = 2
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 OMITTED = "<meddelandet utelämnat: det kan citera data>"
 # What the report lists the versions of: everything a run imports that could hold the bug.
-DEPENDENCIES = ("pandas", "numpy", "pyarrow", "openpyxl", "pyreadstat", "great_expectations", "pydantic", "PyYAML",
-                "matplotlib", "papermill", "nbclient", "nbconvert", "nbformat", "jupyter_client", "ipykernel",
-                "python-docx", "python-pptx", "tqdm", "requests")
+DEPENDENCIES = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "openpyxl",
+    "pyreadstat",
+    "great_expectations",
+    "pydantic",
+    "PyYAML",
+    "matplotlib",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "jupyter_client",
+    "ipykernel",
+    "python-docx",
+    "python-pptx",
+    "tqdm",
+    "requests",
+)
 # "KeyError: 'arskurs'" at the start of a line of a kernel's traceback: the message goes.
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?::.*)?$")
 
@@ -87,7 +105,7 @@ def kind(exc: BaseException) -> str:
 def write_report(exc: BaseException, parameters: dict, folder: Path) -> Path:
     """The bug report file in `folder` (the reports folder; the temporary folder if that
     cannot be written), for sending on; see the module docstring for what it holds."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     lines = [
         "Felrapport från elevhalsa (ett fel i programmet, inte i data)",
         f"Tid (UTC): {now.isoformat(timespec='seconds')}",
@@ -121,9 +139,11 @@ def write_report(exc: BaseException, parameters: dict, folder: Path) -> Path:
 
 def message(exc: BaseException, report: Path) -> str:
     """What the user reads: a bug, where, and the report to send on."""
-    return (f"Ett fel i programmet (inte i era data) stoppade körningen: {kind(exc)} i {where(exc)}. "
-            f"Det är en bugg. Skicka felrapporten {report} till den som förvaltar elevhalsa. "
-            "Tidigare rapporter och bearbetade data är orörda.")
+    return (
+        f"Ett fel i programmet (inte i era data) stoppade körningen: {kind(exc)} i {where(exc)}. "
+        f"Det är en bugg. Skicka felrapporten {report} till den som förvaltar elevhalsa. "
+        "Tidigare rapporter och bearbetade data är orörda."
+    )
 
 
 def _trace(exc: BaseException) -> list[str]:
@@ -153,7 +173,7 @@ def _version(name: str) -> str:
 
 
 def _code() -> str:
-    from .fileio import code_fingerprint  # noqa: PLC0415
+    from .fileio import code_fingerprint
 
     try:
         return code_fingerprint()
@@ -162,6 +182,6 @@ def _code() -> str:
 
 
 def _tempdir() -> str:
-    import tempfile  # noqa: PLC0415
+    import tempfile
 
     return tempfile.gettempdir()

@@ -85,8 +85,7 @@ class PeriodCache:
     def _file(data_dir: Path, instrument: str, period: str, key: str) -> Path:
         return Path(data_dir) / "processed" / CACHE_FOLDER / instrument / f"{period}.{key}.pickle"
 
-    def get(self, key: str, load: Callable[[], T], *, data_dir: Path, instrument: str, period: str,
-            from_disk: bool = True) -> T:
+    def get(self, key: str, load: Callable[[], T], *, data_dir: Path, instrument: str, period: str, from_disk: bool = True) -> T:
         """The period under `key`, or `load()` kept under it. `load` raises on a blocking failure,
         and nothing is kept then: a period that fails is read and checked on every run."""
         if key in self._memory:

@@ -24,11 +24,15 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="kontrollera data och skapa rapporter för en period eller alla")
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--period", help="periodens mapp under DATA/raw, t.ex. 2024-10")
-    which.add_argument("--all", action="store_true", help="alla perioder under DATA/raw, parallellt; aktuella perioder hoppas över")
+    which.add_argument(
+        "--all", action="store_true", help="alla perioder under DATA/raw, parallellt; aktuella perioder hoppas över"
+    )
     run.add_argument("--force", action="store_true", help="med --all: kör om även perioder som är aktuella")
     run.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")
     run.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, help="rapportmappen (standard: reports)")
-    run.add_argument("--run-date", default=None, help="körningsdatum i rapporten (ÅÅÅÅ-MM-DD); annars SOURCE_DATE_EPOCH eller dagens datum")
+    run.add_argument(
+        "--run-date", default=None, help="körningsdatum i rapporten (ÅÅÅÅ-MM-DD); annars SOURCE_DATE_EPOCH eller dagens datum"
+    )
     check = sub.add_parser("validate", help="kör bara datakontrollerna för en period")
     check.add_argument("--period", required=True, help="periodens mapp under DATA/raw, t.ex. 2024-10")
     check.add_argument("--data-dir", type=Path, default=DATA_DIR, help="datamappen (standard: data)")

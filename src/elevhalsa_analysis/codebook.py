@@ -33,7 +33,7 @@ class Scale(Strict):
     outside_denominator: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _synonyms_point_to_labels(self) -> "Scale":
+    def _synonyms_point_to_labels(self) -> Scale:
         unknown = [t for t in self.synonyms.values() if t not in self.labels]
         if unknown:
             raise ValueError(f"synonym pekar på okänd etikett: {unknown}")
@@ -56,7 +56,7 @@ class GroupScale(Scale):
     shown: list[str] | None = None
 
     @model_validator(mode="after")
-    def _shown_are_labels(self) -> "GroupScale":
+    def _shown_are_labels(self) -> GroupScale:
         unknown = [t for t in self.shown or [] if t not in self.labels]
         if unknown:
             raise ValueError(f"shown nämner okänd etikett: {unknown}")
@@ -92,7 +92,7 @@ class Version(Strict):
     questions: list[Question]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Version":
+    def _consistent(self) -> Version:
         ids = [q.id for q in self.questions]
         if len(ids) != len(set(ids)):
             raise ValueError("fråge-id används två gånger")
@@ -138,7 +138,7 @@ class Codebook(Strict):
     versions: list[Version]
 
     @model_validator(mode="after")
-    def _groups_are_metadata(self) -> "Codebook":
+    def _groups_are_metadata(self) -> Codebook:
         unknown = [k for k in self.groups if k not in self.metadata_columns]
         if unknown:
             raise ValueError(f"groups nämner kolumner som inte finns i metadata_columns: {unknown}")

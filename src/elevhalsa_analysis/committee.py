@@ -30,15 +30,20 @@ from .schema import Strict, load_yaml
 
 LANGUAGE = "sv-SE"
 DOCX_SUFFIX, PPTX_SUFFIX = DOCUMENTS  # batch.py checks they exist
-SYNTHETIC_NOTICE = ("Syntetiska exempeldata. Underlaget är påhittat och skapat för att visa och testa verktyget; "
-                    "det beskriver inga verkliga personer eller skolor.")
+SYNTHETIC_NOTICE = (
+    "Syntetiska exempeldata. Underlaget är påhittat och skapat för att visa och testa verktyget; "
+    "det beskriver inga verkliga personer eller skolor."
+)
 OFFICER_PLACEHOLDER = "[Handläggarens bedömning: skriv förvaltningens egen bedömning här.]"
-PLACEHOLDER_NOTICE = (f"Mottagare, underskrifter och färger är platshållare: filen {KOMMUN_FILE} saknas i datamappen. "
-                      "Fyll i den en gång (se README).")
+PLACEHOLDER_NOTICE = (
+    f"Mottagare, underskrifter och färger är platshållare: filen {KOMMUN_FILE} saknas i datamappen. "
+    "Fyll i den en gång (se README)."
+)
 EXAMPLE_NOTICE = f"Namnen och titlarna i {KOMMUN_FILE} är påhittade exempel och ska bytas mot kommunens egna."
 
 
 # --- content, declared by each report object --------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -76,8 +81,11 @@ def quality_lines(quality: dict) -> list[str]:
             lines.append(f"Varning: {c['title']} ({c['count']} st).")
     notes = sum(1 for c in quality["checks"] if c["severity"] == "information")
     passed = sum(1 for c in quality["checks"] if c["passed"] and c["severity"] != "information")
-    lines.append(f"{passed} av {len(quality['checks']) - notes} kontroller godkända"
-                 + (f"; {notes} {'notering' if notes == 1 else 'noteringar'}" if notes else "") + ". Alla kontroller finns i rapportens avsnitt Datakvalitet.")
+    lines.append(
+        f"{passed} av {len(quality['checks']) - notes} kontroller godkända"
+        + (f"; {notes} {'notering' if notes == 1 else 'noteringar'}" if notes else "")
+        + ". Alla kontroller finns i rapportens avsnitt Datakvalitet."
+    )
     return lines
 
 
@@ -111,9 +119,12 @@ class Kommun(Strict):
     forvaltning: str = Field(default="[Förvaltningens namn]", min_length=1)
     mottagare: str = Field(default="[Nämndens namn]", min_length=1)
     forslag_till_beslut: str = Field(default="Informationen tas emot", min_length=1)
-    underskrifter: list[Signatory] = Field(default_factory=lambda: [
-        Signatory(namn="[Namn]", titel="[Titel, t.ex. utbildningsdirektör]"),
-        Signatory(namn="[Namn]", titel="[Titel, t.ex. avdelningschef]")])
+    underskrifter: list[Signatory] = Field(
+        default_factory=lambda: [
+            Signatory(namn="[Namn]", titel="[Titel, t.ex. utbildningsdirektör]"),
+            Signatory(namn="[Namn]", titel="[Titel, t.ex. avdelningschef]"),
+        ]
+    )
     skickas_till: list[str] = Field(default_factory=lambda: ["[Mottagare]"])
     farger: Colours = Field(default_factory=Colours)
     _placeholder: bool = PrivateAttr(default=False)
@@ -135,8 +146,11 @@ def load_kommun(data_dir: Path) -> Kommun:
 
 
 def notices(content: CommitteeContent, kommun: Kommun) -> list[str]:
-    return [*([SYNTHETIC_NOTICE] if content.synthetic else []), *([PLACEHOLDER_NOTICE] if kommun.platshallare else []),
-            *([EXAMPLE_NOTICE] if kommun.exempel else [])]
+    return [
+        *([SYNTHETIC_NOTICE] if content.synthetic else []),
+        *([PLACEHOLDER_NOTICE] if kommun.platshallare else []),
+        *([EXAMPLE_NOTICE] if kommun.exempel else []),
+    ]
 
 
 def provenance_lines(content: CommitteeContent, run_date: dt.date) -> list[str]:
@@ -153,6 +167,7 @@ def provenance_lines(content: CommitteeContent, run_date: dt.date) -> list[str]:
 
 
 # --- writing ----------------------------------------------------------------------------------
+
 
 def _fixed_zip(data: bytes, when: dt.date) -> bytes:
     """The archive again with every entry dated `when`, in the order it was written."""
@@ -185,20 +200,25 @@ def documents(instrument: str) -> tuple[str, str]:
     return f"{instrument}{DOCX_SUFFIX}", f"{instrument}{PPTX_SUFFIX}"
 
 
-def write_documents(content: CommitteeContent, kommun: Kommun, out_dir: Path, instrument: str, period: str,
-                    run_date: dt.date) -> list[Path]:
+def write_documents(
+    content: CommitteeContent, kommun: Kommun, out_dir: Path, instrument: str, period: str, run_date: dt.date
+) -> list[Path]:
     """Both documents into `out_dir` (the run's staging folder); returns their paths."""
-    from .committee_docx import tjansteskrivelse  # noqa: PLC0415  (python-docx and -pptx load lxml)
-    from .committee_pptx import presentation  # noqa: PLC0415
+    from .committee_docx import tjansteskrivelse
+    from .committee_pptx import presentation
 
     docx_name, pptx_name = documents(instrument)
-    basis = [f"Tjänsteskrivelse, {content.title.lower()}, {docx_name}, daterad {run_date.isoformat()}",
-             f"Presentation, {content.title.lower()}, {pptx_name}, daterad {run_date.isoformat()}",
-             f"Rapport för ledningen {instrument}_ledning.html och rapport för analys {instrument}_analys.html, "
-             f"daterade {run_date.isoformat()}"]
+    basis = [
+        f"Tjänsteskrivelse, {content.title.lower()}, {docx_name}, daterad {run_date.isoformat()}",
+        f"Presentation, {content.title.lower()}, {pptx_name}, daterad {run_date.isoformat()}",
+        f"Rapport för ledningen {instrument}_ledning.html och rapport för analys {instrument}_analys.html, "
+        f"daterade {run_date.isoformat()}",
+    ]
     written = []
-    for name, build in ((docx_name, lambda: tjansteskrivelse(content, kommun, basis, run_date)),
-                        (pptx_name, lambda: presentation(content, kommun, run_date))):
+    for name, build in (
+        (docx_name, lambda: tjansteskrivelse(content, kommun, basis, run_date)),
+        (pptx_name, lambda: presentation(content, kommun, run_date)),
+    ):
         target = Path(out_dir) / name
         atomic_write_bytes(target, _fixed_zip(build(), run_date))
         written.append(target)

@@ -28,8 +28,9 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#"))
 
 
-def _text(slide, lines: list[str], left, top, width, height, size: int, colour=DARK, bullets: bool = False,
-          bold_first: bool = False) -> None:
+def _text(
+    slide, lines: list[str], left, top, width, height, size: int, colour=DARK, bullets: bool = False, bold_first: bool = False
+) -> None:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -70,8 +71,16 @@ def _slide(prs, kommun: Kommun, content: CommitteeContent, title: str):
     footer = [f"{kommun.forvaltning} · {content.title} – {content.label}"]
     if content.synthetic:
         footer = ["Syntetiska exempeldata – påhittade uppgifter", *footer]
-    _text(slide, [" · ".join(footer)], MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.4), 10,
-          colour=RGBColor(0x55, 0x55, 0x55))
+    _text(
+        slide,
+        [" · ".join(footer)],
+        MARGIN,
+        HEIGHT - Inches(0.5),
+        WIDTH - 2 * MARGIN,
+        Inches(0.4),
+        10,
+        colour=RGBColor(0x55, 0x55, 0x55),
+    )
     return slide
 
 
@@ -87,8 +96,16 @@ def _figure_slide(prs, kommun: Kommun, content: CommitteeContent, figure) -> Non
     picture.name = "Diagram"
     picture._element.nvPicPr.cNvPr.set("descr", figure.alt)
     text_top = box_top + height + Inches(0.15)
-    _text(slide, [figure.sentence, figure.caption], MARGIN, text_top, box_width, HEIGHT - text_top - Inches(0.55),
-          _size_for([figure.sentence], 16), bold_first=True)
+    _text(
+        slide,
+        [figure.sentence, figure.caption],
+        MARGIN,
+        text_top,
+        box_width,
+        HEIGHT - text_top - Inches(0.55),
+        _size_for([figure.sentence], 16),
+        bold_first=True,
+    )
 
 
 def _language(prs) -> None:
@@ -113,19 +130,42 @@ def presentation(content: CommitteeContent, kommun: Kommun, run_date: dt.date) -
     background.line.fill.background()
     background.name = "Bakgrund"
     _text(title, [content.title], MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(1.8), 36, colour=WHITE, bold_first=True)
-    _text(title, [content.label, f"{kommun.mottagare} · {kommun.forvaltning}", run_date.isoformat(),
-                  *notices(content, kommun)],
-          MARGIN, Inches(4.0), WIDTH - 2 * MARGIN, Inches(3.0), 18, colour=WHITE)
+    _text(
+        title,
+        [content.label, f"{kommun.mottagare} · {kommun.forvaltning}", run_date.isoformat(), *notices(content, kommun)],
+        MARGIN,
+        Inches(4.0),
+        WIDTH - 2 * MARGIN,
+        Inches(3.0),
+        18,
+        colour=WHITE,
+    )
 
     body = BAR + Inches(0.35)
     summary = _slide(prs, kommun, content, "Sammanfattning")
-    _text(summary, content.highlights, MARGIN, body, WIDTH - 2 * MARGIN, HEIGHT - body - Inches(0.6),
-          _size_for(content.highlights), bullets=True)
+    _text(
+        summary,
+        content.highlights,
+        MARGIN,
+        body,
+        WIDTH - 2 * MARGIN,
+        HEIGHT - body - Inches(0.6),
+        _size_for(content.highlights),
+        bullets=True,
+    )
     for figure in content.figures:
         _figure_slide(prs, kommun, content, figure)
     quality = _slide(prs, kommun, content, "Datakvalitet")
-    _text(quality, content.quality, MARGIN, body, WIDTH - 2 * MARGIN, HEIGHT - body - Inches(0.6),
-          _size_for(content.quality), bullets=True)
+    _text(
+        quality,
+        content.quality,
+        MARGIN,
+        body,
+        WIDTH - 2 * MARGIN,
+        HEIGHT - body - Inches(0.6),
+        _size_for(content.quality),
+        bullets=True,
+    )
     method = _slide(prs, kommun, content, "Metod och spårbarhet")
     lines = [content.method, *provenance_lines(content, run_date)]
     _text(method, lines, MARGIN, body, WIDTH - 2 * MARGIN, HEIGHT - body - Inches(0.6), _size_for(lines, 16))

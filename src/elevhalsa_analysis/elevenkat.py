@@ -27,12 +27,12 @@ from .loaders import (
     AS_WRITTEN,
     ROW,
     ROW_TEXT,
-    each_distinct,
-    excel_serial,
-    keep_written,
     PeriodMeta,
     canonical_answers,
+    each_distinct,
+    excel_serial,
     find_input,
+    keep_written,
     list_periods,
     normalize_arskurs,
     parse_timestamps,
@@ -50,6 +50,8 @@ POPULATION_FILE = "elevantal.csv"
 POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
 SUFFIXES = (".xlsx", ".xls", ".csv", ".sav")
 GROUPS = ("skolenhetskod", "arskurs", "kon")
+
+
 def year_group_phrase(arskurs: str) -> str:
     """'åk 8', 'år 2 på gymnasiet', 'förskoleklass': how a sentence names a year group."""
     if arskurs == "F":
@@ -93,8 +95,9 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     pop_name, exp_name = population_path.name, export_path.name
     population = read_population(population_path)
     export = read_export(export_path, codebook, version)
-    structure = (q.structure_checks(pop_name, "elevantal", {c if c != "årskurs" else "arskurs": c for c in POPULATION_COLUMNS})
-                 + q.structure_checks(exp_name, "export", q.required_columns(codebook, version)))
+    structure = q.structure_checks(
+        pop_name, "elevantal", {c if c != "årskurs" else "arskurs": c for c in POPULATION_COLUMNS}
+    ) + q.structure_checks(exp_name, "export", q.required_columns(codebook, version))
     results = q.run_checks({"elevantal": population, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
@@ -108,14 +111,22 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     frame["kon"] = each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
     has_time = "completed" in frame
     notes = q.padded_codes_note("elevantal", pop_name, population) + q.padded_codes_note(
-        "export", exp_name, frame, header=codebook.metadata_columns["unit"][0], id_column="response_id", id_label="svars-id")
+        "export", exp_name, frame, header=codebook.metadata_columns["unit"][0], id_column="response_id", id_label="svars-id"
+    )
     if has_time:
         written = frame["completed"].fillna("")
         frame["completed"] = parse_timestamps(written)
         serial = written.map(excel_serial).notna()
-        notes += q.read_as_note("export:serietid", "Tider skrivna som Excel-serienummer lästes som tidpunkter", exp_name,
-                                codebook.metadata_columns["completed"][0], written[serial], frame.loc[serial, "completed"],
-                                frame.loc[serial, "response_id"], "svars-id")
+        notes += q.read_as_note(
+            "export:serietid",
+            "Tider skrivna som Excel-serienummer lästes som tidpunkter",
+            exp_name,
+            codebook.metadata_columns["completed"][0],
+            written[serial],
+            frame.loc[serial, "completed"],
+            frame.loc[serial, "response_id"],
+            "svars-id",
+        )
 
     g = q.gx().expectations
     common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
@@ -123,33 +134,102 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     known_units = sorted(set(population["skolenhetskod"].dropna()))
     content = [
         *common,
-        q.Check("export:skolenhet", "Skolenhetskoden finns inte i elevantal.csv", q.BLOCKING, "export",
-                g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=known_units), exp_name, column=header["unit"][0],
-                written="skolenhetskod" + AS_WRITTEN),
-        q.Check("export:skolenhet_saknas", "Skolenhetskod saknas", q.BLOCKING, "export",
-                g.ExpectColumnValuesToNotBeNull(column="skolenhetskod"), exp_name, column=header["unit"][0], show_values=False),
-        q.Check("export:arskurs", "Årskurs som enkäten inte frågar", q.BLOCKING, "export",
-                g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=codebook.groups["arskurs"].labels), exp_name,
-                column=header["arskurs"][0], written="arskurs" + AS_WRITTEN),
-        q.Check("export:arskurs_saknas", "Årskurs saknas", q.BLOCKING, "export",
-                g.ExpectColumnValuesToNotBeNull(column="arskurs"), exp_name, column=header["arskurs"][0], show_values=False),
-        q.Check("export:kon", "Okänt värde för kön", q.BLOCKING, "export",
-                g.ExpectColumnValuesToBeInSet(column="kon", value_set=codebook.groups["kon"].labels), exp_name, column=header["kon"][0]),
+        q.Check(
+            "export:skolenhet",
+            "Skolenhetskoden finns inte i elevantal.csv",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=known_units),
+            exp_name,
+            column=header["unit"][0],
+            written="skolenhetskod" + AS_WRITTEN,
+        ),
+        q.Check(
+            "export:skolenhet_saknas",
+            "Skolenhetskod saknas",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValuesToNotBeNull(column="skolenhetskod"),
+            exp_name,
+            column=header["unit"][0],
+            show_values=False,
+        ),
+        q.Check(
+            "export:arskurs",
+            "Årskurs som enkäten inte frågar",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=codebook.groups["arskurs"].labels),
+            exp_name,
+            column=header["arskurs"][0],
+            written="arskurs" + AS_WRITTEN,
+        ),
+        q.Check(
+            "export:arskurs_saknas",
+            "Årskurs saknas",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValuesToNotBeNull(column="arskurs"),
+            exp_name,
+            column=header["arskurs"][0],
+            show_values=False,
+        ),
+        q.Check(
+            "export:kon",
+            "Okänt värde för kön",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValuesToBeInSet(column="kon", value_set=codebook.groups["kon"].labels),
+            exp_name,
+            column=header["kon"][0],
+        ),
         *q.unit_register_checks("elevantal", pop_name, "elevantal.csv"),
-        q.Check("elevantal:arskurs", "Okänd årskurs i elevantal.csv", q.BLOCKING, "elevantal",
-                g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=ALL_YEAR_GROUPS), pop_name, column="årskurs",
-                id_column=ROW, id_label="rad", written="arskurs" + AS_WRITTEN),
-        q.Check("elevantal:antal", "Antal elever är inget heltal", q.BLOCKING, "elevantal",
-                g.ExpectColumnValuesToMatchRegex(column="antal", regex=r"^\d+$"), pop_name, column="antal",
-                id_column=ROW, id_label="rad", written="antal" + AS_WRITTEN),
-        q.Check("elevantal:dubbletter", "Samma skolenhet och årskurs står flera gånger i elevantal.csv", q.BLOCKING,
-                "elevantal", g.ExpectCompoundColumnsToBeUnique(column_list=["skolenhetskod", "arskurs"]), pop_name,
-                column="skolenhetskod, årskurs", id_column=ROW, id_label="rad", written=ROW_TEXT),
+        q.Check(
+            "elevantal:arskurs",
+            "Okänd årskurs i elevantal.csv",
+            q.BLOCKING,
+            "elevantal",
+            g.ExpectColumnValuesToBeInSet(column="arskurs", value_set=ALL_YEAR_GROUPS),
+            pop_name,
+            column="årskurs",
+            id_column=ROW,
+            id_label="rad",
+            written="arskurs" + AS_WRITTEN,
+        ),
+        q.Check(
+            "elevantal:antal",
+            "Antal elever är inget heltal",
+            q.BLOCKING,
+            "elevantal",
+            g.ExpectColumnValuesToMatchRegex(column="antal", regex=r"^\d+$"),
+            pop_name,
+            column="antal",
+            id_column=ROW,
+            id_label="rad",
+            written="antal" + AS_WRITTEN,
+        ),
+        q.Check(
+            "elevantal:dubbletter",
+            "Samma skolenhet och årskurs står flera gånger i elevantal.csv",
+            q.BLOCKING,
+            "elevantal",
+            g.ExpectCompoundColumnsToBeUnique(column_list=["skolenhetskod", "arskurs"]),
+            pop_name,
+            column="skolenhetskod, årskurs",
+            id_column=ROW,
+            id_label="rad",
+            written=ROW_TEXT,
+        ),
     ]
     # Categories halve the gate's time on a large export; the values checked are the same.
     labelled = [*(qu.id for qu in version.closed_questions), "skolenhetskod", "arskurs", "kon"]
-    results += q.run_checks({"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames},
-                            content) + q.ignored_columns_note(export) + notes
+    results += (
+        q.run_checks(
+            {"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames}, content
+        )
+        + q.ignored_columns_note(export)
+        + notes
+    )
     q.raise_on_blocking(results)
 
     units = _units(frame, population.assign(antal=population["antal"].astype(int)), codebook, period)
@@ -157,18 +237,44 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     by_year = units.groupby("arskurs", observed=True)[["svar", "antal"]].sum().reset_index()
     by_year["svarsfrekvens"] = by_year["svar"] / by_year["antal"].where(by_year["antal"] > 0)
     linking = [
-        q.Check("lankning:arskurs_saknas", "Svar från en årskurs som enheten inte har enligt elevantal.csv", q.BLOCKING,
-                "enheter", g.ExpectColumnValuesToNotBeNull(column="antal"), exp_name, column=header["arskurs"][0],
-                id_column="grupp", id_label="skolenhet och årskurs"),
-        q.Check("lankning:fler_svar", "Fler svar än elever enligt elevantal.csv (fel skolenhetskod eller fel elevantal)",
-                q.BLOCKING, "enheter", g.ExpectColumnValuesToBeBetween(column="overskott", max_value=0), exp_name,
-                column=header["unit"][0], id_column="grupp", id_label="skolenhet och årskurs", show_values=False),
-        q.Check("lankning:svarsfrekvens", f"Svarsfrekvens under {round(rate * 100)} % i någon årskurs", q.WARNING, "arskurser",
-                g.ExpectColumnValuesToBeBetween(column="svarsfrekvens", min_value=rate), pop_name, column="årskurs",
-                id_column="arskurs", id_label="årskurs"),
+        q.Check(
+            "lankning:arskurs_saknas",
+            "Svar från en årskurs som enheten inte har enligt elevantal.csv",
+            q.BLOCKING,
+            "enheter",
+            g.ExpectColumnValuesToNotBeNull(column="antal"),
+            exp_name,
+            column=header["arskurs"][0],
+            id_column="grupp",
+            id_label="skolenhet och årskurs",
+        ),
+        q.Check(
+            "lankning:fler_svar",
+            "Fler svar än elever enligt elevantal.csv (fel skolenhetskod eller fel elevantal)",
+            q.BLOCKING,
+            "enheter",
+            g.ExpectColumnValuesToBeBetween(column="overskott", max_value=0),
+            exp_name,
+            column=header["unit"][0],
+            id_column="grupp",
+            id_label="skolenhet och årskurs",
+            show_values=False,
+        ),
+        q.Check(
+            "lankning:svarsfrekvens",
+            f"Svarsfrekvens under {round(rate * 100)} % i någon årskurs",
+            q.WARNING,
+            "arskurser",
+            g.ExpectColumnValuesToBeBetween(column="svarsfrekvens", min_value=rate),
+            pop_name,
+            column="årskurs",
+            id_column="arskurs",
+            id_label="årskurs",
+        ),
     ]
-    results += q.run_checks({"enheter": units.assign(overskott=units["svar"] - units["antal"].fillna(0)), "arskurser": by_year},
-                            linking)
+    results += q.run_checks(
+        {"enheter": units.assign(overskott=units["svar"] - units["antal"].fillna(0)), "arskurser": by_year}, linking
+    )
     q.raise_on_blocking(results)
 
     responses = frame.assign(respondent=frame["response_id"])
@@ -195,12 +301,17 @@ def _units(frame: pd.DataFrame, population: pd.DataFrame, codebook: Codebook, pe
     units["svar"] = units["svar"].fillna(0).astype(int)
     units["grupp"] = units["skolenhetskod"] + " " + units["arskurs"]
     order = {a: i for i, a in enumerate(asked)}
-    return units.sort_values(["arskurs", "skolenhetskod"], key=lambda s: s.map(order) if s.name == "arskurs" else s).reset_index(drop=True)
+    return units.sort_values(["arskurs", "skolenhetskod"], key=lambda s: s.map(order) if s.name == "arskurs" else s).reset_index(
+        drop=True
+    )
 
 
 # --- what the report and the plan's scorecard compute ------------------------------------------
 
-def design_frame(long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str) -> pd.DataFrame:
+
+def design_frame(
+    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str
+) -> pd.DataFrame:
     """One row per questionnaire for `headline_shares`: unit, year group, the stratum (unit
     within year group), weight N_h / n_h, pop_size N_h, and per question a column named by
     its id: 1 headline, 0 another answer in the denominator, missing otherwise."""
@@ -209,18 +320,27 @@ def design_frame(long: pd.DataFrame, units: pd.DataFrame, version: Version, ques
     for question in questions:
         rows = part[part["question"] == question.id]
         answer = rows["answer"].astype("string")
-        inside = [lbl for lbl in version.scales[question.scale].labels if lbl not in version.scales[question.scale].outside_denominator]
-        y = np.where(answer.isin(version.headline_labels(question)).fillna(False), 1.0,
-                     np.where(answer.isin(inside).fillna(False), 0.0, np.nan))
+        inside = [
+            lbl for lbl in version.scales[question.scale].labels if lbl not in version.scales[question.scale].outside_denominator
+        ]
+        y = np.where(
+            answer.isin(version.headline_labels(question)).fillna(False),
+            1.0,
+            np.where(answer.isin(inside).fillna(False), 0.0, np.nan),
+        )
         frame[question.id] = frame["respondent"].map(pd.Series(y, index=rows["respondent"].astype(str).to_numpy()))
-    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype({"skolenhetskod": str, "arskurs": str})
+    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype(
+        {"skolenhetskod": str, "arskurs": str}
+    )
     frame = frame.merge(sizes, on=["skolenhetskod", "arskurs"], how="left", validate="many_to_one")
-    return frame.assign(stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"],
-                        pop_size=frame["antal"])
+    return frame.assign(
+        stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"], pop_size=frame["antal"]
+    )
 
 
-def municipal_estimates(long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question],
-                        period: str, fpc: bool = True) -> dict[str, dict[str, DesignEstimate]]:
+def municipal_estimates(
+    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str, fpc: bool = True
+) -> dict[str, dict[str, DesignEstimate]]:
     """Question id → year group → the design-based headline share (year groups with any
     answer); `fpc=False` for comparisons between surveys."""
     frame = design_frame(long, units, version, questions, period)
@@ -249,13 +369,13 @@ class StudentSurvey(SurveyInstrument):
         }
 
     def load_report(self, processed_dir: Path, period: str):
-        from .sections_elevenkat import StudentSurveyReport  # noqa: PLC0415  (plots load matplotlib)
+        from .sections_elevenkat import StudentSurveyReport
 
         return StudentSurveyReport.load(processed_dir, period)
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
         """Every unit asked in this survey, with the shares of each earlier survey for the trend."""
-        from .sections_elevenkat import unit_contribution  # noqa: PLC0415  (plots load matplotlib)
+        from .sections_elevenkat import unit_contribution
 
         return [unit_contribution(processed_dir)]
 
@@ -268,8 +388,14 @@ class StudentSurvey(SurveyInstrument):
         if period not in metas:
             raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
         if not self.present(raw_period_dir(data_dir, period)):
-            return IndicatorValue(None, None, None, "%", period,
-                                  note=f"uppgift saknas: {self.name}.xlsx, .csv eller .sav behövs för perioden {period}")
+            return IndicatorValue(
+                None,
+                None,
+                None,
+                "%",
+                period,
+                note=f"uppgift saknas: {self.name}.xlsx, .csv eller .sav behövs för perioden {period}",
+            )
         sp = load_student_period(self.codebook, period, metas[period], data_dir)
         found = [qu for qu in sp.version.closed_questions if qu.id == question]
         if not found:
@@ -284,14 +410,21 @@ class StudentSurvey(SurveyInstrument):
             result = grouped(sp.long, sp.version, []).result(sp.version, found[0], period)
         who = f"elever i {year_group_phrase(year)}" if year else "elever"
         if result.answered < MIN_GROUP:
-            return IndicatorValue(None, None, None, "%", period,
-                                  note=f"kan inte redovisas: färre än {MIN_GROUP} {who} besvarade frågan")
+            return IndicatorValue(
+                None, None, None, "%", period, note=f"kan inte redovisas: färre än {MIN_GROUP} {who} besvarade frågan"
+            )
         # All year groups: the same strata (unit within year group), one domain.
         frame = design_frame(sp.long, sp.units, sp.version, found, period).assign(alla="alla")
         est = headline_shares(frame, "arskurs" if year else "alla", [question])[question][year or "alla"]
-        return IndicatorValue(100 * est.share, result.headline, result.answered, "%", period,
-                              interval=(100 * est.low, 100 * est.high),
-                              note=f"skattning för alla {who}; {result.headline} av {result.answered} som besvarade frågan")
+        return IndicatorValue(
+            100 * est.share,
+            result.headline,
+            result.answered,
+            "%",
+            period,
+            interval=(100 * est.low, 100 * est.high),
+            note=f"skattning för alla {who}; {result.headline} av {result.answered} som besvarade frågan",
+        )
 
 
 register(StudentSurvey("elevenkat", "elevenkat.ipynb"))

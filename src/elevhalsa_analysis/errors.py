@@ -7,9 +7,10 @@ can inspect the fields.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 Severity = Literal["blockerande", "varning", "information"]
 

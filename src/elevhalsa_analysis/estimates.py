@@ -93,17 +93,21 @@ def headline_shares(
     N_h. Groups with nobody in the denominator are left out.
     `fpc=False` drops the finite-population correction, for comparisons between years.
     """
-    import polars as pl  # noqa: PLC0415  (svy is polars-based; both load slowly)
-    import svy  # noqa: PLC0415
+    import polars as pl
+    import svy
 
     columns = {f"y{i}": y for i, y in enumerate(ys)}
-    data = pl.from_pandas(pd.DataFrame({
-        "by": frame[by].astype(str).to_numpy(),
-        "stratum": frame[stratum].astype(str).to_numpy(),
-        "weight": frame[weight].astype(float).to_numpy(),
-        "pop_size": frame[pop_size].astype(float).to_numpy(),
-        **{name: frame[y].astype(float).to_numpy() for name, y in columns.items()},
-    })).with_columns([pl.col(name).fill_nan(None) for name in columns])
+    data = pl.from_pandas(
+        pd.DataFrame(
+            {
+                "by": frame[by].astype(str).to_numpy(),
+                "stratum": frame[stratum].astype(str).to_numpy(),
+                "weight": frame[weight].astype(float).to_numpy(),
+                "pop_size": frame[pop_size].astype(float).to_numpy(),
+                **{name: frame[y].astype(float).to_numpy() for name, y in columns.items()},
+            }
+        )
+    ).with_columns([pl.col(name).fill_nan(None) for name in columns])
     if data.is_empty():
         return {y: {} for y in ys}
     design = svy.Design(stratum="stratum", wgt="weight", pop_size="pop_size" if fpc else None, singleton=SINGLETON)
@@ -120,8 +124,14 @@ def headline_shares(
             rows = {k: boundary[k] if math.isnan(r["lci"]) else r for k, r in rows.items()}
         rows = {k: _exact_if_undefined(r, alpha) for k, r in rows.items()}
         out[y] = {
-            k: DesignEstimate(share=float(r["est"]), se=float(r["se"]), low=float(r["lci"]), high=float(r["uci"]),
-                              n=int(r["n"]), df=int(r["df"]))
+            k: DesignEstimate(
+                share=float(r["est"]),
+                se=float(r["se"]),
+                low=float(r["lci"]),
+                high=float(r["uci"]),
+                n=int(r["n"]),
+                df=int(r["df"]),
+            )
             for k, r in sorted(rows.items())
         }
     return out
@@ -133,7 +143,7 @@ def _exact_if_undefined(row: dict, alpha: float) -> dict:
     Clopper–Pearson interval of the domain's respondents stands in, the cautious choice."""
     if not (math.isnan(row["lci"]) or math.isnan(row["uci"])):
         return row
-    from scipy.stats import beta  # noqa: PLC0415
+    from scipy.stats import beta
 
     n = int(row["n"])
     x = round(float(row["est"]) * n)

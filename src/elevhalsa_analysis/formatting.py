@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from copy import copy
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
-from typing import Literal, Sequence
+from functools import cache
+from typing import Literal
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_decimal, format_percent, get_minus_sign_symbol
@@ -47,7 +48,7 @@ def _quantize(x: Decimal, decimals: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(kind: Literal["decimal", "percent"], decimals: int) -> NumberPattern:
     # The locale's own pattern keeps CLDR's grouping and percent suffix; only the number
     # of decimals is fixed, so trailing zeros are kept ("30,0 %") and columns line up.

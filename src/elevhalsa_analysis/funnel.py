@@ -62,7 +62,9 @@ def overdispersion(events: np.ndarray, n: np.ndarray, p0: float) -> tuple[float,
     return phi, bool(units > 1 and units * phi > stats.chi2.ppf(0.95, units - 1))
 
 
-def control_limits(n: np.ndarray, p0: float, phi: float = 1.0, overdispersed: bool = False) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def control_limits(
+    n: np.ndarray, p0: float, phi: float = 1.0, overdispersed: bool = False
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Level name → (lower, upper) at each denominator in `n`; also the curves a plot draws."""
     n = np.asarray(n, dtype=float)
     out = {}
@@ -90,8 +92,10 @@ def funnel(units: pd.DataFrame, target: float | None = None) -> Funnel:
         [data["share"] > data["ovre_99,8"], data["share"] < data["nedre_99,8"]], ["avviker uppåt", "avviker nedåt"], ""
     )
     if over:
-        method = (f"Många enheter låg utanför gränserna (överspridning, φ = {fmt_decimal(phi, 2)}), "
-                  "så gränserna har vidgats multiplikativt enligt Spiegelhalter (2005).")
+        method = (
+            f"Många enheter låg utanför gränserna (överspridning, φ = {fmt_decimal(phi, 2)}), "
+            "så gränserna har vidgats multiplikativt enligt Spiegelhalter (2005)."
+        )
     else:
         method = "Gränserna är exakta binomialgränser kring kommunens värde (Spiegelhalter 2005); ingen överspridning påvisades."
     return Funnel(data.sort_values("unit").reset_index(drop=True), p0, phi, over, method)

@@ -87,7 +87,9 @@ def asked(population: pd.DataFrame, period: str) -> int:
     return int(population.loc[population["period"] == period, "respondent"].nunique())
 
 
-def question_result(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str) -> QuestionResult:
+def question_result(
+    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
+) -> QuestionResult:
     answers = _answers(long, period, question.id)
     labels = version.scales[question.scale].labels
     if question.type == "multiple":
@@ -124,7 +126,9 @@ def counts_table(result: QuestionResult) -> pd.DataFrame:
     return table
 
 
-def competence_gaps(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str) -> pd.DataFrame:
+def competence_gaps(
+    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
+) -> pd.DataFrame:
     """Units whose principal lacks at least one option: access is organisational, shown per unit."""
     labels = version.scales[question.scale].labels
     answers = option_sets(_answers(long, period, question.id))
@@ -134,18 +138,23 @@ def competence_gaps(long: pd.DataFrame, population: pd.DataFrame, version: Versi
     return gaps.reset_index(drop=True).sort_values("skolenhetskod").reset_index(drop=True)
 
 
-def competence_matrix(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str) -> pd.DataFrame:
+def competence_matrix(
+    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
+) -> pd.DataFrame:
     """Unit × option access (1 = access, 0 = not, NaN = not answered), ordered by unit code."""
     labels = version.scales[question.scale].labels
     units = population[population["period"] == period].set_index("respondent")[["skolenhetskod", "skolenhet"]]
     answers = option_sets(_answers(long, period, question.id))
-    matrix = pd.DataFrame({lbl: answers.map(lambda s, lbl=lbl: float(lbl in s)).astype(float) for lbl in labels},
-                          index=answers.index)
+    matrix = pd.DataFrame(
+        {lbl: answers.map(lambda s, lbl=lbl: float(lbl in s)).astype(float) for lbl in labels}, index=answers.index
+    )
     table = units.join(matrix)
     return table.sort_values("skolenhetskod").set_index("skolenhet").drop(columns="skolenhetskod")
 
 
-def trend(long: pd.DataFrame, population: pd.DataFrame, versions: dict[str, Version], periods: list[str], question: Question) -> pd.DataFrame:
+def trend(
+    long: pd.DataFrame, population: pd.DataFrame, versions: dict[str, Version], periods: list[str], question: Question
+) -> pd.DataFrame:
     """Headline count and shares of one question in every period that asked it."""
     rows = []
     for period in periods:
@@ -153,12 +162,22 @@ def trend(long: pd.DataFrame, population: pd.DataFrame, versions: dict[str, Vers
         if question.id not in {q.id for q in version.closed_questions}:
             continue
         r = question_result(long, population, version, version.question(question.id), period)
-        rows.append({"period": period, "headline": r.headline, "answered": r.answered, "population": r.population,
-                     "share_of_answered": r.share_of_answered, "share_of_population": r.share_of_population})
+        rows.append(
+            {
+                "period": period,
+                "headline": r.headline,
+                "answered": r.answered,
+                "population": r.population,
+                "share_of_answered": r.share_of_answered,
+                "share_of_population": r.share_of_population,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def breakdown(long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str, by: str) -> pd.DataFrame:
+def breakdown(
+    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str, by: str
+) -> pd.DataFrame:
     """Headline per group (e.g. skolform): group size, answered, headline; unsuppressed."""
     flags = headline_flags(long, version, question, period).rename("headline")
     pop = population[population["period"] == period].drop_duplicates(["respondent", by]).set_index("respondent")
@@ -168,6 +187,7 @@ def breakdown(long: pd.DataFrame, population: pd.DataFrame, version: Version, qu
 
 
 # --- grouped results for large sample surveys -----------------------------------------------
+
 
 @dataclass(frozen=True)
 class Grouped:
@@ -223,8 +243,11 @@ def grouped(long: pd.DataFrame, version: Version, by: list[str]) -> Grouped:
     counts = part.groupby([*keys, "answer"], observed=True).size().rename("n").reset_index()
     counts = counts[counts["n"] > 0].astype({**as_text, "answer": "string"})
     roles = pd.DataFrame(
-        [(q.id, lbl, lbl in version.headline_labels(q), lbl in version.scales[q.scale].outside_denominator)
-         for q in questions for lbl in version.scales[q.scale].labels],
+        [
+            (q.id, lbl, lbl in version.headline_labels(q), lbl in version.scales[q.scale].outside_denominator)
+            for q in questions
+            for lbl in version.scales[q.scale].labels
+        ],
         columns=["question", "answer", "is_headline", "is_outside"],
     ).astype({**as_text, "answer": "string"})
     # An answer outside the codebook (only possible without the gate) counts as neither.

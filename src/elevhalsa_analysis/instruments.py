@@ -7,9 +7,9 @@ notebook. The pipeline only asks the registry; adding an instrument is a registr
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -93,10 +93,23 @@ class Instrument(ABC):
         phrase = meta.population
         if phrase and self.population_noun in normalize_label(phrase).split():
             return meta, []
-        notes = [] if not phrase else [q.CheckResult(
-            id="period:population", title="Populationen i period.yaml gäller ett annat instrument", severity=q.NOTE, passed=True,
-            file="period.yaml", column="population", count=1, total=None,
-            observed=f"«{phrase}» nämner inte {self.population_noun}; rapporten säger «{self.population_noun}»")]
+        notes = (
+            []
+            if not phrase
+            else [
+                q.CheckResult(
+                    id="period:population",
+                    title="Populationen i period.yaml gäller ett annat instrument",
+                    severity=q.NOTE,
+                    passed=True,
+                    file="period.yaml",
+                    column="population",
+                    count=1,
+                    total=None,
+                    observed=f"«{phrase}» nämner inte {self.population_noun}; rapporten säger «{self.population_noun}»",
+                )
+            ]
+        )
         return meta.model_copy(update={"population": self.population_noun}), notes
 
     @abstractmethod
@@ -110,8 +123,8 @@ class Instrument(ABC):
     def personal_names(self, period: str, data_dir: Path) -> list[str]:
         """Every person's name this instrument's inputs of `period` hold, for the audit before
         the outputs are written (privacy.audit); read again, since nothing keeps them."""
-        from .config import raw_period_dir  # noqa: PLC0415
-        from .privacy import read_names  # noqa: PLC0415
+        from .config import raw_period_dir
+        from .privacy import read_names
 
         return read_names(raw_period_dir(data_dir, period))[0]
 
@@ -150,9 +163,11 @@ def register(instrument: Instrument) -> Instrument:
 
 
 def _load_builtin() -> None:
-    from . import rektorsenkat  # noqa: F401  (registers itself)
-    from . import elevenkat  # noqa: F401  (registers itself)
-    from . import verksamhetsplan  # noqa: F401  (registers itself)
+    from . import (
+        elevenkat,  # noqa: F401  (registers itself)
+        rektorsenkat,  # noqa: F401  (registers itself)
+        verksamhetsplan,  # noqa: F401  (registers itself)
+    )
 
 
 def get(name: str) -> Instrument:

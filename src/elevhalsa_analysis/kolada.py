@@ -40,8 +40,10 @@ def load_config() -> KoladaConfig:
 
 def data_url(base_url: str, kpis: list[str], municipalities: list[str], years: list[int]) -> str:
     """Kolada's `data/kpi/<KPI>/municipality/<ID>/year/<YEARS>`, lists comma-separated."""
-    return (f"{base_url.rstrip('/')}/data/kpi/{','.join(kpis)}/municipality/{','.join(municipalities)}"
-            f"/year/{','.join(str(y) for y in years)}")
+    return (
+        f"{base_url.rstrip('/')}/data/kpi/{','.join(kpis)}/municipality/{','.join(municipalities)}"
+        f"/year/{','.join(str(y) for y in years)}"
+    )
 
 
 def _get(url: str, timeout: float) -> dict:
@@ -50,7 +52,9 @@ def _get(url: str, timeout: float) -> dict:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:
-        raise ElevhalsaError(f"Kolada svarade med fel {exc.code} ({exc.reason}) för {url}. Ingenting har skrivits; försök igen senare.") from None
+        raise ElevhalsaError(
+            f"Kolada svarade med fel {exc.code} ({exc.reason}) för {url}. Ingenting har skrivits; försök igen senare."
+        ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ElevhalsaError(

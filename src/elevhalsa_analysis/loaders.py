@@ -59,11 +59,14 @@ def load_period_meta(period_dir: Path) -> PeriodMeta:
 def list_periods(data_dir: Path) -> list[tuple[str, PeriodMeta]]:
     """Every period folder with a `period.yaml`, ordered by `end` (not by folder name)."""
     root = raw_dir(data_dir)
-    found = [(p.name, load_period_meta(p)) for p in sorted(root.iterdir()) if (p / "period.yaml").is_file()] if root.is_dir() else []
+    found = (
+        [(p.name, load_period_meta(p)) for p in sorted(root.iterdir()) if (p / "period.yaml").is_file()] if root.is_dir() else []
+    )
     return sorted(found, key=lambda item: (item[1].end, item[0]))
 
 
 # --- reading files ------------------------------------------------------------------------
+
 
 def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx", ".xls", ".csv")) -> Path | None:
     """The one file named `stem` with an accepted suffix (case-insensitive), or None.
@@ -74,7 +77,11 @@ def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx"
     """
     if not Path(period_dir).is_dir():
         return None
-    matches = [p for p in sorted(Path(period_dir).iterdir()) if p.is_file() and p.stem.casefold() == stem and p.suffix.casefold() in suffixes]
+    matches = [
+        p
+        for p in sorted(Path(period_dir).iterdir())
+        if p.is_file() and p.stem.casefold() == stem and p.suffix.casefold() in suffixes
+    ]
     if len(matches) > 1:
         raise DataError(
             f"Det finns flera exporter av samma enkät ({', '.join(p.name for p in matches)}); behåll en av dem.",
@@ -86,7 +93,10 @@ def find_input(period_dir: Path, stem: str, suffixes: tuple[str, ...] = (".xlsx"
 def decode_csv(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM) or Windows-1252, as Excel on a Swedish Windows writes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise DataError("Filen är sparad som UTF-16 eller är ingen textfil. Spara om den som CSV (UTF-8) eller CSV (semikolonavgränsad).", file=path)
+        raise DataError(
+            "Filen är sparad som UTF-16 eller är ingen textfil. Spara om den som CSV (UTF-8) eller CSV (semikolonavgränsad).",
+            file=path,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -140,8 +150,10 @@ def _read_excel(path: Path, data: bytes) -> list[tuple[str, pd.DataFrame]]:
         raise DataError("Filen är ingen Excel-arbetsbok. Exportera på nytt som .xlsx eller .csv.", file=path)
     try:
         sheets = pd.read_excel(io.BytesIO(data), engine="calamine", sheet_name=None, header=None, dtype=object)
-    except Exception as exc:  # calamine raises its own error types for corrupt books
-        raise DataError(f"Excel-filen kan inte läsas ({type(exc).__name__}). Öppna den i Excel och spara om den som .xlsx.", file=path) from None
+    except Exception as exc:  # noqa: BLE001  (calamine raises its own error types for corrupt books)
+        raise DataError(
+            f"Excel-filen kan inte läsas ({type(exc).__name__}). Öppna den i Excel och spara om den som .xlsx.", file=path
+        ) from None
     # Cells become text here, as a CSV's already are, so the rest never sees Excel types.
     # Column by column, one call per distinct value: a 50 000-row export repeats a few labels.
     return [(name, frame.apply(lambda col: each_distinct(col, _cell_text).fillna(""))) for name, frame in sheets.items()]
@@ -158,7 +170,9 @@ def read_table(path: Path, expected_headers: list[str]) -> pd.DataFrame:
         data = path.read_bytes()
     except PermissionError:
         # On Windows this is almost always the file being open in Excel.
-        raise DataError("Filen kan inte läsas: åtkomst nekas. Stäng filen om den är öppen i Excel och kontrollera behörigheten.", file=path) from None
+        raise DataError(
+            "Filen kan inte läsas: åtkomst nekas. Stäng filen om den är öppen i Excel och kontrollera behörigheten.", file=path
+        ) from None
     except OSError as exc:
         raise DataError(f"Filen kan inte läsas (systemfel {exc.errno}).", file=path) from None
     if path.suffix.casefold() == ".csv":
@@ -204,11 +218,11 @@ def _read_sav(path: Path, expected: set[str]) -> pd.DataFrame:
     its name. Numeric codes become their value labels; codes declared user-missing (99
     "Ej svar") are read as empty, i.e. not answered.
     """
-    import pyreadstat  # noqa: PLC0415  (only needed for SPSS files)
+    import pyreadstat
 
     try:
         data, meta = pyreadstat.read_sav(str(path), user_missing=False)
-    except Exception as exc:  # pyreadstat raises its own error types for damaged files
+    except Exception as exc:  # noqa: BLE001  (pyreadstat raises its own error types for damaged files)
         raise DataError(f"SPSS-filen kan inte läsas ({type(exc).__name__}). Exportera den på nytt som .sav.", file=path) from None
     labels = meta.column_names_to_labels or {}
 
@@ -235,8 +249,10 @@ def _parse_csv(path: Path, text: str, sep: str) -> pd.DataFrame:
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if fields:
-            why = (f"rad {fields[2]} har {fields[3]} fält men rubrikraden har {fields[1]}. Text som innehåller "
-                   f"avgränsaren ({sep}) måste stå inom citattecken")
+            why = (
+                f"rad {fields[2]} har {fields[3]} fält men rubrikraden har {fields[1]}. Text som innehåller "
+                f"avgränsaren ({sep}) måste stå inom citattecken"
+            )
         elif quote:
             why = f"citattecknet som börjar på rad {int(quote[1]) + 1} avslutas aldrig"
         else:
@@ -325,6 +341,7 @@ def excel_serial(value: object) -> pd.Timestamp | None:
 
 # --- the register -------------------------------------------------------------------------
 
+
 def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataFrame:
     """A population file (`rektorer.csv`, `elevantal.csv`) with lower-cased column names;
     e-post normalised for linking. `columns` are the headers that find the header row."""
@@ -332,8 +349,11 @@ def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataF
     frame.columns = [c if c == ROW else normalize_label(c) for c in frame.columns]
     twice = frame.columns[frame.columns.duplicated()]
     if len(twice):
-        raise DataError(f"Kolumnen «{twice[0]}» finns flera gånger; ta bort den som inte ska användas och spara filen igen.",
-                        file=path, column=twice[0])
+        raise DataError(
+            f"Kolumnen «{twice[0]}» finns flera gånger; ta bort den som inte ska användas och spara filen igen.",
+            file=path,
+            column=twice[0],
+        )
     keep_written(frame, ["skolenhetskod"])
     for col in ("skolenhet", "skolform", "namn"):
         if col in frame:
@@ -354,8 +374,10 @@ def read_register(path: Path, columns: list[str] = REGISTER_COLUMNS) -> pd.DataF
 ALL_YEAR_GROUPS = ["F", *(f"Åk {i}" for i in range(1, 10)), *(f"Gy {i}" for i in range(1, 5))]
 
 _PRESCHOOL = re.compile(r"^(?:f|fk|förskoleklass|åk f|åk 0|0)$")
-_UPPER = (re.compile(r"^(?:gy|gymnasiet|gymnasium)\s*(?:år|åk)?\s*([1-4])$"),
-          re.compile(r"^(?:år|åk|årskurs)\s*([1-4])\s*(?:på\s+|i\s+)?(?:gy|gymnasiet|gymnasium)$"))
+_UPPER = (
+    re.compile(r"^(?:gy|gymnasiet|gymnasium)\s*(?:år|åk)?\s*([1-4])$"),
+    re.compile(r"^(?:år|åk|årskurs)\s*([1-4])\s*(?:på\s+|i\s+)?(?:gy|gymnasiet|gymnasium)$"),
+)
 _COMPULSORY = re.compile(r"^(?:åk|ak|årskurs|arskurs|år|klass)?\s*\.?\s*([1-9])$")
 
 
@@ -379,6 +401,7 @@ def normalize_arskurs(value: object) -> str | None:
 
 
 # --- survey exports -----------------------------------------------------------------------
+
 
 @dataclass
 class Conflict:
@@ -445,8 +468,16 @@ def read_export(path: Path, codebook: Codebook, version: Version) -> Export:
     required.update({q.id: q.text for q in version.questions})
     missing = [text for key, text in required.items() if key not in frame.columns]
     known_extra = {normalize_label(c) for c in codebook.known_extra_columns}
-    return Export(path, frame, missing, [c for c in extra if normalize_label(c) not in known_extra], duplicated, dropped,
-                  [c for c in extra if normalize_label(c) in known_extra], conflicts)
+    return Export(
+        path,
+        frame,
+        missing,
+        [c for c in extra if normalize_label(c) not in known_extra],
+        duplicated,
+        dropped,
+        [c for c in extra if normalize_label(c) in known_extra],
+        conflicts,
+    )
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
@@ -487,7 +518,7 @@ def canonical_answers(frame: pd.DataFrame, version: Version, redact: Redactor) -
         else:
             order = {lbl: i for i, lbl in enumerate(version.scales[q.scale].labels)}
 
-            def options(cell: str) -> str | None:
+            def options(cell: str, lookup: dict = lookup, order: dict = order) -> str | None:
                 parts = [p for p in (normalize_label(s) for s in cell.split(";")) if p]
                 if not parts:
                     return None
@@ -533,13 +564,20 @@ def link(responses: pd.DataFrame, register: pd.DataFrame, salt: bytes) -> Linked
     resp = resp.sort_values(["completed", ROW], kind="stable")
     last = resp.drop_duplicates("respondent", keep="last")
     dropped = resp[~resp.index.isin(last.index)]
-    superseded = dropped[["response_id", ROW, "respondent"]].merge(
-        last[["respondent", "response_id"]].rename(columns={"response_id": "kept_response_id"}), on="respondent"
-    ).drop(columns="respondent")
+    superseded = (
+        dropped[["response_id", ROW, "respondent"]]
+        .merge(last[["respondent", "response_id"]].rename(columns={"response_id": "kept_response_id"}), on="respondent")
+        .drop(columns="respondent")
+    )
     population = reg[["respondent", "skolenhetskod", "skolenhet", "skolform"]].assign(
         responded=reg["respondent"].isin(last["respondent"])
     )
-    return Linked(last.sort_values(ROW).reset_index(drop=True), population.reset_index(drop=True), outsiders, superseded.reset_index(drop=True))
+    return Linked(
+        last.sort_values(ROW).reset_index(drop=True),
+        population.reset_index(drop=True),
+        outsiders,
+        superseded.reset_index(drop=True),
+    )
 
 
 def to_long(responses: pd.DataFrame, version: Version, period: str, groups: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -549,7 +587,17 @@ def to_long(responses: pd.DataFrame, version: Version, period: str, groups: tupl
     as categoricals, so that indicators group the long table without a join.
     """
     qids = [q.id for q in version.questions]
-    long = responses.melt(id_vars=["respondent", "response_id", *groups], value_vars=qids, var_name="question", value_name="answer")
+    long = responses.melt(
+        id_vars=["respondent", "response_id", *groups], value_vars=qids, var_name="question", value_name="answer"
+    )
     long.insert(0, "period", period)
-    return long.astype({"period": "string", "respondent": "string", "response_id": "string", "question": "string", "answer": "string",
-                        **{g: "category" for g in groups}})
+    return long.astype(
+        {
+            "period": "string",
+            "respondent": "string",
+            "response_id": "string",
+            "question": "string",
+            "answer": "string",
+            **{g: "category" for g in groups},
+        }
+    )

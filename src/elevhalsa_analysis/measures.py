@@ -11,9 +11,10 @@ Registers are censuses: figures are counts and shares, never sampling intervals.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -69,8 +70,9 @@ class Measure:
 _REGISTRY: dict[str, Measure] = {}
 
 
-def register(name: str, fn: Fn, needs: Iterable[str] = (), required: Iterable[str] = (), optional: Iterable[str] = (),
-             unit: str = "") -> Measure:
+def register(
+    name: str, fn: Fn, needs: Iterable[str] = (), required: Iterable[str] = (), optional: Iterable[str] = (), unit: str = ""
+) -> Measure:
     measure = Measure(name, fn, tuple(needs), tuple(required), tuple(optional), unit)
     _REGISTRY[name] = measure
     return measure
@@ -115,6 +117,7 @@ def _share(numerator: int, denominator: int, period: str, note: str = "") -> Ind
 
 
 # --- absence --------------------------------------------------------------------------------
+
 
 def term_sort_key(term: str) -> tuple[int, int]:
     kind, year = term.split()
@@ -195,8 +198,12 @@ def franvaro_bada_terminerna(src: Sources, spec: Any) -> IndicatorValue:
         return missing(src.period, "uppgift saknas: franvaro behöver två terminer", PERCENT)
     first, second = found[-2:]
     both, present = repeated_high_absence(franvaro, spec.grans, first, second)
-    note = "; ".join(filter(None, [f"{first} och {second}, elever med schemalagd tid båda terminerna",
-                                   _unscheduled_note(franvaro, [first, second])]))
+    note = "; ".join(
+        filter(
+            None,
+            [f"{first} och {second}, elever med schemalagd tid båda terminerna", _unscheduled_note(franvaro, [first, second])],
+        )
+    )
     return _share(both, present, src.period, note)
 
 
@@ -270,6 +277,7 @@ def krankningar_till_huvudman_inom(src: Sources, spec: Any) -> IndicatorValue:
 
 # --- Kolada --------------------------------------------------------------------------------
 
+
 def kolada_value(kolada: pd.DataFrame, kpi: str, municipality: str, year: int) -> float | None:
     """The total (gender T) value; None when Kolada has none (never 0)."""
     hit = kolada[(kolada["kpi"] == kpi) & (kolada["kommun"] == municipality) & (kolada["ar"] == year) & (kolada["kon"] == "T")]
@@ -285,6 +293,7 @@ def kolada_measure(src: Sources, spec: Any) -> IndicatorValue:
 
 
 # --- survey instruments ----------------------------------------------------------------------
+
 
 def survey_measure(src: Sources, spec: Any) -> IndicatorValue:
     """A headline figure from a survey instrument, possibly of another period folder."""
@@ -308,15 +317,38 @@ def survey_measure(src: Sources, spec: Any) -> IndicatorValue:
 
 register("franvaro.andel_minst", franvaro_andel_minst, needs=["franvaro"], required=["grans", "termin"], unit=PERCENT)
 register("franvaro.andel_minst_bada_terminerna", franvaro_bada_terminerna, needs=["franvaro"], required=["grans"], unit=PERCENT)
-register("krankningar.per_100_elever", krankningar_per_100, needs=["krankningar", "elevantal"], optional=REPORT_FILTERS, unit=PER_100)
+register(
+    "krankningar.per_100_elever", krankningar_per_100, needs=["krankningar", "elevantal"], optional=REPORT_FILTERS, unit=PER_100
+)
 register("krankningar.andel_avslutade", krankningar_andel_avslutade, needs=["krankningar"], optional=REPORT_FILTERS, unit=PERCENT)
-register("krankningar.median_dagar_till_avslut", krankningar_median_till_avslut, needs=["krankningar"], optional=REPORT_FILTERS,
-         unit=DAYS)
-register("krankningar.median_dagar_till_huvudman", krankningar_median_till_huvudman, needs=["krankningar"], optional=REPORT_FILTERS,
-         unit=DAYS)
-register("krankningar.andel_till_huvudman_inom", krankningar_till_huvudman_inom, needs=["krankningar"], required=["dagar"],
-         optional=REPORT_FILTERS, unit=PERCENT)
+register(
+    "krankningar.median_dagar_till_avslut",
+    krankningar_median_till_avslut,
+    needs=["krankningar"],
+    optional=REPORT_FILTERS,
+    unit=DAYS,
+)
+register(
+    "krankningar.median_dagar_till_huvudman",
+    krankningar_median_till_huvudman,
+    needs=["krankningar"],
+    optional=REPORT_FILTERS,
+    unit=DAYS,
+)
+register(
+    "krankningar.andel_till_huvudman_inom",
+    krankningar_till_huvudman_inom,
+    needs=["krankningar"],
+    required=["dagar"],
+    optional=REPORT_FILTERS,
+    unit=PERCENT,
+)
 register("kolada", kolada_measure, needs=["kolada"], required=["kpi"], optional=["jamfor_med"])
 for _survey in SURVEY_FILES:
-    register(_survey, survey_measure, required=["fraga"], optional=["period"] + (["arskurs"] if _survey == "elevenkat" else []),
-             unit=PERCENT)
+    register(
+        _survey,
+        survey_measure,
+        required=["fraga"],
+        optional=["period"] + (["arskurs"] if _survey == "elevenkat" else []),
+        unit=PERCENT,
+    )

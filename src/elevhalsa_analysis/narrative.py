@@ -90,14 +90,17 @@ def not_comparable_sentence(previous_label: str, reason: str | None = None) -> s
 
 # --- sample surveys (the student survey) ------------------------------------------------------
 
+
 def sample_headline_sentence(r: QuestionResult, question: Question, group_phrase: str) -> str:
     """'412 av 520 elever i åk 8 som besvarat frågan (79 %) känner sig trygga i skolan;
     23 svarade Vet ej.' Answers outside the denominator are always counted."""
     if r.answered == 0:
         return f"Ingen av de {fmt_int(r.population)} {group_phrase} som svarat på enkäten har besvarat frågan med ett svar som räknas."
     tail = _outside_phrase(r)
-    return (f"{fmt_int(r.headline)} av {fmt_int(r.answered)} {group_phrase} som besvarat frågan "
-            f"({fmt_pct(r.share_of_answered)}) {question.statement}{f'; {tail}' if tail else ''}.")
+    return (
+        f"{fmt_int(r.headline)} av {fmt_int(r.answered)} {group_phrase} som besvarat frågan "
+        f"({fmt_pct(r.share_of_answered)}) {question.statement}{f'; {tail}' if tail else ''}."
+    )
 
 
 def _outside_phrase(r: QuestionResult) -> str:
@@ -115,15 +118,19 @@ def sample_too_few_sentence(r: QuestionResult, group_phrase: str, min_group: int
         return f"Inga {group_phrase} har svarat på enkäten; resultatet visas inte."
     counted = f"{fmt_int(r.answered)} av {fmt_int(r.population)} som svarat på enkäten"
     tail = _outside_phrase(r)
-    return (f"Färre än {min_group} {group_phrase} har besvarat frågan med ett svar som räknas i andelen ({counted})"
-            f"{f'; {tail}' if tail else ''}. Resultatet visas inte.")
+    return (
+        f"Färre än {min_group} {group_phrase} har besvarat frågan med ett svar som räknas i andelen ({counted})"
+        f"{f'; {tail}' if tail else ''}. Resultatet visas inte."
+    )
 
 
 def estimate_sentence(group_phrase: str, share: float, interval: tuple[float, float], responses: int, enrolled: int) -> str:
     """'Skattat för alla elever i åk 8: 78 % (75–81 %). Svarsfrekvens 64 % (543 av 850).'"""
     rate = fmt_pct(responses / enrolled if enrolled else None)
-    return (f"Skattat för alla {group_phrase}: {fmt_pct(share)} ({fmt_pct_range(*interval)}). "
-            f"Svarsfrekvens {rate} ({fmt_int(responses)} av {fmt_int(enrolled)}).")
+    return (
+        f"Skattat för alla {group_phrase}: {fmt_pct(share)} ({fmt_pct_range(*interval)}). "
+        f"Svarsfrekvens {rate} ({fmt_int(responses)} av {fmt_int(enrolled)})."
+    )
 
 
 def sample_bounds_sentence(r: QuestionResult, group_phrase: str) -> str:
@@ -131,8 +138,10 @@ def sample_bounds_sentence(r: QuestionResult, group_phrase: str) -> str:
     missing = r.bounds.population - r.answered
     if not missing:
         return ""
-    return (f"Om ingen respektive alla av de {fmt_int(missing)} {group_phrase} som inte besvarat frågan hade svarat så, "
-            f"vore andelen {fmt_pct_range(r.bounds.low, r.bounds.high)} (bortfallsgränser).")
+    return (
+        f"Om ingen respektive alla av de {fmt_int(missing)} {group_phrase} som inte besvarat frågan hade svarat så, "
+        f"vore andelen {fmt_pct_range(r.bounds.low, r.bounds.high)} (bortfallsgränser)."
+    )
 
 
 def points(share_difference: float) -> str:
@@ -151,8 +160,10 @@ def gap_sentence(first: tuple[str, int, int], second: tuple[str, int, int], inte
     interval; "statistiskt säkerställd" only when the interval excludes 0."""
     (a, xa, na), (b, xb, nb) = first, second
     difference, (low, high) = xa / na - xb / nb, interval
-    text = (f"{a.capitalize()} {fmt_pct(xa / na)} ({fmt_int(xa)} av {fmt_int(na)}), {b} {fmt_pct(xb / nb)} "
-            f"({fmt_int(xb)} av {fmt_int(nb)}): skillnaden är {points_phrase(difference)} ({points(low)} till {points(high)})")
+    text = (
+        f"{a.capitalize()} {fmt_pct(xa / na)} ({fmt_int(xa)} av {fmt_int(na)}), {b} {fmt_pct(xb / nb)} "
+        f"({fmt_int(xb)} av {fmt_int(nb)}): skillnaden är {points_phrase(difference)} ({points(low)} till {points(high)})"
+    )
     if low > 0 or high < 0:
         return text + " och statistiskt säkerställd."
     return text + "; intervallet innehåller noll, så skillnaden kan inte skiljas från slumpen."
@@ -162,8 +173,10 @@ def change_sentence(previous_label: str, previous: float, difference: float, int
     """Against the previous survey: its estimate, the difference with its interval, and a
     conclusion only when the interval excludes zero."""
     low, high = interval
-    text = (f"Jämfört med {previous_label} ({fmt_pct(previous)}) är förändringen "
-            f"{points_phrase(difference)} ({points(low)} till {points(high)}).")
+    text = (
+        f"Jämfört med {previous_label} ({fmt_pct(previous)}) är förändringen "
+        f"{points_phrase(difference)} ({points(low)} till {points(high)})."
+    )
     if low > 0 or high < 0:
         return text + f" Det är en statistiskt säkerställd {'ökning' if difference > 0 else 'minskning'}."
     return text + " Intervallet innehåller noll, så förändringen kan inte skiljas från slumpen."
@@ -176,5 +189,7 @@ def competence_gap_sentence(gaps: list[tuple[str, str, list[str]]], singular: st
         k = len(missing)
         word = NUMBER_WORDS.get(k, str(k))
         what = "kompetens" if k == 1 else "kompetenser"
-        parts.append(f"{singular.capitalize()}n vid {unit} ({skolform.lower()}) saknar {word} {what}: {', '.join(m.lower() for m in missing)}.")
+        parts.append(
+            f"{singular.capitalize()}n vid {unit} ({skolform.lower()}) saknar {word} {what}: {', '.join(m.lower() for m in missing)}."
+        )
     return " ".join(parts)

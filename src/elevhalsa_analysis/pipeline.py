@@ -18,8 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from . import cache
+from . import __version__, cache
 from . import quality as q
 from .batch import period_folders, raw_state
 from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun, write_documents
@@ -33,14 +32,15 @@ from .report import (
     export_html,
     provenance_from_manifest,
     provenance_html,
-    run_date as resolve_run_date,
     standalone_page,
     started_kernel,
     update_index,
     warm_export,
     warm_up,
 )
-
+from .report import (
+    run_date as resolve_run_date,
+)
 
 VALIDATION_PAGE = "validering.html"
 
@@ -61,8 +61,12 @@ class Validation:
         from .sections import esc, quality_html
 
         stop = f'<p class="varning"><strong>Körningen stoppades:</strong> {esc(self.error)}</p>' if self.error else ""
-        body = stop + quality_html([c.to_dict() for c in self.checks], q.verdict(self.checks) if not self.error else
-                                   "Underlaget håller inte för analys: en blockerande kontroll misslyckades.")
+        body = stop + quality_html(
+            [c.to_dict() for c in self.checks],
+            q.verdict(self.checks)
+            if not self.error
+            else "Underlaget håller inte för analys: en blockerande kontroll misslyckades.",
+        )
         return standalone_page(f"Datakontroll för perioden {self.period}", body)
 
 
@@ -117,11 +121,14 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
         "syntetisk": prepared.meta.syntetisk,
         "inputs": {p.relative_to(base).as_posix(): sha256_file(p) for p in sorted(prepared.inputs)},
         # For `elevhalsa status`: every folder this run read from or could have read from.
-        "raw_files": raw_state(data_dir, {
-            prepared.period,
-            *(p.relative_to(base).parts[0] for p in prepared.inputs),
-            *(f for f in period_folders(data_dir) if instrument.present(raw_period_dir(data_dir, f))),
-        }),
+        "raw_files": raw_state(
+            data_dir,
+            {
+                prepared.period,
+                *(p.relative_to(base).parts[0] for p in prepared.inputs),
+                *(f for f in period_folders(data_dir) if instrument.present(raw_period_dir(data_dir, f))),
+            },
+        ),
         "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
         "config": {p.name: sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
@@ -137,11 +144,16 @@ def write_processed(prepared: Prepared, folder: Path, manifest_data: dict) -> No
     for name, table in prepared.tables.items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
     checks = [c.to_dict() for c in prepared.checks]
-    atomic_write_text(folder / "kvalitet.json", json.dumps({"checks": checks, "verdict": q.verdict(prepared.checks)}, ensure_ascii=False, indent=1))
+    atomic_write_text(
+        folder / "kvalitet.json",
+        json.dumps({"checks": checks, "verdict": q.verdict(prepared.checks)}, ensure_ascii=False, indent=1),
+    )
     atomic_write_text(folder / "manifest.json", json.dumps(manifest_data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
-def open_report(instrument: str, period: str, data_dir: str | Path, processed_dir: str | Path | None = None, run_date: str | None = None):
+def open_report(
+    instrument: str, period: str, data_dir: str | Path, processed_dir: str | Path | None = None, run_date: str | None = None
+):
     """For the notebook: the report object and the provenance section of one period.
 
     Without a `processed_dir` (a researcher opening the notebook in JupyterLab), the
@@ -265,17 +277,23 @@ def _run_period(
             folder = staged_processed / inst.name
             write_processed(prepared, folder, manifest(prepared, data_dir, inst))
             # Beside the kernel, from the same processed folder and report object as the notebook.
-            documents = side.submit(lambda inst=inst, folder=folder: write_documents(
-                inst.committee_content(folder, period), kommun, staged_reports, inst.name, period, date))
+            documents = side.submit(
+                lambda inst=inst, folder=folder: write_documents(
+                    inst.committee_content(folder, period), kommun, staged_reports, inst.name, period, date
+                )
+            )
             unit_data.append((inst.name, side.submit(inst.unit_data, folder)))
             if n == len(instruments) - 1:
                 # One profile per unit from every instrument of the period, also written while
                 # the last notebook runs, into the staged folder so that the pages are swapped
                 # into place with the reports.
-                from .sections_units import UNITS_DIR, INDEX_PAGE, write_unit_pages  # noqa: PLC0415  (after the kernels start)
+                from .sections_units import INDEX_PAGE, UNITS_DIR, write_unit_pages
 
-                pages = side.submit(lambda meta=prepared.meta: write_unit_pages(
-                    [(name, found.result()) for name, found in unit_data], staged_reports, meta.label, meta.syntetisk, date))
+                pages = side.submit(
+                    lambda meta=prepared.meta: write_unit_pages(
+                        [(name, found.result()) for name, found in unit_data], staged_reports, meta.label, meta.syntetisk, date
+                    )
+                )
             executed = staged_reports / f"{inst.name}.ipynb"
             tell(f"{inst.name}: kör notebooken", 3 * n + 1, steps)
             execute_notebook(
@@ -294,13 +312,22 @@ def _run_period(
                 export_html(executed, staged_reports / f"{inst.name}_{variant}.html", variant, title, path_aliases=aliases)
             documents.result()
             reports.append(reports_target / f"{inst.name}_ledning.html")
-            entries.append({
-                "period": period, "label": prepared.meta.label, "end": prepared.meta.end.isoformat(),
-                "instrument": inst.name, "instrument_title": inst.title,
-                "ledning": f"{period}/{inst.name}_ledning.html", "analys": f"{period}/{inst.name}_analys.html",
-                "tjansteskrivelse": f"{period}/{inst.name}{DOCX_SUFFIX}", "presentation": f"{period}/{inst.name}{PPTX_SUFFIX}",
-                "run_date": date.isoformat(), "verdict": q.verdict(prepared.checks), "synthetic": prepared.meta.syntetisk,
-            })
+            entries.append(
+                {
+                    "period": period,
+                    "label": prepared.meta.label,
+                    "end": prepared.meta.end.isoformat(),
+                    "instrument": inst.name,
+                    "instrument_title": inst.title,
+                    "ledning": f"{period}/{inst.name}_ledning.html",
+                    "analys": f"{period}/{inst.name}_analys.html",
+                    "tjansteskrivelse": f"{period}/{inst.name}{DOCX_SUFFIX}",
+                    "presentation": f"{period}/{inst.name}{PPTX_SUFFIX}",
+                    "run_date": date.isoformat(),
+                    "verdict": q.verdict(prepared.checks),
+                    "synthetic": prepared.meta.syntetisk,
+                }
+            )
         tell("skriver skolenheternas profiler", steps, steps)
         if pages.result():
             for e in entries:

@@ -14,14 +14,14 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
-from .formatting import fmt_pct, shares_summing_to_100  # noqa: E402
-from .funnel import Funnel, control_limits  # noqa: E402
-from .indicators import NOT_ANSWERED, QuestionResult  # noqa: E402
+from .formatting import fmt_pct, shares_summing_to_100
+from .funnel import Funnel, control_limits
+from .indicators import NOT_ANSWERED, QuestionResult
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
 PALETTE = {"Ja": "#0072B2", "Till viss del": "#E69F00", "Nej": "#D55E00", NOT_ANSWERED: "#BBBBBB"}
@@ -66,7 +66,9 @@ def _colour(lbl: str, shades: list[str], rank: int, size: int) -> str:
     return shades[min(len(shades) - 1, rank + (len(shades) - size if size < len(shades) else 0))]
 
 
-def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: str = "Procent av alla tillfrågade") -> tuple[bytes, str]:
+def answer_bars(
+    results: list[QuestionResult], titles: dict[str, str], xlabel: str = "Procent av alla tillfrågade"
+) -> tuple[bytes, str]:
     """Diverging stacked bars: the headline to the right, the rest to the left, answers
     outside the denominator (Vet ej) and non-answers apart.
 
@@ -85,8 +87,15 @@ def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: s
                 colour = colours.setdefault(lbl, _colour(lbl, shades, rank, len(side)))
                 ax.barh(y, sign * pct[lbl], left=x, color=colour, edgecolor="white")
                 if pct[lbl] >= 6:
-                    ax.text(x + sign * pct[lbl] / 2, y, f"{pct[lbl]:.0f}", ha="center", va="center", fontsize=9,
-                            color="white" if sign > 0 else "black")
+                    ax.text(
+                        x + sign * pct[lbl] / 2,
+                        y,
+                        f"{pct[lbl]:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=9,
+                        color="white" if sign > 0 else "black",
+                    )
                 x += sign * pct[lbl]
         x, notes = 104.0, []
         for lbl in apart:
@@ -108,22 +117,38 @@ def answer_bars(results: list[QuestionResult], titles: dict[str, str], xlabel: s
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[lbl]) for lbl in legend]
     # Two rows of a long scale read as pairs (strong, mild) column by column. Above the bars:
     # below them it met the tick labels and the axis title whenever there were few rows.
-    ax.legend(handles, legend, ncols=len(legend) if len(legend) <= 4 else -(-len(legend) // 2), loc="lower center",
-              bbox_to_anchor=(0.45, 1.02), frameon=False)
+    ax.legend(
+        handles,
+        legend,
+        ncols=len(legend) if len(legend) <= 4 else -(-len(legend) // 2),
+        loc="lower center",
+        bbox_to_anchor=(0.45, 1.02),
+        frameon=False,
+    )
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
-    alt = "Stapeldiagram över svaren: " + "; ".join(
-        f"{titles[r.question]}: {r.headline} av {r.population} ({fmt_pct(r.share_of_population)}) "
-        f"{' eller '.join(r.headline_labels) if len(r.headline_labels) < 3 else 'alla'}"
-        + "".join(f", {r.counts[lbl]} {lbl}" for lbl in r.outside_labels if r.counts.get(lbl))
-        + (f", {r.not_answered} ej svar" if r.not_answered else "")
-        for r in results
-    ) + "."
+    alt = (
+        "Stapeldiagram över svaren: "
+        + "; ".join(
+            f"{titles[r.question]}: {r.headline} av {r.population} ({fmt_pct(r.share_of_population)}) "
+            f"{' eller '.join(r.headline_labels) if len(r.headline_labels) < 3 else 'alla'}"
+            + "".join(f", {r.counts[lbl]} {lbl}" for lbl in r.outside_labels if r.counts.get(lbl))
+            + (f", {r.not_answered} ej svar" if r.not_answered else "")
+            for r in results
+        )
+        + "."
+    )
     return to_png(fig), alt
 
 
-def trend_chart(table: pd.DataFrame, titles: dict[str, str], ylabel: str = "Andel av dem som svarat (%)",
-                subject: str = "andelen som gett huvudsvaret", value_text=fmt_pct, ylim: tuple | None = (0, 105)) -> tuple[bytes, str]:
+def trend_chart(
+    table: pd.DataFrame,
+    titles: dict[str, str],
+    ylabel: str = "Andel av dem som svarat (%)",
+    subject: str = "andelen som gett huvudsvaret",
+    value_text=fmt_pct,
+    ylim: tuple | None = (0, 105),
+) -> tuple[bytes, str]:
     """Headline share of those who answered, per period, one line per question.
 
     `table` has columns question, label (the period's label, in order) and share (0..1);
@@ -132,8 +157,14 @@ def trend_chart(table: pd.DataFrame, titles: dict[str, str], ylabel: str = "Ande
     fig, ax = plt.subplots(figsize=(9.5, 4.8))
     order = list(dict.fromkeys(table["label"]))
     for i, (qid, part) in enumerate(table.groupby("question", sort=False)):
-        ax.plot([order.index(lbl) for lbl in part["label"]], part["share"] * 100, marker="o",
-                color=SEQUENCE[i % len(SEQUENCE)], linestyle=["-", "--", ":", "-."][i % 4], label=titles[qid])
+        ax.plot(
+            [order.index(lbl) for lbl in part["label"]],
+            part["share"] * 100,
+            marker="o",
+            color=SEQUENCE[i % len(SEQUENCE)],
+            linestyle=["-", "--", ":", "-."][i % 4],
+            label=titles[qid],
+        )
     ax.set_xticks(range(len(order)), order)
     if ylim:
         ax.set_ylim(*ylim)
@@ -141,30 +172,46 @@ def trend_chart(table: pd.DataFrame, titles: dict[str, str], ylabel: str = "Ande
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     fig.tight_layout()
     last = table[table["label"] == order[-1]]
-    alt = (f"Linjediagram över {subject} per period, {order[0]} till {order[-1]}. Senaste perioden: "
-           + "; ".join(f"{titles[r.question]} {value_text(r.share)}" for r in last.itertuples()) + ".")
+    alt = (
+        f"Linjediagram över {subject} per period, {order[0]} till {order[-1]}. Senaste perioden: "
+        + "; ".join(f"{titles[r.question]} {value_text(r.share)}" for r in last.itertuples())
+        + "."
+    )
     return to_png(fig), alt
 
 
 def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
     """Unit × competence access; organisational facts, so every unit is shown."""
     fig, ax = plt.subplots(figsize=(9.5, 0.32 * len(matrix) + 1.8))
-    sns.heatmap(matrix, cmap=sns.color_palette(["#D55E00", "#0072B2"], as_cmap=True), vmin=0, vmax=1, cbar=False,
-                linewidths=0.5, linecolor="white", ax=ax, annot=matrix.map(lambda v: "Ja" if v == 1 else ("Nej" if v == 0 else "–")),
-                fmt="", annot_kws={"fontsize": 8, "color": "white"})
+    sns.heatmap(
+        matrix,
+        cmap=sns.color_palette(["#D55E00", "#0072B2"], as_cmap=True),
+        vmin=0,
+        vmax=1,
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        ax=ax,
+        annot=matrix.map(lambda v: "Ja" if v == 1 else ("Nej" if v == 0 else "–")),
+        fmt="",
+        annot_kws={"fontsize": 8, "color": "white"},
+    )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.xaxis.tick_top()
     plt.setp(ax.get_xticklabels(), rotation=20, ha="left")
     fig.tight_layout()
     lacking = int((matrix == 0).any(axis=1).sum())
-    alt = (f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
-           f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en.")
+    alt = (
+        f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
+        f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en."
+    )
     return to_png(fig), alt
 
 
-def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None,
-                names: dict[str, str] | None = None) -> tuple[bytes, str]:
+def funnel_plot(
+    f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None, names: dict[str, str] | None = None
+) -> tuple[bytes, str]:
     """Every shown unit at (denominator, value) inside its 95 % and 99,8 % control limits.
 
     The limits are drawn as curves over the range of denominators, the municipal value as
@@ -183,21 +230,43 @@ def funnel_plot(f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value
         ax.plot(grid, upper * scale, color="#555555", linestyle=style, linewidth=1)
     ax.axhline(f.target * scale, color=SEQUENCE[1], linewidth=1.4, label="Kommunens värde")
     outside = table["avvikelse"] != ""
-    ax.scatter(table.loc[~outside, "n"], table.loc[~outside, "share"] * scale, color=SEQUENCE[0], marker="o", s=30,
-               label="Skolenhet inom gränserna", zorder=3)
+    ax.scatter(
+        table.loc[~outside, "n"],
+        table.loc[~outside, "share"] * scale,
+        color=SEQUENCE[0],
+        marker="o",
+        s=30,
+        label="Skolenhet inom gränserna",
+        zorder=3,
+    )
     if outside.any():
-        ax.scatter(table.loc[outside, "n"], table.loc[outside, "share"] * scale, color="#D55E00", marker="^", s=55,
-                   label="Skolenhet utanför 99,8 %", zorder=4)
+        ax.scatter(
+            table.loc[outside, "n"],
+            table.loc[outside, "share"] * scale,
+            color="#D55E00",
+            marker="^",
+            s=55,
+            label="Skolenhet utanför 99,8 %",
+            zorder=4,
+        )
         for i, r in enumerate(table[outside].itertuples()):
             # Alternating above and below, so neighbouring labels do not sit on each other.
-            ax.annotate((names or {}).get(r.unit, r.unit), (r.n, r.share * scale), xytext=(5, 6 if i % 2 == 0 else -12),
-                        textcoords="offset points", fontsize=8, color="#333333")
+            ax.annotate(
+                (names or {}).get(r.unit, r.unit),
+                (r.n, r.share * scale),
+                xytext=(5, 6 if i % 2 == 0 else -12),
+                textcoords="offset points",
+                fontsize=8,
+                color="#333333",
+            )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
     fig.tight_layout()
     up, down = int((table["avvikelse"] == "avviker uppåt").sum()), int((table["avvikelse"] == "avviker nedåt").sum())
-    alt = (f"Trattdiagram med {len(table)} skolenheter kring kommunens värde {value_text(f.target)}: "
-           f"{up + down} ligger utanför 99,8 %-gränserna ({up} uppåt, {down} nedåt).")
+    alt = (
+        f"Trattdiagram med {len(table)} skolenheter kring kommunens värde {value_text(f.target)}: "
+        f"{up + down} ligger utanför 99,8 %-gränserna ({up} uppåt, {down} nedåt)."
+    )
     return to_png(fig), alt

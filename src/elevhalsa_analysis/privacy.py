@@ -15,10 +15,10 @@ import html
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from .codebook import normalize_label
 from .config import salt_file
@@ -124,7 +124,8 @@ def _distinct(values: Iterable[object]) -> tuple[str, ...]:
 # that only what follows them is taken for a name. Not exhaustive: a false positive only
 # costs a word of a comment, a false negative a person's name. Words that are also first
 # names (Maj, Mina, Alla, Per) are left out: "Maj Andersson" must lose both words.
-LEADING_WORDS = frozenset("""
+LEADING_WORDS = frozenset(
+    """
     jag vi du ni han hon de den det man denna detta dessa vår våra vårt mitt er ert era hela
     har hade är var blir blev kan kunde ska skulle vill måste får fick behöver bör gör gjorde finns saknas
     och men eller så att om när då nu här där som inte ingen inget inga mycket mer mest många få
@@ -136,7 +137,8 @@ LEADING_WORDS = frozenset("""
     socialtjänsten skolverket skolinspektionen hösten våren sommaren vintern terminen
     måndag tisdag onsdag torsdag fredag lördag söndag
     januari februari mars april juni juli augusti september oktober november december
-""".split())
+""".split()
+)
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _GAP_RE = re.compile(r"[ \t\u00a0]+")
@@ -155,7 +157,7 @@ def _redact_name_shapes(text: str, known: re.Pattern | None) -> str:
         if inside or not _capitalised(word.group()):
             runs.append([])
             continue
-        if runs and runs[-1] and _GAP_RE.fullmatch(text[runs[-1][-1].end():word.start()]):
+        if runs and runs[-1] and _GAP_RE.fullmatch(text[runs[-1][-1].end() : word.start()]):
             runs[-1].append(word)
         else:
             runs.append([word])
@@ -210,7 +212,8 @@ def audit(folders: Iterable[Path], names: Iterable[str]) -> None:
                         "trots att fritexten har maskerats. Ingenting skrevs och tidigare rapporter är orörda. "
                         "Ta bort uppgiften ur indatafilens fritext (ett namn kan också läggas i namnlista.txt i "
                         "periodens mapp) och kör igen.",
-                        file=path.name)
+                        file=path.name,
+                    )
 
 
 def _finding(text: str, whole: re.Pattern | None) -> str | None:
@@ -240,7 +243,7 @@ def _texts(path: Path) -> Iterable[str]:
     elif suffix in (".docx", ".pptx"):
         yield from _office_texts(path)
     elif suffix == ".parquet":
-        import pandas as pd  # noqa: PLC0415
+        import pandas as pd
 
         frame = pd.read_parquet(path)
         for column in frame.columns:
@@ -254,7 +257,7 @@ def _texts(path: Path) -> Iterable[str]:
 
 def _html_texts(markup: str) -> list[str]:
     # Text nodes only: attributes hold embedded images (base64) and links, no prose.
-    from html.parser import HTMLParser  # noqa: PLC0415
+    from html.parser import HTMLParser
 
     found: list[str] = []
 
@@ -289,7 +292,7 @@ def _notebook_texts(nb: dict) -> Iterable[str]:
 
 
 def _office_texts(path: Path) -> Iterable[str]:
-    import zipfile  # noqa: PLC0415
+    import zipfile
 
     with zipfile.ZipFile(path) as archive:
         for member in archive.namelist():

@@ -7,7 +7,6 @@ report, with every earlier period for comparisons and the trend.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +62,9 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     export_path = find_input(folder, codebook.instrument)
     register_path = folder / REGISTER_FILE
     if export_path is None:
-        raise DataError(f"Enkätexporten saknas: lägg {codebook.instrument}.xlsx eller {codebook.instrument}.csv i mappen.", file=folder)
+        raise DataError(
+            f"Enkätexporten saknas: lägg {codebook.instrument}.xlsx eller {codebook.instrument}.csv i mappen.", file=folder
+        )
     if not register_path.is_file():
         raise DataError(f"Registret {REGISTER_FILE} saknas; det behövs för att veta vilka som tillfrågades.", file=register_path)
     version = codebook.version_for(meta.end)
@@ -72,7 +73,9 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     reg_name, exp_name = register_path.name, export_path.name
 
     required = q.required_columns(codebook, version)
-    structure = q.structure_checks(reg_name, "register", {c: c for c in REGISTER_COLUMNS}) + q.structure_checks(exp_name, "export", required)
+    structure = q.structure_checks(reg_name, "register", {c: c for c in REGISTER_COLUMNS}) + q.structure_checks(
+        exp_name, "export", required
+    )
     results = q.run_checks({"register": reg, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
@@ -83,31 +86,67 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     frame["completed"] = parse_timestamps(written)
     serial = written.map(excel_serial).notna()
     # The gate must show what was written, which the parsed column no longer holds.
-    unreadable = pd.DataFrame({"response_id": frame["response_id"],
-                               "tid": written.where(frame["completed"].isna()).replace("", "(tom)")})
+    unreadable = pd.DataFrame(
+        {"response_id": frame["response_id"], "tid": written.where(frame["completed"].isna()).replace("", "(tom)")}
+    )
     frame["email"] = frame["email"].fillna("").map(lambda e: e.strip())
     g = q.gx().expectations
     multiple = [qu for qu in version.closed_questions if qu.type == "multiple"]
     common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta))
     content = [
         *common,
-        q.Check("export:tid", "Tidpunkt för slutförande saknas eller kan inte tolkas", q.BLOCKING, "tider",
-                g.ExpectColumnValuesToBeNull(column="tid"), exp_name, column=codebook.metadata_columns["completed"][0]),
-        q.Check("export:e-post", "E-postadress saknas", q.BLOCKING, "export",
-                g.ExpectColumnValueLengthsToBeBetween(column="email", min_value=3), exp_name, column=codebook.metadata_columns["email"][0], show_values=False),
+        q.Check(
+            "export:tid",
+            "Tidpunkt för slutförande saknas eller kan inte tolkas",
+            q.BLOCKING,
+            "tider",
+            g.ExpectColumnValuesToBeNull(column="tid"),
+            exp_name,
+            column=codebook.metadata_columns["completed"][0],
+        ),
+        q.Check(
+            "export:e-post",
+            "E-postadress saknas",
+            q.BLOCKING,
+            "export",
+            g.ExpectColumnValueLengthsToBeBetween(column="email", min_value=3),
+            exp_name,
+            column=codebook.metadata_columns["email"][0],
+            show_values=False,
+        ),
         *q.unit_register_checks("register", reg_name, "registret"),
         # One principal may lead two units (two rows, one e-mail); the same unit twice is an error.
-        q.Check("register:e-post", "Samma e-postadress står flera gånger för samma skolenhet i registret", q.BLOCKING, "register",
-                g.ExpectCompoundColumnsToBeUnique(column_list=["e-post", "skolenhetskod"]), reg_name, column="e-post",
-                id_column=ROW, id_label="rad", show_values=False),
+        q.Check(
+            "register:e-post",
+            "Samma e-postadress står flera gånger för samma skolenhet i registret",
+            q.BLOCKING,
+            "register",
+            g.ExpectCompoundColumnsToBeUnique(column_list=["e-post", "skolenhetskod"]),
+            reg_name,
+            column="e-post",
+            id_column=ROW,
+            id_label="rad",
+            show_values=False,
+        ),
     ]
     frames = {"export": frame, "register": reg, "tider": unreadable, **common_frames}
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
-    results += (q.run_checks(frames, content) + q.ignored_columns_note(export) + q.padded_codes_note("register", reg_name, reg)
-                + q.read_as_note("export:serietid", "Tider skrivna som Excel-serienummer lästes som tidpunkter", exp_name,
-                                 codebook.metadata_columns["completed"][0], written[serial], frame.loc[serial, "completed"],
-                                 frame.loc[serial, "response_id"], "svars-id")
-                + _several_units_note(reg, reg_name))
+    results += (
+        q.run_checks(frames, content)
+        + q.ignored_columns_note(export)
+        + q.padded_codes_note("register", reg_name, reg)
+        + q.read_as_note(
+            "export:serietid",
+            "Tider skrivna som Excel-serienummer lästes som tidpunkter",
+            exp_name,
+            codebook.metadata_columns["completed"][0],
+            written[serial],
+            frame.loc[serial, "completed"],
+            frame.loc[serial, "response_id"],
+            "svars-id",
+        )
+        + _several_units_note(reg, reg_name)
+    )
     q.raise_on_blocking(results)
 
     linked = link(frame, reg, salt)
@@ -118,29 +157,68 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     people = linked.population.drop_duplicates("respondent")
     responded, asked = int(people["responded"].sum()), len(people)
     linking = [
-        q.Check("lankning:utanfor", "Svar från e-postadresser som inte finns i registret (lämnas utanför)", q.WARNING, "svar",
-                g.ExpectColumnValuesToBeInSet(column="respondent", value_set=linked.population["respondent"].tolist()), exp_name,
-                show_values=False),
-        q.Check("lankning:dubbletter", "Flera svar från samma person (det senaste räknas)", q.WARNING, "svar_i_registret",
-                g.ExpectColumnValuesToBeUnique(column="respondent"), exp_name, show_values=False),
-        q.Check("lankning:ett_per_person", "Mer än ett räknat svar per person", q.BLOCKING, "raknade",
-                g.ExpectColumnValuesToBeUnique(column="respondent"), exp_name, show_values=False),
-        q.Check("lankning:svarsfrekvens", f"Svarsfrekvens under {round(rate * 100)} %", q.WARNING, "population",
-                g.ExpectColumnMeanToBeBetween(column="responded", min_value=rate), reg_name, id_column=ROW,
-                describe=lambda _: f"{responded} av {asked} har svarat ({fmt_pct(responded / asked)})"),
-        q.Check("lankning:nagot_svar", "Inga räknade svar alls", q.BLOCKING, "raknade",
-                g.ExpectTableRowCountToBeBetween(min_value=1), exp_name),
+        q.Check(
+            "lankning:utanfor",
+            "Svar från e-postadresser som inte finns i registret (lämnas utanför)",
+            q.WARNING,
+            "svar",
+            g.ExpectColumnValuesToBeInSet(column="respondent", value_set=linked.population["respondent"].tolist()),
+            exp_name,
+            show_values=False,
+        ),
+        q.Check(
+            "lankning:dubbletter",
+            "Flera svar från samma person (det senaste räknas)",
+            q.WARNING,
+            "svar_i_registret",
+            g.ExpectColumnValuesToBeUnique(column="respondent"),
+            exp_name,
+            show_values=False,
+        ),
+        q.Check(
+            "lankning:ett_per_person",
+            "Mer än ett räknat svar per person",
+            q.BLOCKING,
+            "raknade",
+            g.ExpectColumnValuesToBeUnique(column="respondent"),
+            exp_name,
+            show_values=False,
+        ),
+        q.Check(
+            "lankning:svarsfrekvens",
+            f"Svarsfrekvens under {round(rate * 100)} %",
+            q.WARNING,
+            "population",
+            g.ExpectColumnMeanToBeBetween(column="responded", min_value=rate),
+            reg_name,
+            id_column=ROW,
+            describe=lambda _: f"{responded} av {asked} har svarat ({fmt_pct(responded / asked)})",
+        ),
+        q.Check(
+            "lankning:nagot_svar",
+            "Inga räknade svar alls",
+            q.BLOCKING,
+            "raknade",
+            g.ExpectTableRowCountToBeBetween(min_value=1),
+            exp_name,
+        ),
     ]
     results += q.run_checks(
-        {"svar": all_responses, "svar_i_registret": in_register, "raknade": linked.responses,
-         "population": people.assign(responded=people["responded"].astype(float))},
+        {
+            "svar": all_responses,
+            "svar_i_registret": in_register,
+            "raknade": linked.responses,
+            "population": people.assign(responded=people["responded"].astype(float)),
+        },
         linking,
     )
     q.raise_on_blocking(results)
 
     excluded = pd.concat(
-        [linked.outsiders.assign(orsak="utanför registret"),
-         linked.superseded.assign(orsak="ersatt av ett senare svar från samma person")],
+        [
+            linked.outsiders.assign(orsak="utanför registret"),
+            linked.superseded.assign(orsak="ersatt av ett senare svar från samma person"),
+        ],
         ignore_index=True,
     )
     return SurveyPeriod(
@@ -159,11 +237,22 @@ def _several_units_note(reg: pd.DataFrame, file: str) -> list[q.CheckResult]:
     if shared.empty:
         return []
     rows = [str(r) for r in shared[ROW]]
-    return [q.CheckResult(
-        id="register:flera_enheter", title="Rektorer för flera skolenheter", severity=q.NOTE, passed=True, file=file,
-        column="e-post", count=int(shared["e-post"].nunique()), total=None, rows=rows[:q.MAX_EXAMPLES], id_label="rad",
-        observed=f"{shared['e-post'].nunique()} rektorer står på flera rader (rad {', '.join(rows)}); deras svar visas under varje "
-                 "skolenhet och räknas en gång i kommunens totaler")]
+    return [
+        q.CheckResult(
+            id="register:flera_enheter",
+            title="Rektorer för flera skolenheter",
+            severity=q.NOTE,
+            passed=True,
+            file=file,
+            column="e-post",
+            count=int(shared["e-post"].nunique()),
+            total=None,
+            rows=rows[: q.MAX_EXAMPLES],
+            id_label="rad",
+            observed=f"{shared['e-post'].nunique()} rektorer står på flera rader (rad {', '.join(rows)}); deras svar visas under varje "
+            "skolenhet och räknas en gång i kommunens totaler",
+        )
+    ]
 
 
 class SurveyInstrument(Instrument):
@@ -201,10 +290,14 @@ class SurveyInstrument(Instrument):
     @property
     def unit_topics(self) -> str:
         # Only the codebook's unit-level questions (organisational facts) reach a unit.
-        return "tillgång till elevhälsans kompetenser" if any(q.unit_level for v in self.codebook.versions for q in v.questions) else ""
+        return (
+            "tillgång till elevhälsans kompetenser"
+            if any(q.unit_level for v in self.codebook.versions for q in v.questions)
+            else ""
+        )
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        from .sections_units import competence_contribution  # noqa: PLC0415  (plots load matplotlib)
+        from .sections_units import competence_contribution
         from .units import competence_units
 
         if not self.unit_topics:
@@ -246,8 +339,14 @@ class SurveyInstrument(Instrument):
         taken from an earlier run's cache on disk: the run's own period is always checked.
         """
         key = period_key(self.name, period, data_dir, salt)
-        return self._loaded.get(key, lambda: self.load_period(period, meta, data_dir, salt),
-                                data_dir=data_dir, instrument=self.name, period=period, from_disk=history)
+        return self._loaded.get(
+            key,
+            lambda: self.load_period(period, meta, data_dir, salt),
+            data_dir=data_dir,
+            instrument=self.name,
+            period=period,
+            from_disk=history,
+        )
 
     def tables(self, loaded: list[SurveyPeriod], current: SurveyPeriod) -> dict[str, pd.DataFrame]:
         """The processed tables of every loaded period (this one and earlier)."""
@@ -276,16 +375,32 @@ class SurveyInstrument(Instrument):
             try:
                 loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt, history=True)))
             except DataError as exc:
-                checks.append(q.CheckResult(
-                    id=f"historik:{pid}", title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
-                    severity=q.WARNING, passed=False, file=Path(str(exc.file or pid)).name, column=None, count=1, total=None,
-                    observed=str(exc),
-                ))
-        periods_table = pd.DataFrame([
-            {"period": pid, "label": m.label, "start": m.start.isoformat(), "end": m.end.isoformat(),
-             "version": sp.version.version, "syntetisk": m.syntetisk}
-            for pid, m, sp in loaded
-        ])
+                checks.append(
+                    q.CheckResult(
+                        id=f"historik:{pid}",
+                        title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
+                        severity=q.WARNING,
+                        passed=False,
+                        file=Path(str(exc.file or pid)).name,
+                        column=None,
+                        count=1,
+                        total=None,
+                        observed=str(exc),
+                    )
+                )
+        periods_table = pd.DataFrame(
+            [
+                {
+                    "period": pid,
+                    "label": m.label,
+                    "start": m.start.isoformat(),
+                    "end": m.end.isoformat(),
+                    "version": sp.version.version,
+                    "syntetisk": m.syntetisk,
+                }
+                for pid, m, sp in loaded
+            ]
+        )
         return Prepared(
             instrument=self.name,
             period=period,

@@ -24,7 +24,8 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import PackageNotFoundError, version as dist_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
 from pathlib import Path, PurePath
 from typing import Any, Literal
 from urllib.parse import quote
@@ -74,7 +75,15 @@ LOCAL_CHANGES = " (med lokala ändringar)"
 NOT_INSTALLED = "ej installerad"
 # Read with importlib.metadata: importing them would cost seconds and could fail.
 TRACKED_LIBRARIES = (
-    "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "great_expectations", "papermill", "nbconvert",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "great_expectations",
+    "papermill",
+    "nbconvert",
 )
 
 INDEX_HTML = "index.html"
@@ -92,6 +101,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri '
 
 # --- executing ----------------------------------------------------------------------------
 
+
 def _plain(value: Any) -> Any:
     # papermill writes parameters as Python literals; a Path would become a repr string.
     if isinstance(value, PurePath):
@@ -108,7 +118,7 @@ def _one_line(text: object) -> str:
 
 
 def _kernel_config(socket_dir: Path):
-    from traitlets.config import Config  # noqa: PLC0415
+    from traitlets.config import Config
 
     if os.name != "posix":
         return Config()
@@ -119,7 +129,7 @@ def _kernel_config(socket_dir: Path):
 
 
 def _kernel_manager(config):
-    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
+    from jupyter_client.manager import AsyncKernelManager
 
     class KernelManager(AsyncKernelManager):
         """Clients on the manager's own zmq context, remembered, closed with the kernel;
@@ -155,7 +165,7 @@ def started_kernel(cwd: Path | None = None) -> Iterator[Any]:
     `warm_up`); started before the caller runs the data-quality gate, that happens on
     another core meanwhile.
     """
-    from jupyter_core.utils import run_sync  # noqa: PLC0415
+    from jupyter_core.utils import run_sync
 
     with tempfile.TemporaryDirectory(prefix="elevhalsa-kernel-") as sockets:
         km = _kernel_manager(_kernel_config(Path(sockets)))
@@ -179,7 +189,7 @@ def warm_up(kernel: Any, modules: Sequence[str]) -> None:
     """
     if not modules:
         return
-    from jupyter_client.session import Session  # noqa: PLC0415
+    from jupyter_client.session import Session
 
     # A session of its own: sharing the manager's with nbclient's client made a later
     # cell wait forever for its reply.
@@ -199,8 +209,8 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
     failed run never leaves a half-executed notebook where a good one is expected.
     `kernel` is one from `started_kernel`; without it a fresh kernel is started here.
     """
-    import papermill as pm  # noqa: PLC0415  (slow import; only needed when executing)
-    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
     notebook, output = Path(notebook), Path(output)
     if not notebook.is_file():
@@ -246,9 +256,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
         if isinstance(exc, ElevhalsaError):
             raise
         # Kernel missing, kernel died, timeout: say so in Swedish but keep the cause.
-        raise ElevhalsaError(
-            f"Notebooken {notebook.name} kunde inte köras ({type(exc).__name__}: {_one_line(exc)})."
-        ) from exc
+        raise ElevhalsaError(f"Notebooken {notebook.name} kunde inte köras ({type(exc).__name__}: {_one_line(exc)}).") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -256,7 +264,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, cwd: Path |
 def _record_final_path(tmp: Path, output: Path) -> None:
     # papermill records where it wrote; that was the temporary name, which would only
     # confuse whoever opens the notebook later.
-    import nbformat  # noqa: PLC0415
+    import nbformat
 
     nb = nbformat.read(tmp, as_version=4)
     meta = nb.metadata.get("papermill")
@@ -267,6 +275,7 @@ def _record_final_path(tmp: Path, output: Path) -> None:
 
 
 # --- exporting ----------------------------------------------------------------------------
+
 
 def _home() -> Path | None:
     try:
@@ -348,8 +357,8 @@ def _prepare_for_analysis(nb, aliases: list[tuple[str, str]]) -> None:
 
 
 def _exporter(variant: str):
-    from nbconvert import HTMLExporter  # noqa: PLC0415
-    from traitlets.config import Config  # noqa: PLC0415
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     config = Config({"NbConvertBase": {"display_data_priority": list(_DISPLAY_PRIORITY)}})
     return HTMLExporter(
@@ -369,7 +378,7 @@ def _exporter(variant: str):
 
 def warm_export() -> None:
     """Import what `export_html` needs (0.2 s) ahead of time, e.g. while a notebook runs."""
-    import nbconvert  # noqa: F401, PLC0415
+    import nbconvert  # noqa: F401
 
 
 def export_html(
@@ -386,7 +395,7 @@ def export_html(
     parameter) to what the analysis variant should show instead, so that the file does
     not depend on where the run happened.
     """
-    import nbformat  # noqa: PLC0415
+    import nbformat
 
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, not {variant!r}")
@@ -410,6 +419,7 @@ def export_html(
 
 
 # --- provenance ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -442,11 +452,13 @@ def run_date(parameter: str | dt.date | None = None) -> dt.date:
         try:
             return dt.date.fromisoformat(str(parameter).strip())
         except ValueError:
-            raise ElevhalsaError(f"Ogiltigt körningsdatum «{parameter}»: ange det som ÅÅÅÅ-MM-DD, till exempel 2024-10-31.") from None
+            raise ElevhalsaError(
+                f"Ogiltigt körningsdatum «{parameter}»: ange det som ÅÅÅÅ-MM-DD, till exempel 2024-10-31."
+            ) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise ElevhalsaError(
                 f"Miljövariabeln SOURCE_DATE_EPOCH har värdet «{epoch}» men ska vara ett heltal (sekunder sedan 1970-01-01 UTC)."
@@ -459,9 +471,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     # project may be committing in parallel.
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=15, env=env, check=False
-        )
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=15, env=env, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -501,9 +511,7 @@ def _relative_name(path: Path, base: Path) -> str:
         return Path(path).name
 
 
-def collect_provenance(
-    inputs: list[Path], base: Path, codebook_version: str, parameters: dict, run_date: dt.date
-) -> dict:
+def collect_provenance(inputs: list[Path], base: Path, codebook_version: str, parameters: dict, run_date: dt.date) -> dict:
     """Provenance of a report computed from the input files themselves."""
     hashes = {_relative_name(p, base): sha256_file(p) for p in inputs}
     return _provenance(hashes, str(codebook_version), parameters, run_date)
@@ -557,7 +565,8 @@ def provenance_html(prov: Mapping) -> str:
     inputs = list((prov.get("inputs") or {}).items())
     input_table = (
         _kv_table("Indatafiler och kontrollsummor (SHA-256)", ("Fil", "SHA-256"), inputs, code_values=True)
-        if inputs else "<p>Inga indatafiler är registrerade för rapporten.</p>"
+        if inputs
+        else "<p>Inga indatafiler är registrerade för rapporten.</p>"
     )
     versions = [
         ("Körningsdatum", prov.get("run_date", "")),
@@ -584,6 +593,7 @@ def provenance_html(prov: Mapping) -> str:
 
 
 # --- index of all reports -----------------------------------------------------------------
+
 
 def _href(reports_dir: Path, target: str | PurePath) -> str:
     path = PurePath(target)
@@ -637,30 +647,35 @@ def standalone_page(title: str, body: str, body_class: str = "") -> str:
     """A self-contained page in the reports' style (index, validation pages)."""
     css = CSS_FILE.read_text(encoding="utf-8")
     klass = f' class="{_esc(body_class)}"' if body_class else ""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="sv">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        f"<title>{_esc(title)}</title>",
-        f'<style type="text/css">\n{css}</style>',
-        "</head>",
-        f"<body{klass}>",
-        "<main>",
-        f"<h1>{_esc(title)}</h1>",
-        body,
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="sv">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            f"<title>{_esc(title)}</title>",
+            f'<style type="text/css">\n{css}</style>',
+            "</head>",
+            f"<body{klass}>",
+            "<main>",
+            f"<h1>{_esc(title)}</h1>",
+            body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _committee_links(entry: dict) -> str:
-    links = [f'<a href="{_esc(quote(entry[key], safe="/"))}">{label}</a>'
-             for key, label in zip(COMMITTEE_KEYS, ("Tjänsteskrivelse (Word)", "Presentation (PowerPoint)")) if entry.get(key)]
+    links = [
+        f'<a href="{_esc(quote(entry[key], safe="/"))}">{label}</a>'
+        for key, label in zip(COMMITTEE_KEYS, ("Tjänsteskrivelse (Word)", "Presentation (PowerPoint)"))
+        if entry.get(key)
+    ]
     return "<br>".join(links) or "–"
 
 
@@ -679,8 +694,10 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
         parts.append(f"<h2>{_esc(label)}</h2>")
         parts.append(f'<p class="metadata">Period: {_esc(period)}</p>')
         if any(e["synthetic"] for e in entries):
-            parts.append('<p class="syntetisk">Syntetiska exempeldata: rapporterna bygger på påhittade svar '
-                         "och beskriver inga verkliga personer eller skolor.</p>")
+            parts.append(
+                '<p class="syntetisk">Syntetiska exempeldata: rapporterna bygger på påhittade svar '
+                "och beskriver inga verkliga personer eller skolor.</p>"
+            )
         rows = []
         for e in entries:
             name = _esc(e["instrument_title"])
@@ -704,8 +721,10 @@ def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
         )
         units = next((e["enheter"] for e in entries if e.get("enheter")), None)
         if units:
-            parts.append(f'<p>Varje skolenhet har en egen profil: <a href="{_esc(quote(units, safe="/"))}">skolenheternas '
-                         f"profiler för {_esc(label)}</a>.</p>")
+            parts.append(
+                f'<p>Varje skolenhet har en egen profil: <a href="{_esc(quote(units, safe="/"))}">skolenheternas '
+                f"profiler för {_esc(label)}</a>.</p>"
+            )
         parts.append("</section>")
     return standalone_page(title, "\n".join(parts), "index")
 

@@ -103,12 +103,16 @@ def load_yaml(path: Path, model: type[M], context: dict[str, Any] | None = None)
     except UnicodeDecodeError:
         raise DataError("Filen är inte UTF-8-kodad; spara den som UTF-8.", file=path) from None
     except OSError:
-        raise DataError(f"Filen {path.name} kan inte läsas: den är låst, saknar läsbehörighet eller är en mapp.", file=path) from None
+        raise DataError(
+            f"Filen {path.name} kan inte läsas: den är låst, saknar läsbehörighet eller är en mapp.", file=path
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" på rad {mark.line + 1}" if mark else ""
         # PyYAML explains in English; the line and what usually goes wrong are enough.
-        raise DataError(f"Filen är inte giltig YAML{line}. Kontrollera indrag, kolon efter nycklar och citattecken.", file=path) from None
+        raise DataError(
+            f"Filen är inte giltig YAML{line}. Kontrollera indrag, kolon efter nycklar och citattecken.", file=path
+        ) from None
     if node is None:
         raise DataError("Filen är tom.", file=path)
     try:

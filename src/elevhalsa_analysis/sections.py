@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -32,8 +32,13 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (), footnote: str | None = None,
-               classes: dict[str, Sequence[str]] | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    caption: str,
+    numeric: Iterable[str] = (),
+    footnote: str | None = None,
+    classes: dict[str, Sequence[str]] | None = None,
+) -> str:
     """A captioned table with header cells; numbers right-aligned; all text escaped.
 
     `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
@@ -68,8 +73,15 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
     rows = []
     for c in checks:
         if c["severity"] == "information":
-            rows.append({"Kontroll": c["title"], "Allvarlighet": "information", "Utfall": "Notering",
-                         "Antal avvikelser": "0", "Exempel": c.get("observed") or ""})
+            rows.append(
+                {
+                    "Kontroll": c["title"],
+                    "Allvarlighet": "information",
+                    "Utfall": "Notering",
+                    "Antal avvikelser": "0",
+                    "Exempel": c.get("observed") or "",
+                }
+            )
             continue
         status = "Godkänd" if c["passed"] else ("Stoppar" if c["severity"] == "blockerande" else "Varning")
         examples = []
@@ -81,19 +93,22 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
             examples.append(f"{c.get('id_label', 'svars-id')}: " + ", ".join(c["rows"]))
         if c.get("observed"):
             examples.append(c["observed"])
-        rows.append({
-            "Kontroll": c["title"],
-            "Allvarlighet": "blockerande" if c["severity"] == "blockerande" else "varning",
-            "Utfall": status,
-            "Antal avvikelser": fmt_int(c["count"]) if not c["passed"] else "0",
-            "Exempel": "; ".join(examples) if not c["passed"] else "",
-        })
+        rows.append(
+            {
+                "Kontroll": c["title"],
+                "Allvarlighet": "blockerande" if c["severity"] == "blockerande" else "varning",
+                "Utfall": status,
+                "Antal avvikelser": fmt_int(c["count"]) if not c["passed"] else "0",
+                "Exempel": "; ".join(examples) if not c["passed"] else "",
+            }
+        )
     klass = "ok" if all(c["passed"] for c in checks) else "varning"
-    return (
-        f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>'
-        + table_html(pd.DataFrame(rows), "Kontroller av underlaget (great_expectations)", numeric=["Antal avvikelser"],
-                     footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå; "
-                              "noteringar säger något om underlaget utan att vara fel.")
+    return f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>' + table_html(
+        pd.DataFrame(rows),
+        "Kontroller av underlaget (great_expectations)",
+        numeric=["Antal avvikelser"],
+        footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå; "
+        "noteringar säger något om underlaget utan att vara fel.",
     )
 
 
@@ -103,11 +118,15 @@ def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
     if synthetic:
         parts.append(SYNTHETIC_BANNER)
     klass = "ok" if all(c["passed"] for c in quality["checks"]) else "varning"
-    parts.append(f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
-                 f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>')
+    parts.append(
+        f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
+        f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>'
+    )
     # Every period with unit-level data gets profiles (pipeline), written beside the report.
-    parts.append(f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/{UNITS_INDEX}">'
-                 "skolenheternas profiler</a>.</p>")
+    parts.append(
+        f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/{UNITS_INDEX}">'
+        "skolenheternas profiler</a>.</p>"
+    )
     return "".join(parts)
 
 
@@ -179,7 +198,7 @@ class SurveyReport(CodebookReport):
     population_phrase: str
 
     @classmethod
-    def load(cls, processed_dir: Path, period: str) -> "SurveyReport":
+    def load(cls, processed_dir: Path, period: str) -> SurveyReport:
         folder = Path(processed_dir)
         common = cls.read_common(folder, period)
         return cls(
@@ -205,8 +224,10 @@ class SurveyReport(CodebookReport):
         prev_result = ind.question_result(self.long, self.population, prev_version, prev_q, prev)
         test = None
         if prev_result.answered and current.answered:
-            test = compare_periods(ind.headline_flags(self.long, prev_version, prev_q, prev),
-                                   ind.headline_flags(self.long, self.version, question, self.period))
+            test = compare_periods(
+                ind.headline_flags(self.long, prev_version, prev_q, prev),
+                ind.headline_flags(self.long, self.version, question, self.period),
+            )
         return narrative.Comparison(prev_result, self.label_of(prev), test)
 
     # -- sections --------------------------------------------------------------------------
@@ -215,8 +236,10 @@ class SurveyReport(CodebookReport):
         people = self.population[self.population["period"] == self.period].drop_duplicates("respondent")
         n, responded = len(people), int(people["responded"].sum())
         missing = f"{n - responded} svarade inte." if n - responded else "Alla svarade."
-        return (f"Enkäten gick till {n} {self.population_phrase}; {responded} av {n} "
-                f"({fmt_pct(responded / n if n else None)}) svarade. {missing}")
+        return (
+            f"Enkäten gick till {n} {self.population_phrase}; {responded} av {n} "
+            f"({fmt_pct(responded / n if n else None)}) svarade. {missing}"
+        )
 
     def title(self) -> Html:
         return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
@@ -227,7 +250,12 @@ class SurveyReport(CodebookReport):
         scored: list[tuple[int, float, str]] = []
         for q, r in zip(self.version.closed_questions, self.results()):
             comp = self.comparison(q, r)
-            if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
+            if (
+                comp
+                and comp.test
+                and comp.test.p_value < narrative.ALPHA
+                and r.share_of_answered != comp.previous.share_of_answered
+            ):
                 change = abs((r.share_of_answered or 0) - (comp.previous.share_of_answered or 0))
                 scored.append((0, -change, narrative.comparison_sentence(r, comp, q)))
             elif q.better == "higher" and r.answered:
@@ -236,54 +264,91 @@ class SurveyReport(CodebookReport):
 
     def summary(self) -> Html:
         items = "".join(f"<li>{esc(s)}</li>" for s in self.findings())
-        return Html(f'<h2 id="sammanfattning">Sammanfattning</h2><ol class="sammanfattning">{items}</ol>'
-                    '<p class="fotnot">Urval: först förändringar som är statistiskt säkerställda, sedan de frågor där '
-                    "störst andel inte gav det önskade svaret.</p>")
+        return Html(
+            f'<h2 id="sammanfattning">Sammanfattning</h2><ol class="sammanfattning">{items}</ol>'
+            '<p class="fotnot">Urval: först förändringar som är statistiskt säkerställda, sedan de frågor där '
+            "störst andel inte gav det önskade svaret.</p>"
+        )
 
     def overview_figure(self) -> tuple[bytes, str, str]:
         """The answers to every single-choice question: PNG, alt text and caption."""
         results = [r for r in self.results() if self.version.question(r.question).type == "single"]
         png, alt = plots.answer_bars(results, {q.id: q.short for q in self.version.closed_questions})
-        return png, alt, (f"Svaren på frågorna, i procent av alla {ind.asked(self.population, self.period)} "
-                          "tillfrågade. Grå stapel: har inte svarat.")
+        return (
+            png,
+            alt,
+            (
+                f"Svaren på frågorna, i procent av alla {ind.asked(self.population, self.period)} "
+                "tillfrågade. Grå stapel: har inte svarat."
+            ),
+        )
 
     def overview(self) -> Html:
         return Html('<h2 id="oversikt">Översikt</h2>' + plots.figure_html(*self.overview_figure()))
 
     def question_section(self, question: Question) -> Html:
         r = ind.question_result(self.long, self.population, self.version, question, self.period)
-        text = [narrative.headline_sentence(r, question, self.population_phrase), narrative.rest_sentence(r),
-                narrative.bounds_sentence(r, self.population_phrase)]
+        text = [
+            narrative.headline_sentence(r, question, self.population_phrase),
+            narrative.rest_sentence(r),
+            narrative.bounds_sentence(r, self.population_phrase),
+        ]
         comp = self.comparison(question, r)
         prev = self.previous
         if comp is not None:
             text.append(narrative.comparison_sentence(r, comp, question))
         elif prev is not None:
-            text.append(narrative.not_comparable_sentence(
-                self.label_of(prev), self.codebook.incomparability(self.version_of(prev), self.version, question.id)))
-        parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
-                 f'<p class="fraga">Fråga: «{esc(question.text)}»</p>',
-                 "".join(f"<p>{esc(t)}</p>" for t in text if t)]
+            text.append(
+                narrative.not_comparable_sentence(
+                    self.label_of(prev), self.codebook.incomparability(self.version_of(prev), self.version, question.id)
+                )
+            )
+        parts = [
+            f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
+            f'<p class="fraga">Fråga: «{esc(question.text)}»</p>',
+            "".join(f"<p>{esc(t)}</p>" for t in text if t),
+        ]
         if question.type == "multiple":
             parts.append(self._competence_detail(question, r))
         else:
             table = ind.counts_table(r)
-            shown = pd.DataFrame({
-                "Svar": table["Svar"],
-                "Antal": table["Antal"].map(fmt_int),
-                "Andel av alla": table["Andel av alla"].map(lambda v: fmt_pct(v, 1)),
-                "Andel av dem som svarat": table["Andel av dem som svarat"].map(lambda v: fmt_pct(v, 1) if v == v else "–"),
-            })
-            parts.append(table_html(shown, f"Svar på frågan, {r.population} tillfrågade, {r.answered} svarade",
-                                    numeric=["Antal", "Andel av alla", "Andel av dem som svarat"]))
+            shown = pd.DataFrame(
+                {
+                    "Svar": table["Svar"],
+                    "Antal": table["Antal"].map(fmt_int),
+                    "Andel av alla": table["Andel av alla"].map(lambda v: fmt_pct(v, 1)),
+                    "Andel av dem som svarat": table["Andel av dem som svarat"].map(lambda v: fmt_pct(v, 1) if v == v else "–"),
+                }
+            )
+            parts.append(
+                table_html(
+                    shown,
+                    f"Svar på frågan, {r.population} tillfrågade, {r.answered} svarade",
+                    numeric=["Antal", "Andel av alla", "Andel av dem som svarat"],
+                )
+            )
             png, alt = plots.answer_bars([r], {question.id: question.short})
-            parts.append(plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade."))
+            parts.append(
+                plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade.")
+            )
             parts.append(self._skolform_table(question))
         if comp is not None and comp.test is not None:
-            parts.append(table_html(pd.DataFrame([{
-                "Jämförelse": f"{comp.previous_label} → {self.meta['label']}",
-                "Test": comp.test.test, "Underlag": comp.test.detail, "p-värde": fmt_p(comp.test.p_value)}]),
-                "Statistisk prövning av förändringen i huvudsvaret", numeric=["p-värde"]))
+            parts.append(
+                table_html(
+                    pd.DataFrame(
+                        [
+                            {
+                                "Jämförelse": f"{comp.previous_label} → {self.meta['label']}",
+                                "Test": comp.test.test,
+                                "Underlag": comp.test.detail,
+                                "p-värde": fmt_p(comp.test.p_value),
+                            }
+                        ]
+                    ),
+                    "Statistisk prövning av förändringen i huvudsvaret",
+                    numeric=["p-värde"],
+                )
+            )
         return Html("".join(parts))
 
     def _competence_detail(self, question: Question, r: ind.QuestionResult) -> str:
@@ -291,18 +356,31 @@ class SurveyReport(CodebookReport):
             return ""  # the headline sentence says that nobody answered; an empty grid would say nothing more
         gaps = ind.competence_gaps(self.long, self.population, self.version, question, self.period)
         sentence = narrative.competence_gap_sentence(
-            [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular)
-        per_option = pd.DataFrame({
-            "Kompetens": list(r.counts),
-            "Har tillgång": [fmt_int(n) for n in r.counts.values()],
-            "Andel av dem som svarat": [fmt_pct(n / r.answered if r.answered else None, 1) for n in r.counts.values()],
-        })
+            [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular
+        )
+        per_option = pd.DataFrame(
+            {
+                "Kompetens": list(r.counts),
+                "Har tillgång": [fmt_int(n) for n in r.counts.values()],
+                "Andel av dem som svarat": [fmt_pct(n / r.answered if r.answered else None, 1) for n in r.counts.values()],
+            }
+        )
         matrix = ind.competence_matrix(self.long, self.population, self.version, question, self.period)
         png, alt = plots.competence_heatmap(matrix)
-        return (f"<p>{esc(sentence)}</p>" if sentence else "") + table_html(
-            per_option, f"Tillgång per kompetens, {r.answered} som svarat", numeric=["Har tillgång", "Andel av dem som svarat"]
-        ) + plots.figure_html(png, alt, "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
-                              "organisation, inte en persons åsikt, och visas därför för varje enhet.")
+        return (
+            (f"<p>{esc(sentence)}</p>" if sentence else "")
+            + table_html(
+                per_option,
+                f"Tillgång per kompetens, {r.answered} som svarat",
+                numeric=["Har tillgång", "Andel av dem som svarat"],
+            )
+            + plots.figure_html(
+                png,
+                alt,
+                "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
+                "organisation, inte en persons åsikt, och visas därför för varje enhet.",
+            )
+        )
 
     def _skolform_table(self, question: Question) -> str:
         table = ind.breakdown(self.long, self.population, self.version, question, self.period, "skolform")
@@ -315,21 +393,41 @@ class SurveyReport(CodebookReport):
         rows = []
         for t in table.itertuples():
             hidden = shown[t.skolform] is None
-            rows.append({"Skolform": t.skolform, "Tillfrågade": fmt_int(t.population),
-                         "Svarade": "–" if hidden else fmt_int(t.answered),
-                         "Huvudsvar": "–" if hidden else f"{t.headline} av {t.answered}",
-                         "Andel": "–" if hidden else fmt_pct(t.headline / t.answered if t.answered else None, 1)})
-        rows.append({"Skolform": "Totalt", "Tillfrågade": fmt_int(total), "Svarade": fmt_int(r.answered),
-                     "Huvudsvar": f"{r.headline} av {r.answered}", "Andel": fmt_pct(r.share_of_answered, 1)})
+            rows.append(
+                {
+                    "Skolform": t.skolform,
+                    "Tillfrågade": fmt_int(t.population),
+                    "Svarade": "–" if hidden else fmt_int(t.answered),
+                    "Huvudsvar": "–" if hidden else f"{t.headline} av {t.answered}",
+                    "Andel": "–" if hidden else fmt_pct(t.headline / t.answered if t.answered else None, 1),
+                }
+            )
+        rows.append(
+            {
+                "Skolform": "Totalt",
+                "Tillfrågade": fmt_int(total),
+                "Svarade": fmt_int(r.answered),
+                "Huvudsvar": f"{r.headline} av {r.answered}",
+                "Andel": fmt_pct(r.share_of_answered, 1),
+            }
+        )
         hidden_any = any(v is None for v in shown.values())
         if all(v is None for v in shown.values()):
-            return (f'<p class="fotnot">Uppdelning per skolform visas inte: minst en skolform har färre än 5 svarande, '
-                    "och med så få grupper skulle den kunna räknas fram ur totalen.</p>")
-        return table_html(pd.DataFrame(rows), "Per skolform", numeric=["Tillfrågade", "Svarade", "Andel"],
-                          footnote=FOOTNOTE if hidden_any else None)
+            return (
+                '<p class="fotnot">Uppdelning per skolform visas inte: minst en skolform har färre än 5 svarande, '
+                "och med så få grupper skulle den kunna räknas fram ur totalen.</p>"
+            )
+        return table_html(
+            pd.DataFrame(rows),
+            "Per skolform",
+            numeric=["Tillfrågade", "Svarade", "Andel"],
+            footnote=FOOTNOTE if hidden_any else None,
+        )
 
     def questions(self) -> Html:
-        return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.version.closed_questions))
+        return Html(
+            '<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.version.closed_questions)
+        )
 
     def trend(self) -> Html:
         # Every period in the data folder, later ones too, so a rerun shows the whole series.
@@ -341,25 +439,37 @@ class SurveyReport(CodebookReport):
                 if q.id in {x.id for x in v.closed_questions} and self.codebook.comparable(v, self.version, q.id):
                     r = ind.question_result(self.long, self.population, v, v.question(q.id), p)
                     if r.answered:
-                        rows.append({"question": q.id, "label": self.label_of(p),
-                                     "share": r.share_of_answered, "count": f"{r.headline} av {r.answered}"})
+                        rows.append(
+                            {
+                                "question": q.id,
+                                "label": self.label_of(p),
+                                "share": r.share_of_answered,
+                                "count": f"{r.headline} av {r.answered}",
+                            }
+                        )
         if len(order) < 2 or not rows:
             return Html('<h2 id="trend">Utveckling över tid</h2><p>Det finns ingen tidigare period att jämföra med.</p>')
         table = pd.DataFrame(rows)
         titles = {q.id: q.short for q in self.version.closed_questions}
         png, alt = plots.trend_chart(table, titles)
-        wide = table.assign(cell=[f"{c} ({fmt_pct(s)})" for c, s in zip(table["count"], table["share"])]).pivot(
-            index="question", columns="label", values="cell").reindex(columns=list(dict.fromkeys(table["label"])))
+        wide = (
+            table.assign(cell=[f"{c} ({fmt_pct(s)})" for c, s in zip(table["count"], table["share"])])
+            .pivot(index="question", columns="label", values="cell")
+            .reindex(columns=list(dict.fromkeys(table["label"])))
+        )
         wide = wide.reindex([q for q in titles if q in wide.index]).fillna("–")
         wide.insert(0, "Fråga", [titles[q] for q in wide.index])
-        return Html('<h2 id="trend">Utveckling över tid</h2>' + plots.figure_html(
-            png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")
-            + table_html(wide.reset_index(drop=True), "Huvudsvar per period (antal av dem som svarat)",
-                         numeric=list(wide.columns[1:])))
+        return Html(
+            '<h2 id="trend">Utveckling över tid</h2>'
+            + plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")
+            + table_html(
+                wide.reset_index(drop=True), "Huvudsvar per period (antal av dem som svarat)", numeric=list(wide.columns[1:])
+            )
+        )
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: the sentences of this report, in prose."""
-        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+        from .committee import CommitteeContent, Figure, quality_lines
 
         summary = [f"Uppföljningen avser {self.meta['label']}. {self.response_sentence()}"]
         assessment, changes = [], []
@@ -367,30 +477,53 @@ class SurveyReport(CodebookReport):
             sentences = [narrative.headline_sentence(r, q, self.population_phrase), narrative.rest_sentence(r)]
             if q.type == "multiple":
                 gaps = ind.competence_gaps(self.long, self.population, self.version, q, self.period)
-                sentences.append(narrative.competence_gap_sentence(
-                    [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular))
+                sentences.append(
+                    narrative.competence_gap_sentence(
+                        [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular
+                    )
+                )
             comp = self.comparison(q, r)
-            if comp and comp.test and comp.test.p_value < narrative.ALPHA and r.share_of_answered != comp.previous.share_of_answered:
+            if (
+                comp
+                and comp.test
+                and comp.test.p_value < narrative.ALPHA
+                and r.share_of_answered != comp.previous.share_of_answered
+            ):
                 sentences.append(narrative.comparison_sentence(r, comp, q))
                 changes.append(narrative.comparison_sentence(r, comp, q))
             summary.append(" ".join(s for s in sentences if s))
             if q.better == "higher" and r.answered and r.headline < r.population:
-                assessment.append(f"Inte alla {self.population_phrase} {q.statement} "
-                                  f"({narrative.count_phrase(r)}).")
+                assessment.append(f"Inte alla {self.population_phrase} {q.statement} ({narrative.count_phrase(r)}).")
         for q in self.version.text_questions:
             texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
             n = sum(1 for t in texts if t.strip())
             # The count only: free text stays in the report, where it is redacted and shown escaped.
-            summary.append(f"{n} {self.codebook.respondent_plural if n != 1 else self.codebook.respondent_singular} "
-                           f"lämnade svar på frågan «{q.text}»; de återges i rapporten, inte här.")
+            summary.append(
+                f"{n} {self.codebook.respondent_plural if n != 1 else self.codebook.respondent_singular} "
+                f"lämnade svar på frågan «{q.text}»; de återges i rapporten, inte här."
+            )
         png, alt, caption = self.overview_figure()
         first = self.results()[0]
         return CommitteeContent(
-            title=self.codebook.title, label=self.meta["label"], synthetic=self.synthetic, summary=summary,
-            highlights=self.findings(), assessment=assessment + changes,
-            figures=[Figure("Svaren på frågorna", png, alt, caption,
-                            narrative.headline_sentence(first, self.version.closed_questions[0], self.population_phrase))],
-            quality=quality_lines(self.quality), method=self.METHOD, manifest=self.manifest)
+            title=self.codebook.title,
+            label=self.meta["label"],
+            synthetic=self.synthetic,
+            summary=summary,
+            highlights=self.findings(),
+            assessment=assessment + changes,
+            figures=[
+                Figure(
+                    "Svaren på frågorna",
+                    png,
+                    alt,
+                    caption,
+                    narrative.headline_sentence(first, self.version.closed_questions[0], self.population_phrase),
+                )
+            ],
+            quality=quality_lines(self.quality),
+            method=self.METHOD,
+            manifest=self.manifest,
+        )
 
     def comments(self) -> Html:
         """Free text, already redacted on reading; shown escaped, never as markup."""
@@ -401,17 +534,22 @@ class SurveyReport(CodebookReport):
             if not texts:
                 parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen har skrivit något svar på frågan.</p>')
                 continue
-            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} {"kommentar" if len(texts) == 1 else "kommentarer"}. Namn, e-postadresser, '
-                         "telefonnummer och personnummer har ersatts med markeringar.</p>")
-            parts.append("<ul class=\"kommentarer\">" + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")
+            parts.append(
+                f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} {"kommentar" if len(texts) == 1 else "kommentarer"}. Namn, e-postadresser, '
+                "telefonnummer och personnummer har ersatts med markeringar.</p>"
+            )
+            parts.append('<ul class="kommentarer">' + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")
         return Html("".join(parts))
 
     def quality_section(self) -> Html:
         excluded = ""
         if len(self.excluded):
             table = pd.DataFrame({"Svars-id": self.excluded["response_id"], "Orsak": self.excluded["orsak"]})
-            excluded = table_html(table, "Svar som inte räknas", footnote="Svar utanför registret ingår inte i någon siffra; "
-                                  "vid flera svar från samma person räknas det senaste.")
+            excluded = table_html(
+                table,
+                "Svar som inte räknas",
+                footnote="Svar utanför registret ingår inte i någon siffra; vid flera svar från samma person räknas det senaste.",
+            )
         return Html(quality_html(self.quality["checks"], self.quality["verdict"]) + excluded)
 
     METHOD = (
@@ -424,4 +562,3 @@ class SurveyReport(CodebookReport):
 
     def method(self, provenance_html: str) -> Html:
         return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.METHOD)}</p>' + provenance_html)
-

@@ -21,8 +21,8 @@ from .codebook import Question
 from .elevenkat import municipal_estimates, year_group_phrase
 from .estimates import ASSUMPTION, DesignEstimate
 from .formatting import fmt_int, fmt_pct, fmt_pct_range
-from .sections import CodebookReport, Html, esc, quality_html, table_html
 from .instruments import UnitContribution
+from .sections import CodebookReport, Html, esc, quality_html, table_html
 from .sections_units import WITHIN, funnel_section, survey_contribution
 from .stats import diff_interval_independent, mover_difference
 from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
@@ -51,11 +51,15 @@ class StudentSurveyReport(CodebookReport):
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, processed_dir: Path, period: str) -> "StudentSurveyReport":
+    def load(cls, processed_dir: Path, period: str) -> StudentSurveyReport:
         folder = Path(processed_dir)
         common = cls.read_common(folder, period)
-        return cls(**common, long=pd.read_parquet(folder / "svar.parquet"), units=pd.read_parquet(folder / "enheter.parquet"),
-                   population_phrase=common["manifest"]["population"])
+        return cls(
+            **common,
+            long=pd.read_parquet(folder / "svar.parquet"),
+            units=pd.read_parquet(folder / "enheter.parquet"),
+            population_phrase=common["manifest"]["population"],
+        )
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -79,9 +83,17 @@ class StudentSurveyReport(CodebookReport):
 
     def estimates(self, question: Question, period: str | None = None, fpc: bool = True) -> dict[str, DesignEstimate]:
         period = period or self.period
-        return self._memo(("estimates", period, fpc), lambda: municipal_estimates(
-            self.long_of(period), self.units, self.version_of(period), self.version_of(period).closed_questions, period,
-            fpc=fpc)).get(question.id, {})
+        return self._memo(
+            ("estimates", period, fpc),
+            lambda: municipal_estimates(
+                self.long_of(period),
+                self.units,
+                self.version_of(period),
+                self.version_of(period).closed_questions,
+                period,
+                fpc=fpc,
+            ),
+        ).get(question.id, {})
 
     @cached_property
     def year_groups(self) -> list[str]:
@@ -125,9 +137,11 @@ class StudentSurveyReport(CodebookReport):
         answered, enrolled = sum(r for r, _ in responses), sum(n for _, n in responses)
         names = [year_group_phrase(a) for a in self.year_groups]
         groups = " och ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        return (f"Enkäten gick till alla {fmt_int(enrolled)} {self.population_phrase} i {groups}; "
-                f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) svarade. "
-                "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall.")
+        return (
+            f"Enkäten gick till alla {fmt_int(enrolled)} {self.population_phrase} i {groups}; "
+            f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) svarade. "
+            "Resultaten för kommunen är skattningar för alla elever i årskursen, med osäkerhetsintervall."
+        )
 
     def title(self) -> Html:
         return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
@@ -144,8 +158,11 @@ class StudentSurveyReport(CodebookReport):
                 outside.update(dict.fromkeys(r.outside_labels))
                 # Every figure with its denominator: who answered this question, of all pupils asked.
                 answered = f"{fmt_int(r.answered)} av {fmt_int(enrolled[a])}"
-                row[a] = (f"{DASH}; {answered}" if est is None or r.answered < MIN_GROUP
-                          else f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)}); {answered}")
+                row[a] = (
+                    f"{DASH}; {answered}"
+                    if est is None or r.answered < MIN_GROUP
+                    else f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)}); {answered}"
+                )
                 change = self.change(q, a)
                 if change.secured:
                     secured.append(f"{q.short}, {year_group_phrase(a)}: {change.sentence}")
@@ -156,13 +173,18 @@ class StudentSurveyReport(CodebookReport):
 
     def summary(self) -> Html:
         rows, secured, not_comparable, outside = self._summary_rows()
-        parts = ['<h2 id="sammanfattning">Sammanfattning</h2>',
-                 table_html(pd.DataFrame(rows), "Skattad andel per årskurs med 95 % konfidensintervall: positiva svar, för Blivit kränkt andelen Ja",
-                            numeric=self.year_groups,
-                            footnote="Efter semikolon: elever som besvarade frågan av alla elever i årskursen; övriga svarade "
-                                     "inte på enkäten eller frågan"
-                                     + (f", eller svarade {' eller '.join(outside)}, som inte räknas i andelen" if outside else "")
-                                     + f". För Blivit kränkt är lägre bättre. {DASH} = {TOO_FEW}.")]
+        parts = [
+            '<h2 id="sammanfattning">Sammanfattning</h2>',
+            table_html(
+                pd.DataFrame(rows),
+                "Skattad andel per årskurs med 95 % konfidensintervall: positiva svar, för Blivit kränkt andelen Ja",
+                numeric=self.year_groups,
+                footnote="Efter semikolon: elever som besvarade frågan av alla elever i årskursen; övriga svarade "
+                "inte på enkäten eller frågan"
+                + (f", eller svarade {' eller '.join(outside)}, som inte räknas i andelen" if outside else "")
+                + f". För Blivit kränkt är lägre bättre. {DASH} = {TOO_FEW}.",
+            ),
+        ]
         prev = self.previous
         if prev is not None:
             if secured:
@@ -170,9 +192,11 @@ class StudentSurveyReport(CodebookReport):
             else:
                 parts.append(f"<p>Ingen förändring sedan {esc(self.label_of(prev))} är statistiskt säkerställd.</p>")
             if not_comparable:
-                parts.append(f'<p class="varning">{esc(", ".join(dict.fromkeys(not_comparable)))}: jämförs inte med '
-                             f"{esc(self.label_of(prev))}, eftersom svarsalternativen eller formuleringen har ändrats. "
-                             "Se varje fråga.</p>")
+                parts.append(
+                    f'<p class="varning">{esc(", ".join(dict.fromkeys(not_comparable)))}: jämförs inte med '
+                    f"{esc(self.label_of(prev))}, eftersom svarsalternativen eller formuleringen har ändrats. "
+                    "Se varje fråga.</p>"
+                )
         else:
             parts.append("<p>Det finns ingen tidigare enkät att jämföra med.</p>")
         return Html("".join(parts))
@@ -181,46 +205,82 @@ class StudentSurveyReport(CodebookReport):
         years = []
         for a in self.year_groups:
             answered, enrolled = self.enrolment(a)
-            years.append({"Årskurs": a, "Elever": fmt_int(enrolled), "Svar": fmt_int(answered),
-                          "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None)})
+            years.append(
+                {
+                    "Årskurs": a,
+                    "Elever": fmt_int(enrolled),
+                    "Svar": fmt_int(answered),
+                    "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None),
+                }
+            )
         rate = self.codebook.min_response_rate
-        return Html('<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
-                    + table_html(pd.DataFrame(years), "Svar per årskurs", numeric=["Elever", "Svar", "Svarsfrekvens"])
-                    + f"<p>Under {fmt_pct(rate)} svarsfrekvens kan resultaten bli missvisande om de som inte svarade "
-                    "skiljer sig från dem som svarade.</p>" + self._unit_rates_summary())
+        return Html(
+            '<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
+            + table_html(pd.DataFrame(years), "Svar per årskurs", numeric=["Elever", "Svar", "Svarsfrekvens"])
+            + f"<p>Under {fmt_pct(rate)} svarsfrekvens kan resultaten bli missvisande om de som inte svarade "
+            "skiljer sig från dem som svarade.</p>" + self._unit_rates_summary()
+        )
 
     def _unit_rates_summary(self) -> str:
         """How the units' response rates spread, and the units below half: the leadership's
         view, of any length. Each unit's figure is in its profile and the researchers' variant."""
         units = self.units_of(self.period)
-        per_unit = units.groupby("skolenhetskod").agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"),
-                                                      antal=("antal", "sum"))
+        per_unit = units.groupby("skolenhetskod").agg(
+            skolenhet=("skolenhet", "first"), svar=("svar", "sum"), antal=("antal", "sum")
+        )
         share = per_unit["svar"] / per_unit["antal"].where(per_unit["antal"] > 0)
-        bands = [("under 50 %", share < 0.5), ("50–69 %", (share >= 0.5) & (share < 0.7)),
-                 ("70–84 %", (share >= 0.7) & (share < 0.85)), ("85 % eller mer", share >= 0.85)]
+        bands = [
+            ("under 50 %", share < 0.5),
+            ("50–69 %", (share >= 0.5) & (share < 0.7)),
+            ("70–84 %", (share >= 0.7) & (share < 0.85)),
+            ("85 % eller mer", share >= 0.85),
+        ]
         rows = [{"Svarsfrekvens": b, "Skolenheter": fmt_int(int(m.sum()))} for b, m in bands]
         if share.isna().any():
             rows.append({"Svarsfrekvens": "inga elever i elevantal.csv", "Skolenheter": fmt_int(int(share.isna().sum()))})
         low = per_unit[share < 0.5].sort_values("skolenhet")
-        named = (f"<p>Skolenheter där färre än hälften svarade (i bokstavsordning): "
-                 + esc(", ".join(f"{n} ({fmt_pct(s / a)}, {fmt_int(s)} av {fmt_int(a)})"
-                                 for n, s, a in zip(low["skolenhet"], low["svar"], low["antal"]))) + ".</p>"
-                 if len(low) else "<p>Vid alla skolenheter svarade minst hälften av eleverna.</p>")
-        return (table_html(pd.DataFrame(rows), f"Skolenheternas svarsfrekvens, alla årskurser ({fmt_int(len(per_unit))} skolenheter)",
-                           numeric=["Skolenheter"], footnote="Svarsfrekvens = inskickade enkäter av enhetens elever i de "
-                           "tillfrågade årskurserna. Varje enhets siffror finns i dess profil och i analysversionen.")
-                + named)
+        named = (
+            "<p>Skolenheter där färre än hälften svarade (i bokstavsordning): "
+            + esc(
+                ", ".join(
+                    f"{n} ({fmt_pct(s / a)}, {fmt_int(s)} av {fmt_int(a)})"
+                    for n, s, a in zip(low["skolenhet"], low["svar"], low["antal"])
+                )
+            )
+            + ".</p>"
+            if len(low)
+            else "<p>Vid alla skolenheter svarade minst hälften av eleverna.</p>"
+        )
+        return (
+            table_html(
+                pd.DataFrame(rows),
+                f"Skolenheternas svarsfrekvens, alla årskurser ({fmt_int(len(per_unit))} skolenheter)",
+                numeric=["Skolenheter"],
+                footnote="Svarsfrekvens = inskickade enkäter av enhetens elever i de "
+                "tillfrågade årskurserna. Varje enhets siffror finns i dess profil och i analysversionen.",
+            )
+            + named
+        )
 
     def unit_response_rates(self) -> Html:
         """Every unit and year group's response rate: the researchers' variant only."""
         units = self.units_of(self.period)
-        per_unit = pd.DataFrame({
-            "Årskurs": units["arskurs"], "Skolenhet": units["skolenhet"], "Elever": units["antal"].map(fmt_int),
-            "Svar": units["svar"].map(fmt_int),
-            "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
-        })
-        return Html(table_html(per_unit, "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
-                               numeric=["Elever", "Svar", "Svarsfrekvens"]))
+        per_unit = pd.DataFrame(
+            {
+                "Årskurs": units["arskurs"],
+                "Skolenhet": units["skolenhet"],
+                "Elever": units["antal"].map(fmt_int),
+                "Svar": units["svar"].map(fmt_int),
+                "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
+            }
+        )
+        return Html(
+            table_html(
+                per_unit,
+                "Svar per skolenhet och årskurs (antal inskickade enkäter, inte svar på en viss fråga)",
+                numeric=["Elever", "Svar", "Svarsfrekvens"],
+            )
+        )
 
     def overview_figures(self) -> dict[str, tuple[bytes, str, str] | None]:
         """Per year group the answers chart (PNG, alt text, caption), None when too few answered."""
@@ -235,8 +295,11 @@ class StudentSurveyReport(CodebookReport):
                 out[a] = None
                 continue
             png, alt = plots.answer_bars(results, titles, xlabel=f"Procent av alla {results[0].population} som svarat på enkäten")
-            out[a] = (png, f"{a}. {alt}", f"{a}: svaren på frågorna i procent av alla "
-                      f"{results[0].population} {self.phrase(a)} som svarat på enkäten.")
+            out[a] = (
+                png,
+                f"{a}. {alt}",
+                f"{a}: svaren på frågorna i procent av alla {results[0].population} {self.phrase(a)} som svarat på enkäten.",
+            )
         return out
 
     def overview(self) -> Html:
@@ -247,14 +310,16 @@ class StudentSurveyReport(CodebookReport):
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: this report's sentences and charts."""
-        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+        from .committee import CommitteeContent, Figure, quality_lines
 
         rows, secured, not_comparable, _ = self._summary_rows()
         prev = self.previous
         changes = secured or ([f"Ingen förändring sedan {self.label_of(prev)} är statistiskt säkerställd."] if prev else [])
         if not_comparable:
-            changes.append(f"{', '.join(dict.fromkeys(not_comparable))}: jämförs inte med {self.label_of(prev)}, "
-                           "eftersom svarsalternativen eller formuleringen har ändrats.")
+            changes.append(
+                f"{', '.join(dict.fromkeys(not_comparable))}: jämförs inte med {self.label_of(prev)}, "
+                "eftersom svarsalternativen eller formuleringen har ändrats."
+            )
         summary = [self.response_sentence()]
         summary += [f"{q.short}. " + " ".join(self._year_text(q, a)[0] for a in self.year_groups) for q in self.questions_closed]
         summary.append(" ".join(changes))
@@ -263,16 +328,29 @@ class StudentSurveyReport(CodebookReport):
         for a in self.year_groups:
             answered, enrolled = self.enrolment(a)
             if enrolled and answered / enrolled < rate:
-                assessment.append(f"Svarsfrekvensen i {year_group_phrase(a)} är {fmt_pct(answered / enrolled)} "
-                                  f"({fmt_int(answered)} av {fmt_int(enrolled)}), under {fmt_pct(rate)}: resultaten kan vara "
-                                  "missvisande om de som inte svarade skiljer sig från dem som svarade.")
-        figures = [Figure(f"Svaren i {year_group_phrase(a)}", *figure, self._year_text(self.questions_closed[0], a)[0])
-                   for a, figure in self.overview_figures().items() if figure]
+                assessment.append(
+                    f"Svarsfrekvensen i {year_group_phrase(a)} är {fmt_pct(answered / enrolled)} "
+                    f"({fmt_int(answered)} av {fmt_int(enrolled)}), under {fmt_pct(rate)}: resultaten kan vara "
+                    "missvisande om de som inte svarade skiljer sig från dem som svarade."
+                )
+        figures = [
+            Figure(f"Svaren i {year_group_phrase(a)}", *figure, self._year_text(self.questions_closed[0], a)[0])
+            for a, figure in self.overview_figures().items()
+            if figure
+        ]
         highlights = [f"{row['Fråga']}: " + "; ".join(f"{a} {row[a]}" for a in self.year_groups) for row in rows]
         return CommitteeContent(
-            title=self.codebook.title, label=self.meta["label"], synthetic=self.synthetic, summary=summary,
-            highlights=highlights + changes, assessment=assessment + changes, figures=figures,
-            quality=quality_lines(self.quality), method=self.method_text(), manifest=self.manifest)
+            title=self.codebook.title,
+            label=self.meta["label"],
+            synthetic=self.synthetic,
+            summary=summary,
+            highlights=highlights + changes,
+            assessment=assessment + changes,
+            figures=figures,
+            quality=quality_lines(self.quality),
+            method=self.method_text(),
+            manifest=self.manifest,
+        )
 
     def question_section(self, question: Question) -> Html:
         parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>', f'<p class="fraga">Fråga: «{esc(question.text)}»</p>']
@@ -287,23 +365,29 @@ class StudentSurveyReport(CodebookReport):
             return [narrative.sample_too_few_sentence(r, self.phrase(arskurs), MIN_GROUP)]
         est = self.estimates(question)[arskurs]
         responses, enrolled = self.enrolment(arskurs)
-        return [narrative.sample_headline_sentence(r, question, self.phrase(arskurs)),
-                narrative.estimate_sentence(self.phrase(arskurs), est.share, (est.low, est.high), responses, enrolled),
-                narrative.sample_bounds_sentence(self._bounds_result(r, enrolled), self.phrase(arskurs)),
-                self.change(question, arskurs).sentence, self._gender_gap(question, arskurs)]
+        return [
+            narrative.sample_headline_sentence(r, question, self.phrase(arskurs)),
+            narrative.estimate_sentence(self.phrase(arskurs), est.share, (est.low, est.high), responses, enrolled),
+            narrative.sample_bounds_sentence(self._bounds_result(r, enrolled), self.phrase(arskurs)),
+            self.change(question, arskurs).sentence,
+            self._gender_gap(question, arskurs),
+        ]
 
     @staticmethod
     def _bounds_result(r: ind.QuestionResult, enrolled: int) -> ind.QuestionResult:
         # Bounds count everyone enrolled, also those who never opened the survey.
-        return ind.QuestionResult(r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels,
-                                  r.outside_labels)
+        return ind.QuestionResult(
+            r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels, r.outside_labels
+        )
 
     def _gender_gap(self, question: Question, arskurs: str) -> str:
         shown, rows = self._gender(question, arskurs)
         if not any(n for _, n in rows.values()):
             # Kön may not be asked in a year group at all (åk 5): then there is nothing to split.
-            return (f"Flickor och pojkar jämförs inte: ingen som besvarat frågan i {year_group_phrase(arskurs)} "
-                    "har angett kön som flicka eller pojke.")
+            return (
+                f"Flickor och pojkar jämförs inte: ingen som besvarat frågan i {year_group_phrase(arskurs)} "
+                "har angett kön som flicka eller pojke."
+            )
         if not all(shown.get(g) and rows[g][1] for g in (GIRLS, BOYS)):
             return f"Flickor och pojkar jämförs inte: en av grupperna har {TOO_FEW} eller måste döljas."
         (xa, na), (xb, nb) = rows[GIRLS], rows[BOYS]
@@ -314,11 +398,17 @@ class StudentSurveyReport(CodebookReport):
         """Girls and boys (headline, answered) and whether each may be shown."""
         table = self.grouped(self.period, "arskurs", "kon").summary
         part = table[(table["question"] == question.id) & (table["arskurs"].astype(str) == arskurs)]
-        rows = {g: (int(part.loc[part["kon"].astype(str) == g, "headline"].sum()),
-                    int(part.loc[part["kon"].astype(str) == g, "answered"].sum())) for g in self.codebook.groups["kon"].shown_labels}
+        rows = {
+            g: (
+                int(part.loc[part["kon"].astype(str) == g, "headline"].sum()),
+                int(part.loc[part["kon"].astype(str) == g, "answered"].sum()),
+            )
+            for g in self.codebook.groups["kon"].shown_labels
+        }
         total = self.result(question, arskurs)
-        hidden = suppress_shares({g: n for g, (_, n) in rows.items()}, {g: x for g, (x, _) in rows.items()},
-                                 total.answered, total.headline)
+        hidden = suppress_shares(
+            {g: n for g, (_, n) in rows.items()}, {g: x for g, (x, _) in rows.items()}, total.answered, total.headline
+        )
         return {g: not h for g, h in hidden.items()}, rows
 
     def _counts_table(self, question: Question) -> str:
@@ -336,8 +426,10 @@ class StudentSurveyReport(CodebookReport):
             columns[f"{a} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
         numeric = [c for c in columns if c != "Svar"]
         outside = ", ".join(self.version.scales[question.scale].outside_denominator)
-        note = (f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
-                "men ingår inte i andelen." + (f" {FOOTNOTE}" if hidden_any else ""))
+        note = (
+            f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
+            "men ingår inte i andelen." + (f" {FOOTNOTE}" if hidden_any else "")
+        )
         return table_html(pd.DataFrame(columns), "Svar per årskurs (antal elever)", numeric=numeric, footnote=note)
 
     def _estimates_table(self, question: Question) -> str:
@@ -346,25 +438,49 @@ class StudentSurveyReport(CodebookReport):
             r, est = self.result(question, a), self.estimates(question).get(a)
             responses, enrolled = self.enrolment(a)
             if est is None or r.answered < MIN_GROUP:
-                rows.append({"Årskurs": a, "Skattad andel": DASH, "95 % konfidensintervall": DASH, "Oviktad andel": DASH,
-                             "Bortfallsgränser": DASH, "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None)})
+                rows.append(
+                    {
+                        "Årskurs": a,
+                        "Skattad andel": DASH,
+                        "95 % konfidensintervall": DASH,
+                        "Oviktad andel": DASH,
+                        "Bortfallsgränser": DASH,
+                        "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None),
+                    }
+                )
                 continue
             b = self._bounds_result(r, enrolled).bounds
-            rows.append({"Årskurs": a, "Skattad andel": fmt_pct(est.share), "95 % konfidensintervall": fmt_pct_range(est.low, est.high),
-                         "Oviktad andel": f"{fmt_pct(r.share_of_answered)} ({fmt_int(r.headline)} av {fmt_int(r.answered)})",
-                         "Bortfallsgränser": fmt_pct_range(b.low, b.high),
-                         "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None)})
-        return table_html(pd.DataFrame(rows), "Skattning för alla elever i årskursen, viktad per skolenhet",
-                          numeric=[c for c in rows[0] if c != "Årskurs"] if rows else (),
-                          footnote=ASSUMPTION + " Oviktad andel: bland dem som svarat, utan vikter. Bortfallsgränser: "
-                          "andelen om ingen respektive alla som inte besvarat frågan hade svarat så.")
+            rows.append(
+                {
+                    "Årskurs": a,
+                    "Skattad andel": fmt_pct(est.share),
+                    "95 % konfidensintervall": fmt_pct_range(est.low, est.high),
+                    "Oviktad andel": f"{fmt_pct(r.share_of_answered)} ({fmt_int(r.headline)} av {fmt_int(r.answered)})",
+                    "Bortfallsgränser": fmt_pct_range(b.low, b.high),
+                    "Svarsfrekvens": fmt_pct(responses / enrolled if enrolled else None),
+                }
+            )
+        return table_html(
+            pd.DataFrame(rows),
+            "Skattning för alla elever i årskursen, viktad per skolenhet",
+            numeric=[c for c in rows[0] if c != "Årskurs"] if rows else (),
+            footnote=ASSUMPTION + " Oviktad andel: bland dem som svarat, utan vikter. Bortfallsgränser: "
+            "andelen om ingen respektive alla som inte besvarat frågan hade svarat så.",
+        )
 
     def unit_table(self) -> pd.DataFrame:
         """Every question, year group and unit of this period: counts, suppression, Wilson
         interval and funnel flag (`units.survey_units`, which the unit profiles also use)."""
-        return self._memo(("units", self.period), lambda: units.survey_units(
-            self.long_of(self.period), self.units, self.version, self.period,
-            {q.id: self.estimates(q) for q in self.questions_closed}))
+        return self._memo(
+            ("units", self.period),
+            lambda: units.survey_units(
+                self.long_of(self.period),
+                self.units,
+                self.version,
+                self.period,
+                {q.id: self.estimates(q) for q in self.questions_closed},
+            ),
+        )
 
     def _answered_units(self, question: Question, arskurs: str) -> pd.DataFrame:
         table = self.unit_table()
@@ -374,10 +490,20 @@ class StudentSurveyReport(CodebookReport):
 
     def _unit_section(self, question: Question) -> str:
         names = units.unit_names(self.units_of(self.period))
-        return ("<h4>Skolenheterna jämförda med årskursens skattning</h4>" + "".join(
-            funnel_section(self._answered_units(question, a), names, f"{question.short}, {a}",
-                           "Elever som besvarat frågan vid enheten", "Andel (%)") for a in self.year_groups)
-                + '<p>Varje skolenhets andelar står i dess profil och i analysversionen.</p>')
+        return (
+            "<h4>Skolenheterna jämförda med årskursens skattning</h4>"
+            + "".join(
+                funnel_section(
+                    self._answered_units(question, a),
+                    names,
+                    f"{question.short}, {a}",
+                    "Elever som besvarat frågan vid enheten",
+                    "Andel (%)",
+                )
+                for a in self.year_groups
+            )
+            + "<p>Varje skolenhets andelar står i dess profil och i analysversionen.</p>"
+        )
 
     def unit_tables(self) -> Html:
         """Every question's shares per unit: the researchers' variant only (one row per unit)."""
@@ -388,15 +514,27 @@ class StudentSurveyReport(CodebookReport):
             for a in self.year_groups:
                 part = self._answered_units(question, a)
                 shown = part[~part["dold"] & (part["n"] > 0)]
-                tables.append(pd.DataFrame({
-                    "Årskurs": a, "Skolenhet": shown["skolenhetskod"].map(names),
-                    "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
-                    "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
-                    "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]]}))
+                tables.append(
+                    pd.DataFrame(
+                        {
+                            "Årskurs": a,
+                            "Skolenhet": shown["skolenhetskod"].map(names),
+                            "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
+                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
+                            "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]],
+                        }
+                    )
+                )
             rows = pd.concat(tables, ignore_index=True)
             if len(rows):
-                parts.append(table_html(rows, f"{question.short} per skolenhet, i skolenhetskodens ordning",
-                                        numeric=["Andel", "95 % intervall"], footnote="95 % intervall: Wilson, med ändlighetskorrektion."))
+                parts.append(
+                    table_html(
+                        rows,
+                        f"{question.short} per skolenhet, i skolenhetskodens ordning",
+                        numeric=["Andel", "95 % intervall"],
+                        footnote="95 % intervall: Wilson, med ändlighetskorrektion.",
+                    )
+                )
         return Html("".join(parts))
 
     def questions(self) -> Html:
@@ -417,17 +555,22 @@ class StudentSurveyReport(CodebookReport):
             if part.empty:
                 parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen elev har skrivit något svar på frågan.</p>')
                 continue
-            parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
-                         f"Kommentarer från skolenheter och årskurser med {TOO_FEW.replace('svar', 'svarande')} visas inte. "
-                         "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>")
+            parts.append(
+                f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
+                f"Kommentarer från skolenheter och årskurser med {TOO_FEW.replace('svar', 'svarande')} visas inte. "
+                "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>"
+            )
             names = units["skolenhet"].droplevel("arskurs").groupby(level=0).first()
             for a in self.year_groups:
                 mine = shown[shown["arskurs"].astype(str) == a]
                 if mine.empty:
                     continue
                 items = sorted(zip(mine["skolenhetskod"].astype(str).map(names), mine["answer"].astype(str)))
-                parts.append(f"<h3>{esc(a)}</h3><ul class=\"kommentarer\">"
-                             + "".join(f"<li><strong>{esc(unit)}:</strong> {esc(text)}</li>" for unit, text in items) + "</ul>")
+                parts.append(
+                    f'<h3>{esc(a)}</h3><ul class="kommentarer">'
+                    + "".join(f"<li><strong>{esc(unit)}:</strong> {esc(text)}</li>" for unit, text in items)
+                    + "</ul>"
+                )
         return Html("".join(parts))
 
     def quality_section(self) -> Html:
@@ -437,12 +580,16 @@ class StudentSurveyReport(CodebookReport):
         prev = self.previous
         changed = ""
         if prev is not None:
-            reasons = {q.short: self.codebook.incomparability(self.version_of(prev), self.version, q.id) for q in self.questions_closed}
+            reasons = {
+                q.short: self.codebook.incomparability(self.version_of(prev), self.version, q.id) for q in self.questions_closed
+            }
             if any(reasons.values()):
-                changed = (f"<p>Jämförelser med {esc(self.label_of(prev))} görs inte för: "
-                           + esc("; ".join(f"{k} ({v})" for k, v in reasons.items() if v))
-                           + ". Liksom Skolinspektionen när Skolenkätens frågor och svarsalternativ ändrades 2022 "
-                           "jämför vi inte resultat över en sådan ändring.</p>")
+                changed = (
+                    f"<p>Jämförelser med {esc(self.label_of(prev))} görs inte för: "
+                    + esc("; ".join(f"{k} ({v})" for k, v in reasons.items() if v))
+                    + ". Liksom Skolinspektionen när Skolenkätens frågor och svarsalternativ ändrades 2022 "
+                    "jämför vi inte resultat över en sådan ändring.</p>"
+                )
         return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.method_text())}</p>' + changed + provenance_html)
 
     def method_text(self) -> str:
@@ -472,8 +619,12 @@ def unit_contribution(processed_dir: Path) -> UnitContribution:
     periods = report.periods[report.periods["end"] <= report.meta["end"]].sort_values("end")
     frames = []
     for p in periods["period"]:
-        table = report.unit_table() if p == report.period else units.survey_units(
-            report.long_of(p), report.units, report.version_of(p), p, {})
+        table = (
+            report.unit_table()
+            if p == report.period
+            else units.survey_units(report.long_of(p), report.units, report.version_of(p), p, {})
+        )
         frames.append(units.with_names(table, report.units_of(p)))
-    return survey_contribution(pd.concat(frames, ignore_index=True),
-                               [{"period": p, "label": report.label_of(p)} for p in periods["period"]])
+    return survey_contribution(
+        pd.concat(frames, ignore_index=True), [{"period": p, "label": report.label_of(p)} for p in periods["period"]]
+    )

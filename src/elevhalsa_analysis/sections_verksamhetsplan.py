@@ -41,11 +41,19 @@ NOT_WORSE = (
     "oftare. Antalet redovisas därför utan att kallas bättre eller sämre."
 )
 # Assessment and status words in a sentence, singular and plural.
-COUNT_WORDS = {ACHIEVED: ("uppnådd", "uppnådda"), NOT_ACHIEVED: ("inte uppnådd", "inte uppnådda"),
-               WITHIN_MARGIN: ("inom felmarginalen", "inom felmarginalen"), CANNOT_JUDGE: ("kan inte bedömas", "kan inte bedömas")}
-STATUS_WORDS = {"Genomförd": ("genomförd", "genomförda"), "Påbörjad": ("påbörjad", "påbörjade"),
-                "Ej påbörjad": ("ej påbörjad", "ej påbörjade"), "Avbruten": ("avbruten", "avbrutna"),
-                NO_STATUS: ("utan uppgift", "utan uppgift")}
+COUNT_WORDS = {
+    ACHIEVED: ("uppnådd", "uppnådda"),
+    NOT_ACHIEVED: ("inte uppnådd", "inte uppnådda"),
+    WITHIN_MARGIN: ("inom felmarginalen", "inom felmarginalen"),
+    CANNOT_JUDGE: ("kan inte bedömas", "kan inte bedömas"),
+}
+STATUS_WORDS = {
+    "Genomförd": ("genomförd", "genomförda"),
+    "Påbörjad": ("påbörjad", "påbörjade"),
+    "Ej påbörjad": ("ej påbörjad", "ej påbörjade"),
+    "Avbruten": ("avbruten", "avbrutna"),
+    NO_STATUS: ("utan uppgift", "utan uppgift"),
+}
 
 
 def small_counts(counts: dict[str, int]) -> dict[str, str]:
@@ -73,8 +81,10 @@ def value_text(v: IndicatorValue | None) -> str:
         text += f" (median av {fmt_int(v.denominator)} ärenden)"
     elif v.interval and v.denominator:
         # A weighted estimate: the counts are the answers behind it, not its fraction.
-        text += (f" (skattning; {fmt_int(v.numerator)} av {fmt_int(v.denominator)} som svarat), "
-                 f"95 % KI {fmt_pct_range(v.interval[0] / 100, v.interval[1] / 100)}")
+        text += (
+            f" (skattning; {fmt_int(v.numerator)} av {fmt_int(v.denominator)} som svarat), "
+            f"95 % KI {fmt_pct_range(v.interval[0] / 100, v.interval[1] / 100)}"
+        )
     elif v.numerator is not None and v.denominator:
         text += f" ({fmt_int(v.numerator)} av {fmt_int(v.denominator)})"
     return text
@@ -112,8 +122,14 @@ def _values(table: pd.DataFrame, which: str) -> dict[str, IndicatorValue]:
     for r in table[table["vilken"] == which].to_dict("records"):
         interval = None if pd.isna(r["lag"]) else (float(r["lag"]), float(r["hog"]))
         out[r["id"]] = IndicatorValue(
-            None if pd.isna(r["varde"]) else float(r["varde"]), None if pd.isna(r["taljare"]) else int(r["taljare"]),
-            None if pd.isna(r["namnare"]) else int(r["namnare"]), r["enhet"], r["period"], interval, r["not"])
+            None if pd.isna(r["varde"]) else float(r["varde"]),
+            None if pd.isna(r["taljare"]) else int(r["taljare"]),
+            None if pd.isna(r["namnare"]) else int(r["namnare"]),
+            r["enhet"],
+            r["period"],
+            interval,
+            r["not"],
+        )
     return out
 
 
@@ -131,11 +147,13 @@ class PlanReport:
     manifest: dict
 
     @classmethod
-    def load(cls, processed_dir: Path, period: str) -> "PlanReport":
+    def load(cls, processed_dir: Path, period: str) -> PlanReport:
         folder = Path(processed_dir)
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         values = pd.read_parquet(folder / "indikatorer.parquet")
-        tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem not in ("indikatorer", "perioder")}
+        tables = {
+            p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem not in ("indikatorer", "perioder")
+        }
         return cls(
             period=period,
             plan=Plan.model_validate(manifest["plan"]),
@@ -162,20 +180,31 @@ class PlanReport:
 
     def statuses(self) -> pd.DataFrame:
         """Every insats of the plan with its reported status, or "ingen uppgift"."""
-        rows = self.tables.get("insatser", pd.DataFrame(columns=["insats", "status", "ansvarig", "kommentar"])).set_index("insats")
+        rows = self.tables.get("insatser", pd.DataFrame(columns=["insats", "status", "ansvarig", "kommentar"])).set_index(
+            "insats"
+        )
         out = []
         for ins in self.plan.insatser:
             found = ins.id in rows.index
-            out.append({"id": ins.id, "text": ins.text, "status": rows.at[ins.id, "status"] if found else NO_STATUS,
-                        "ansvarig": (rows.at[ins.id, "ansvarig"] if found else None) or "", "kommentar": (rows.at[ins.id, "kommentar"] if found else None) or ""})
+            out.append(
+                {
+                    "id": ins.id,
+                    "text": ins.text,
+                    "status": rows.at[ins.id, "status"] if found else NO_STATUS,
+                    "ansvarig": (rows.at[ins.id, "ansvarig"] if found else None) or "",
+                    "kommentar": (rows.at[ins.id, "kommentar"] if found else None) or "",
+                }
+            )
         return pd.DataFrame(out)
 
     # -- sections --------------------------------------------------------------------------
 
     def title(self) -> Html:
         parts = [heading_html(input_contract().title, self.label(), self.synthetic, self.quality)]
-        parts.append(f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
-                     f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>")
+        parts.append(
+            f"<p>{esc(self.plan.namn)}: {esc(self.plan.omrade.lower())}. Rapporten följer upp planens "
+            f"{len(self.plan.indikatorer)} indikatorer och {len(self.plan.insatser)} insatser.</p>"
+        )
         return Html("".join(parts))
 
     def _summary_parts(self) -> tuple[str, dict[str, list[str]]]:
@@ -189,19 +218,28 @@ class PlanReport:
                 by_word[a.word].append(f"{spec.namn}: {shown_value(spec, v)}, mål {target_text(spec)}.")
         n = len(self.plan.indikatorer)
         counts = [f"{len(items)} {COUNT_WORDS[word][len(items) != 1]}" for word, items in by_word.items() if items]
-        return (f"Av planens {n} indikatorer: {', '.join(counts)}. {status_sentence(self.statuses()['status'].tolist())}.",
-                by_word)
+        return (
+            f"Av planens {n} indikatorer: {', '.join(counts)}. {status_sentence(self.statuses()['status'].tolist())}.",
+            by_word,
+        )
 
     def summary(self) -> Html:
         """What was reached, what was not and what cannot be judged, and why."""
         opening, by_word = self._summary_parts()
         parts = [f'<h2 id="sammanfattning">Sammanfattning</h2><p>{esc(opening)}</p>']
-        headings = {ACHIEVED: "Uppnått", NOT_ACHIEVED: "Inte uppnått", WITHIN_MARGIN: "Inom felmarginalen",
-                    CANNOT_JUDGE: "Kan inte bedömas – och varför"}
+        headings = {
+            ACHIEVED: "Uppnått",
+            NOT_ACHIEVED: "Inte uppnått",
+            WITHIN_MARGIN: "Inom felmarginalen",
+            CANNOT_JUDGE: "Kan inte bedömas – och varför",
+        }
         for word, items in by_word.items():
             if items:
-                parts.append(f"<h3>{esc(Assessment(word).symbol)} {esc(headings[word])}</h3><ul>"
-                             + "".join(f"<li>{esc(t)}</li>" for t in items) + "</ul>")
+                parts.append(
+                    f"<h3>{esc(Assessment(word).symbol)} {esc(headings[word])}</h3><ul>"
+                    + "".join(f"<li>{esc(t)}</li>" for t in items)
+                    + "</ul>"
+                )
         return Html("".join(parts))
 
     def scorecard(self) -> Html:
@@ -210,51 +248,86 @@ class PlanReport:
         rows = []
         for spec in self.plan.indikatorer:
             base = spec.utgangslage
-            rows.append({
-                "Indikator": spec.namn,
-                "Värde": shown_value(spec, self.current[spec.id]),
-                "Föregående period": (f"{shown_value(spec, self.previous[spec.id])} ({prev_label})" if spec.id in self.previous
-                                      else "–"),
-                "Utgångsläge": f"{_number(base.varde, m.get(m.key(spec.kalla, spec.matt)).unit)} ({base.ar})" if base else "–",
-                "Målvärde": target_text(spec),
-                "Bedömning": assessment_text(assessments[spec.id]),
-            })
-        footnote = ("Bedömningen: ✔ Uppnått, ✖ Inte uppnått, ≈ Inom felmarginalen (en enkätskattning vars intervall "
-                    "innehåller målvärdet), ? Kan inte bedömas (med skälet). Registeruppgifter är totalräkningar: antal och "
-                    "andelar utan osäkerhetsintervall. En förändring från föregående period redovisas som antal; den kallas "
-                    "inte bättre eller sämre för indikatorer utan önskad riktning.")
+            rows.append(
+                {
+                    "Indikator": spec.namn,
+                    "Värde": shown_value(spec, self.current[spec.id]),
+                    "Föregående period": (
+                        f"{shown_value(spec, self.previous[spec.id])} ({prev_label})" if spec.id in self.previous else "–"
+                    ),
+                    "Utgångsläge": f"{_number(base.varde, m.get(m.key(spec.kalla, spec.matt)).unit)} ({base.ar})"
+                    if base
+                    else "–",
+                    "Målvärde": target_text(spec),
+                    "Bedömning": assessment_text(assessments[spec.id]),
+                }
+            )
+        footnote = (
+            "Bedömningen: ✔ Uppnått, ✖ Inte uppnått, ≈ Inom felmarginalen (en enkätskattning vars intervall "
+            "innehåller målvärdet), ? Kan inte bedömas (med skälet). Registeruppgifter är totalräkningar: antal och "
+            "andelar utan osäkerhetsintervall. En förändring från föregående period redovisas som antal; den kallas "
+            "inte bättre eller sämre för indikatorer utan önskad riktning."
+        )
         if prev_label is None:
             footnote += " Det finns ingen föregående period att jämföra med."
-        return Html('<h2 id="malkort">Målkort</h2>' + table_html(
-            pd.DataFrame(rows), f"Planens indikatorer {self.label()}", footnote=footnote,
-            classes={"Bedömning": [assessments[s.id].css for s in self.plan.indikatorer]}))
+        return Html(
+            '<h2 id="malkort">Målkort</h2>'
+            + table_html(
+                pd.DataFrame(rows),
+                f"Planens indikatorer {self.label()}",
+                footnote=footnote,
+                classes={"Bedömning": [assessments[s.id].css for s in self.plan.indikatorer]},
+            )
+        )
 
     def insatser(self) -> Html:
         statuses = self.statuses()
         assessments = self.assessments()
         pointers = {ins.id: ins.indikatorer for ins in self.plan.insatser}
-        rows = pd.DataFrame({
-            "Insats": statuses["text"],
-            "Status": statuses["status"],
-            "Ansvarig": statuses["ansvarig"],
-            "Kommentar": statuses["kommentar"],
-            "Indikatorer och bedömning": ["; ".join(f"{self.plan.indicator(i).namn}: {assessments[i].symbol} {assessments[i].word}"
-                                                    for i in pointers[iid]) or "–" for iid in statuses["id"]],
-        })
+        rows = pd.DataFrame(
+            {
+                "Insats": statuses["text"],
+                "Status": statuses["status"],
+                "Ansvarig": statuses["ansvarig"],
+                "Kommentar": statuses["kommentar"],
+                "Indikatorer och bedömning": [
+                    "; ".join(
+                        f"{self.plan.indicator(i).namn}: {assessments[i].symbol} {assessments[i].word}" for i in pointers[iid]
+                    )
+                    or "–"
+                    for iid in statuses["id"]
+                ],
+            }
+        )
         commented = any(statuses["kommentar"])
         if not commented:
             rows = rows.drop(columns="Kommentar")
-        return Html(f'<h2 id="insatser">Insatser</h2><p>{esc(status_sentence(statuses["status"].tolist()))}.'
-                    + ("" if commented else " Ingen ansvarig har lämnat någon kommentar.") + "</p>"
-                    + table_html(rows, "Planens insatser, status och de indikatorer de syftar till", footnote=(
-                        "Ansvarig är en enhet, inte en person." + (" Kommentarerna är skrivna av de ansvariga; namn, "
-                        "personnummer, e-postadresser och telefonnummer har ersatts med markeringar." if commented else ""))))
+        return Html(
+            f'<h2 id="insatser">Insatser</h2><p>{esc(status_sentence(statuses["status"].tolist()))}.'
+            + ("" if commented else " Ingen ansvarig har lämnat någon kommentar.")
+            + "</p>"
+            + table_html(
+                rows,
+                "Planens insatser, status och de indikatorer de syftar till",
+                footnote=(
+                    "Ansvarig är en enhet, inte en person."
+                    + (
+                        " Kommentarerna är skrivna av de ansvariga; namn, "
+                        "personnummer, e-postadresser och telefonnummer har ersatts med markeringar."
+                        if commented
+                        else ""
+                    )
+                ),
+            )
+        )
 
     # -- registers -------------------------------------------------------------------------
 
     def _missing(self, table: str) -> str:
-        return (f"<p>Uppgift saknas: {esc(m.SOURCE_FILES[table])} finns inte i mappen {esc(self.period)}, så avsnittet "
-                "kan inte visas.</p>")
+        return (
+            f"<p>Uppgift saknas: {esc(m.SOURCE_FILES[table])} finns inte i mappen {esc(self.period)}, så avsnittet "
+            "kan inte visas.</p>"
+        )
 
     def absence(self) -> Html:
         head = '<h2 id="franvaro">Frånvaro</h2>'
@@ -266,23 +339,38 @@ class PlanReport:
         for term in m.terms(franvaro):
             for limit in limits:
                 r = m.high_absence(franvaro, limit, term).iloc[0]
-                rows.append({"Termin": term, "Gräns": f"minst {fmt_decimal(limit, 0)} %", "Elever med hög frånvaro": fmt_int(r["hog"]),
-                             "Elever med schemalagd tid": fmt_int(r["elever"]), "Andel": fmt_pct(r["hog"] / r["elever"] if r["elever"] else None, 1)})
+                rows.append(
+                    {
+                        "Termin": term,
+                        "Gräns": f"minst {fmt_decimal(limit, 0)} %",
+                        "Elever med hög frånvaro": fmt_int(r["hog"]),
+                        "Elever med schemalagd tid": fmt_int(r["elever"]),
+                        "Andel": fmt_pct(r["hog"] / r["elever"] if r["elever"] else None, 1),
+                    }
+                )
         found = m.terms(franvaro)
         sentences = []
         if len(found) >= 2:
             for limit in limits:
                 both, present = m.repeated_high_absence(franvaro, limit, *found[-2:])
-                sentences.append(f"{fmt_int(both)} av {fmt_int(present)} elever som fanns med både {found[-2]} och {found[-1]} "
-                                 f"({fmt_pct(both / present if present else None, 1)}) hade minst {fmt_decimal(limit, 0)} % frånvaro båda terminerna.")
+                sentences.append(
+                    f"{fmt_int(both)} av {fmt_int(present)} elever som fanns med både {found[-2]} och {found[-1]} "
+                    f"({fmt_pct(both / present if present else None, 1)}) hade minst {fmt_decimal(limit, 0)} % frånvaro båda terminerna."
+                )
         unscheduled = m.unscheduled_rows(franvaro)
         if unscheduled:
             sentences.append(f"{fmt_int(unscheduled)} rader utan schemalagd tid är inte medräknade.")
-        parts = [head, "<p>Frånvaro = giltig och ogiltig frånvaro som andel av den schemalagda tiden. En elev som bytt "
-                 "skolenhet under terminen räknas en gång i kommunens siffror, med minuterna från båda enheterna.</p>",
-                 table_html(pd.DataFrame(rows), "Elever med hög frånvaro per termin, hela kommunen",
-                            numeric=["Elever med hög frånvaro", "Elever med schemalagd tid", "Andel"]),
-                 "".join(f"<p>{esc(s)}</p>" for s in sentences)]
+        parts = [
+            head,
+            "<p>Frånvaro = giltig och ogiltig frånvaro som andel av den schemalagda tiden. En elev som bytt "
+            "skolenhet under terminen räknas en gång i kommunens siffror, med minuterna från båda enheterna.</p>",
+            table_html(
+                pd.DataFrame(rows),
+                "Elever med hög frånvaro per termin, hela kommunen",
+                numeric=["Elever med hög frånvaro", "Elever med schemalagd tid", "Andel"],
+            ),
+            "".join(f"<p>{esc(s)}</p>" for s in sentences),
+        ]
         elevantal = self.tables.get("elevantal")
         if elevantal is not None:
             parts.append(self._absence_by_skolform(franvaro, elevantal, found[-1], limits))
@@ -292,10 +380,16 @@ class PlanReport:
     def _absence_funnels(self, franvaro: pd.DataFrame, limits: list[float]) -> str:
         names = units.unit_names(self.tables.get("elevantal"), franvaro)
         return "<h3>Skolenheterna jämförda med kommunen</h3>" + "".join(
-            funnel_section(units.absence_units(franvaro, limit, term), names,
-                           f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}", "Elever med schemalagd tid vid enheten",
-                           "Andel med hög frånvaro (%)")
-            for term in m.terms(franvaro) for limit in limits)
+            funnel_section(
+                units.absence_units(franvaro, limit, term),
+                names,
+                f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}",
+                "Elever med schemalagd tid vid enheten",
+                "Andel med hög frånvaro (%)",
+            )
+            for term in m.terms(franvaro)
+            for limit in limits
+        )
 
     def _absence_by_skolform(self, franvaro: pd.DataFrame, elevantal: pd.DataFrame, term: str, limits: list[float]) -> str:
         forms = elevantal.drop_duplicates("skolenhetskod").set_index("skolenhetskod")["skolform"]
@@ -308,10 +402,16 @@ class PlanReport:
             columns[f"Minst {fmt_decimal(limit, 0)} %"] = small_counts(dict(zip(table["skolform"], table["hog"])))
         if not students or len(students) < 2:
             return ""
-        frame = pd.DataFrame({"Skolform": list(students), "Elever med schemalagd tid": [fmt_int(n) for n in students.values()],
-                              **{k: [v[g] for g in students] for k, v in columns.items()}})
-        return table_html(frame, f"Elever med hög frånvaro per skolform, {term}", numeric=list(frame.columns[1:]),
-                          footnote=SMALL_FOOTNOTE)
+        frame = pd.DataFrame(
+            {
+                "Skolform": list(students),
+                "Elever med schemalagd tid": [fmt_int(n) for n in students.values()],
+                **{k: [v[g] for g in students] for k, v in columns.items()},
+            }
+        )
+        return table_html(
+            frame, f"Elever med hög frånvaro per skolform, {term}", numeric=list(frame.columns[1:]), footnote=SMALL_FOOTNOTE
+        )
 
     def reports(self) -> Html:
         head = '<h2 id="krankningar">Anmälningar om kränkande behandling och trakasserier</h2>'
@@ -325,9 +425,19 @@ class PlanReport:
         if elevantal is not None:
             students = m.enrolled(elevantal)
             sentence += f", {fmt_decimal(100 * total / students, 1)} per 100 elever ({fmt_int(students)} inskrivna elever)"
-        parts.append(f"<p>{esc(sentence)}. Av dem gällde {fmt_int(len(staff))} personal som utövare; de redovisas för sig nedan.</p>")
-        prev = self.previous.get(next((s.id for s in self.plan.indikatorer if s.matt == "per_100_elever" and s.utovare is None
-                                       and s.typ is None and s.skolform is None), ""))
+        parts.append(
+            f"<p>{esc(sentence)}. Av dem gällde {fmt_int(len(staff))} personal som utövare; de redovisas för sig nedan.</p>"
+        )
+        prev = self.previous.get(
+            next(
+                (
+                    s.id
+                    for s in self.plan.indikatorer
+                    if s.matt == "per_100_elever" and s.utovare is None and s.typ is None and s.skolform is None
+                ),
+                "",
+            )
+        )
         if prev is not None and prev.value is not None:
             parts.append(f"<p>Föregående period ({esc(self.label('foregaende'))}): {esc(value_text(prev))}.</p>")
         closed = reports[reports["status"] == "Avslutad"]
@@ -336,27 +446,55 @@ class PlanReport:
         if not total:
             parts.append("<p>Inga ärenden att följa upp: ingen anmälan gjordes under perioden.</p>")
         else:
-            parts.append(f"<p>{fmt_int(len(closed))} av {fmt_int(total)} ärenden ({esc(fmt_pct(len(closed) / total, 1))}) "
-                         "är avslutade. " + (f"Median {fmt_decimal(days_closed.median(), 1)} dagar från anmälan till avslut "
-                                             f"({fmt_int(len(days_closed))} ärenden med avslutsdatum). " if len(days_closed) else "")
-                         + (f"Median {fmt_decimal(days_principal.median(), 1)} dagar från anmälan till att huvudmannen fick den "
-                            f"({fmt_int(len(days_principal))} ärenden med datum)." if len(days_principal) else "") + "</p>")
+            parts.append(
+                f"<p>{fmt_int(len(closed))} av {fmt_int(total)} ärenden ({esc(fmt_pct(len(closed) / total, 1))}) "
+                "är avslutade. "
+                + (
+                    f"Median {fmt_decimal(days_closed.median(), 1)} dagar från anmälan till avslut "
+                    f"({fmt_int(len(days_closed))} ärenden med avslutsdatum). "
+                    if len(days_closed)
+                    else ""
+                )
+                + (
+                    f"Median {fmt_decimal(days_principal.median(), 1)} dagar från anmälan till att huvudmannen fick den "
+                    f"({fmt_int(len(days_principal))} ärenden med datum)."
+                    if len(days_principal)
+                    else ""
+                )
+                + "</p>"
+            )
         if elevantal is not None:
             parts.append(self._by_type(reports, elevantal))
             parts.append(self._by_skolform(m.with_skolform(reports, elevantal), elevantal))
             parts.append(self._staff(m.with_skolform(staff, elevantal), elevantal))
-            parts.append(funnel_section(units.report_units(reports, elevantal), units.unit_names(elevantal),
-                                        "Anmälningar per 100 elever per skolenhet", "Inskrivna elever vid enheten",
-                                        "Anmälningar per 100 elever", value=per_100))
+            parts.append(
+                funnel_section(
+                    units.report_units(reports, elevantal),
+                    units.unit_names(elevantal),
+                    "Anmälningar per 100 elever per skolenhet",
+                    "Inskrivna elever vid enheten",
+                    "Anmälningar per 100 elever",
+                    value=per_100,
+                )
+            )
         else:
             parts.append(self._missing("elevantal"))
         return Html("".join(parts))
 
     def _by_type(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
         students = m.enrolled(elevantal)
-        rows = [{"Typ": typ, "Anmälningar": fmt_int(n), "Per 100 elever": fmt_decimal(100 * n / students, 2)}
-                for typ in contract_labels("krankningar", "typ") for n in [int((reports["typ"] == typ).sum())]]
-        rows.append({"Typ": "Alla anmälningar", "Anmälningar": fmt_int(len(reports)), "Per 100 elever": fmt_decimal(100 * len(reports) / students, 2)})
+        rows = [
+            {"Typ": typ, "Anmälningar": fmt_int(n), "Per 100 elever": fmt_decimal(100 * n / students, 2)}
+            for typ in contract_labels("krankningar", "typ")
+            for n in [int((reports["typ"] == typ).sum())]
+        ]
+        rows.append(
+            {
+                "Typ": "Alla anmälningar",
+                "Anmälningar": fmt_int(len(reports)),
+                "Per 100 elever": fmt_decimal(100 * len(reports) / students, 2),
+            }
+        )
         return table_html(pd.DataFrame(rows), "Anmälningar per typ, hela kommunen", numeric=["Anmälningar", "Per 100 elever"])
 
     def _by_skolform(self, reports: pd.DataFrame, elevantal: pd.DataFrame) -> str:
@@ -365,21 +503,44 @@ class PlanReport:
         forms = [f for f in contract_labels("elevantal", "skolform") if f in set(elevantal["skolform"])]
         raw = {f: int((reports["skolform"] == f).sum()) for f in forms}
         shown = small_counts(raw)
-        rows = [{"Skolform": f, "Elever": fmt_int(m.enrolled(elevantal, f)), "Anmälningar": shown[f],
-                 "Per 100 elever": fmt_decimal(100 * raw[f] / m.enrolled(elevantal, f), 2) if shown[f] not in (SMALL, "–") else "–"}
-                for f in forms]
-        rows.append({"Skolform": "Hela kommunen", "Elever": fmt_int(m.enrolled(elevantal)), "Anmälningar": fmt_int(len(reports)),
-                     "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 2)})
-        return table_html(pd.DataFrame(rows), "Anmälningar per skolform", numeric=["Elever", "Anmälningar", "Per 100 elever"],
-                          footnote=SMALL_FOOTNOTE)
+        rows = [
+            {
+                "Skolform": f,
+                "Elever": fmt_int(m.enrolled(elevantal, f)),
+                "Anmälningar": shown[f],
+                "Per 100 elever": fmt_decimal(100 * raw[f] / m.enrolled(elevantal, f), 2)
+                if shown[f] not in (SMALL, "–")
+                else "–",
+            }
+            for f in forms
+        ]
+        rows.append(
+            {
+                "Skolform": "Hela kommunen",
+                "Elever": fmt_int(m.enrolled(elevantal)),
+                "Anmälningar": fmt_int(len(reports)),
+                "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 2),
+            }
+        )
+        return table_html(
+            pd.DataFrame(rows),
+            "Anmälningar per skolform",
+            numeric=["Elever", "Anmälningar", "Per 100 elever"],
+            footnote=SMALL_FOOTNOTE,
+        )
 
     def _staff(self, staff: pd.DataFrame, elevantal: pd.DataFrame) -> str:
-        rows = [{"Typ": typ, "Anmälningar": fmt_int(int((staff["typ"] == typ).sum()))} for typ in contract_labels("krankningar", "typ")]
+        rows = [
+            {"Typ": typ, "Anmälningar": fmt_int(int((staff["typ"] == typ).sum()))}
+            for typ in contract_labels("krankningar", "typ")
+        ]
         rows.append({"Typ": "Totalt", "Anmälningar": fmt_int(len(staff))})
-        return ("<h3>Anmälningar där personal är utövare</h3><p>Anmälningar om kränkningar från personal mot elever redovisas "
-                f"alltid för sig: {fmt_int(len(staff))} anmälningar, {fmt_decimal(100 * len(staff) / m.enrolled(elevantal), 2)} per "
-                "100 elever.</p>" + table_html(pd.DataFrame(rows), "Anmälningar där personal är utövare, hela kommunen",
-                                               numeric=["Anmälningar"]))
+        return (
+            "<h3>Anmälningar där personal är utövare</h3><p>Anmälningar om kränkningar från personal mot elever redovisas "
+            f"alltid för sig: {fmt_int(len(staff))} anmälningar, {fmt_decimal(100 * len(staff) / m.enrolled(elevantal), 2)} per "
+            "100 elever.</p>"
+            + table_html(pd.DataFrame(rows), "Anmälningar där personal är utövare, hela kommunen", numeric=["Anmälningar"])
+        )
 
     def reports_by_unit(self) -> Html:
         """Reports per unit, one row per unit: the researchers' variant only, as the student
@@ -394,19 +555,35 @@ class PlanReport:
         counts = reports["skolenhetskod"].value_counts()
         raw = {code: int(counts.get(code, 0)) for code in units["skolenhetskod"]}
         shown = small_counts(raw)
-        frame = pd.DataFrame({
-            "Skolenhet": units["skolenhet"], "Skolform": units["skolform"], "Elever": units["antal"].astype(int).map(fmt_int),
-            "Anmälningar": [shown[c] for c in units["skolenhetskod"]],
-            "Per 100 elever": [fmt_decimal(100 * raw[c] / n, 1) if shown[c] not in (SMALL, "–") and n else "–"
-                               for c, n in zip(units["skolenhetskod"], units["antal"])],
-        })
+        frame = pd.DataFrame(
+            {
+                "Skolenhet": units["skolenhet"],
+                "Skolform": units["skolform"],
+                "Elever": units["antal"].astype(int).map(fmt_int),
+                "Anmälningar": [shown[c] for c in units["skolenhetskod"]],
+                "Per 100 elever": [
+                    fmt_decimal(100 * raw[c] / n, 1) if shown[c] not in (SMALL, "–") and n else "–"
+                    for c, n in zip(units["skolenhetskod"], units["antal"])
+                ],
+            }
+        )
         outside = len(reports) - sum(raw.values())
-        total = {"Skolenhet": "Hela kommunen", "Skolform": "", "Elever": fmt_int(m.enrolled(elevantal)),
-                 "Anmälningar": fmt_int(len(reports)), "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 1)}
-        note = SMALL_FOOTNOTE + (f" {outside} anmälningar gäller skolenheter som saknas i elevantal.csv och ingår bara i totalen."
-                                 if outside else "")
-        return table_html(pd.concat([frame, pd.DataFrame([total])], ignore_index=True), "Anmälningar per skolenhet",
-                          numeric=["Elever", "Anmälningar", "Per 100 elever"], footnote=note)
+        total = {
+            "Skolenhet": "Hela kommunen",
+            "Skolform": "",
+            "Elever": fmt_int(m.enrolled(elevantal)),
+            "Anmälningar": fmt_int(len(reports)),
+            "Per 100 elever": fmt_decimal(100 * len(reports) / m.enrolled(elevantal), 1),
+        }
+        note = SMALL_FOOTNOTE + (
+            f" {outside} anmälningar gäller skolenheter som saknas i elevantal.csv och ingår bara i totalen." if outside else ""
+        )
+        return table_html(
+            pd.concat([frame, pd.DataFrame([total])], ignore_index=True),
+            "Anmälningar per skolenhet",
+            numeric=["Elever", "Anmälningar", "Per 100 elever"],
+            footnote=note,
+        )
 
     def kolada(self) -> Html:
         head = '<h2 id="kolada">Jämförelser från Kolada</h2>'
@@ -423,23 +600,40 @@ class PlanReport:
             rows, points = [], []
             for code, name in places:
                 cells = {str(y): m.kolada_value(kolada, spec.kpi, code, int(y)) for y in years}
-                rows.append({"": f"{name} ({code})", **{y: "uppgift saknas" if v is None else fmt_decimal(v, 1) for y, v in cells.items()}})
+                rows.append(
+                    {
+                        "": f"{name} ({code})",
+                        **{y: "uppgift saknas" if v is None else fmt_decimal(v, 1) for y, v in cells.items()},
+                    }
+                )
                 points += [{"question": code, "label": y, "share": v / 100} for y, v in cells.items() if v is not None]
             if points and len(years) > 1:
                 # Kolada's values are in the KPI's own unit; share = value / 100 only feeds the chart's scale.
-                png, alt = plots.trend_chart(pd.DataFrame(points).sort_values("label", kind="stable"),
-                                             {code: f"{name} ({code})" for code, name in places}, "Värde enligt Kolada",
-                                             f"{spec.namn.lower()} (Kolada {spec.kpi})", lambda s: fmt_decimal(100 * s, 1),
-                                             ylim=(0, None))
+                png, alt = plots.trend_chart(
+                    pd.DataFrame(points).sort_values("label", kind="stable"),
+                    {code: f"{name} ({code})" for code, name in places},
+                    "Värde enligt Kolada",
+                    f"{spec.namn.lower()} (Kolada {spec.kpi})",
+                    lambda s: fmt_decimal(100 * s, 1),
+                    ylim=(0, None),
+                )
                 parts.append(plots.figure_html(png, alt, f"{spec.namn}: kommunen och jämförelserna per år (Kolada {spec.kpi})."))
-            parts.append(table_html(pd.DataFrame(rows), f"{spec.namn} (Kolada {spec.kpi})", numeric=[str(y) for y in years],
-                                    footnote="Källa: Kolada (RKA). «uppgift saknas» = Kolada har inget värde för året."))
+            parts.append(
+                table_html(
+                    pd.DataFrame(rows),
+                    f"{spec.namn} (Kolada {spec.kpi})",
+                    numeric=[str(y) for y in years],
+                    footnote="Källa: Kolada (RKA). «uppgift saknas» = Kolada har inget värde för året.",
+                )
+            )
         if any(s.kalla == "elevenkat" for s in self.plan.indikatorer):
-            parts.append('<p class="fotnot">Kolada redovisar också Skolinspektionens Skolenkät. Planen anger ingen Kolada-KPI '
-                         "från Skolenkäten som motsvarar en fråga i kommunens elevenkät, så de två visas inte sida vid sida. "
-                         "Jämförs de ändå: metoderna skiljer sig (Skolenkäten har Skolinspektionens urval, år och svarsfrekvens; "
-                         "kommunens elevenkät skattas för alla elever i årskursen), så en skillnad mellan dem behöver inte "
-                         "vara en verklig skillnad.</p>")
+            parts.append(
+                '<p class="fotnot">Kolada redovisar också Skolinspektionens Skolenkät. Planen anger ingen Kolada-KPI '
+                "från Skolenkäten som motsvarar en fråga i kommunens elevenkät, så de två visas inte sida vid sida. "
+                "Jämförs de ändå: metoderna skiljer sig (Skolenkäten har Skolinspektionens urval, år och svarsfrekvens; "
+                "kommunens elevenkät skattas för alla elever i årskursen), så en skillnad mellan dem behöver inte "
+                "vara en verklig skillnad.</p>"
+            )
         return Html("".join(parts))
 
     def absence_figure(self) -> tuple[bytes, str, str, str] | None:
@@ -452,25 +646,45 @@ class PlanReport:
             for limit in self.plan.franvarogranser:
                 r = m.high_absence(franvaro, limit, term).iloc[0]
                 students[term] = int(r["elever"])
-                rows.append({"question": limit, "label": term, "share": r["hog"] / r["elever"] if r["elever"] else None,
-                             "count": (int(r["hog"]), int(r["elever"]))})
+                rows.append(
+                    {
+                        "question": limit,
+                        "label": term,
+                        "share": r["hog"] / r["elever"] if r["elever"] else None,
+                        "count": (int(r["hog"]), int(r["elever"])),
+                    }
+                )
         table = pd.DataFrame(rows).dropna(subset=["share"])
         if table.empty:
             return None
         titles = {limit: f"Minst {fmt_decimal(limit, 0)} % frånvaro" for limit in self.plan.franvarogranser}
-        png, alt = plots.trend_chart(table, titles, ylabel="Andel av eleverna med schemalagd tid (%)",
-                                     subject="andelen elever med hög frånvaro", value_text=lambda v: fmt_pct(v, 1), ylim=None)
+        png, alt = plots.trend_chart(
+            table,
+            titles,
+            ylabel="Andel av eleverna med schemalagd tid (%)",
+            subject="andelen elever med hög frånvaro",
+            value_text=lambda v: fmt_pct(v, 1),
+            ylim=None,
+        )
         last = table[table["label"] == table["label"].iloc[-1]]
-        sentence = (f"{last['label'].iloc[0]}: " + "; ".join(
-            f"{fmt_int(h)} av {fmt_int(n)} elever ({fmt_pct(h / n, 1)}) hade minst {fmt_decimal(q, 0)} % frånvaro"
-            for q, (h, n) in zip(last["question"], last["count"])) + ".")
-        caption = ("Andel elever med hög frånvaro per termin, av alla elever med schemalagd tid: "
-                   + ", ".join(f"{t} {fmt_int(n)} elever" for t, n in students.items()) + ".")
+        sentence = (
+            f"{last['label'].iloc[0]}: "
+            + "; ".join(
+                f"{fmt_int(h)} av {fmt_int(n)} elever ({fmt_pct(h / n, 1)}) hade minst {fmt_decimal(q, 0)} % frånvaro"
+                for q, (h, n) in zip(last["question"], last["count"])
+            )
+            + "."
+        )
+        caption = (
+            "Andel elever med hög frånvaro per termin, av alla elever med schemalagd tid: "
+            + ", ".join(f"{t} {fmt_int(n)} elever" for t, n in students.items())
+            + "."
+        )
         return png, alt, caption, sentence
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: the scorecard's sentences and the absence chart."""
-        from .committee import CommitteeContent, Figure, quality_lines  # noqa: PLC0415
+        from .committee import CommitteeContent, Figure, quality_lines
 
         opening, by_word = self._summary_parts()
         lines = [f"{word}: {' '.join(items)}" for word, items in by_word.items() if items]
@@ -479,16 +693,25 @@ class PlanReport:
         assessment += [f"Kan inte bedömas: {item}" for item in by_word[CANNOT_JUDGE]]
         unfinished = statuses[statuses["status"] != "Genomförd"]
         if len(unfinished):
-            assessment.append(f"{len(unfinished)} av {len(statuses)} insatser är inte genomförda: "
-                              + "; ".join(f"{t} ({s.lower()})" for t, s in zip(unfinished["text"], unfinished["status"])) + ".")
+            assessment.append(
+                f"{len(unfinished)} av {len(statuses)} insatser är inte genomförda: "
+                + "; ".join(f"{t} ({s.lower()})" for t, s in zip(unfinished["text"], unfinished["status"]))
+                + "."
+            )
         found = self.absence_figure()
         figures = [Figure("Elever med hög frånvaro", *found)] if found else []
         return CommitteeContent(
-            title=input_contract().title, label=self.label(), synthetic=self.synthetic,
+            title=input_contract().title,
+            label=self.label(),
+            synthetic=self.synthetic,
             summary=[f"{self.plan.namn}: {self.plan.omrade.lower()}. {opening}", *lines],
             highlights=[opening, *lines],
-            assessment=assessment, figures=figures, quality=quality_lines(self.quality), method=self.METHOD,
-            manifest=self.manifest)
+            assessment=assessment,
+            figures=figures,
+            quality=quality_lines(self.quality),
+            method=self.METHOD,
+            manifest=self.manifest,
+        )
 
     def quality_section(self) -> Html:
         return Html(quality_html(self.quality["checks"], self.quality["verdict"]))

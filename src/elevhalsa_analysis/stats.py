@@ -51,9 +51,7 @@ def nonresponse_bounds(headline: int, answered: int, population: int) -> Bounds:
     if population <= 0:
         raise ValueError(f"Populationen måste vara större än 0, fick {population}.")
     if not 0 <= headline <= answered <= population:
-        raise ValueError(
-            f"Kräver 0 ≤ huvudsvar ≤ svarande ≤ population, fick {headline}, {answered}, {population}."
-        )
+        raise ValueError(f"Kräver 0 ≤ huvudsvar ≤ svarande ≤ population, fick {headline}, {answered}, {population}.")
     high_count = headline + (population - answered)
     return Bounds(
         low_count=headline,
@@ -70,9 +68,7 @@ def _z(confidence: float) -> float:
     return float(sps.norm.isf((1 - confidence) / 2))
 
 
-def wilson_interval(
-    successes: int, n: int, population: int | None = None, confidence: float = 0.95
-) -> tuple[float, float]:
+def wilson_interval(successes: int, n: int, population: int | None = None, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a share estimated from a SAMPLE (sample surveys only).
 
     Never use it for a census such as the principal survey: there nothing is sampled and
@@ -110,9 +106,7 @@ def wilson_interval(
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def diff_interval_independent(
-    x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95
-) -> tuple[float, float, float]:
+def diff_interval_independent(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
     """Difference p2 − p1 of two independent sampled shares with Newcombe's hybrid score
     interval (Newcombe 1998, method 10): returns (difference, low, high).
 
@@ -121,13 +115,12 @@ def diff_interval_independent(
         high = d + sqrt((u2 − p2)² + (p1 − l1)²)
     Sample surveys only, like `wilson_interval`.
     """
-    return mover_difference(x1 / n1, wilson_interval(x1, n1, confidence=confidence),
-                            x2 / n2, wilson_interval(x2, n2, confidence=confidence))
+    return mover_difference(
+        x1 / n1, wilson_interval(x1, n1, confidence=confidence), x2 / n2, wilson_interval(x2, n2, confidence=confidence)
+    )
 
 
-def mover_difference(
-    p1: float, ci1: tuple[float, float], p2: float, ci2: tuple[float, float]
-) -> tuple[float, float, float]:
+def mover_difference(p1: float, ci1: tuple[float, float], p2: float, ci2: tuple[float, float]) -> tuple[float, float, float]:
     """Difference p2 − p1 of two independent estimates from their own intervals (MOVER,
     Zou & Donner 2008): returns (difference, low, high).
 

@@ -20,7 +20,7 @@ report shows anyway.
 from __future__ import annotations
 
 import operator
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -47,9 +47,7 @@ def _recoverable(hidden: list[int], remainder: int, min_n: int) -> bool:
     return sum(hidden) in (len(hidden), len(hidden) * (min_n - 1))
 
 
-def suppress(
-    counts: Mapping[str, int], total: int, min_n: int = MIN_GROUP, exempt: bool = False
-) -> dict[str, int | None]:
+def suppress(counts: Mapping[str, int], total: int, min_n: int = MIN_GROUP, exempt: bool = False) -> dict[str, int | None]:
     """Group → its count, or None where hidden.
 
     `counts` maps each shown group to its size (the denominator, e.g. answers per unit);
@@ -98,7 +96,6 @@ def suppress_table(
     result = suppress(dict(zip(df[group_col], df[n_col])), total, min_n=min_n, exempt=exempt)
     hidden = set(suppressed_groups(result))
     return df.assign(**{HIDDEN_COLUMN: df[group_col].isin(hidden).to_numpy(dtype=bool)})
-
 
 
 def suppress_shares(

@@ -17,8 +17,8 @@ identifiable person's opinion and is never read here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -49,8 +49,12 @@ def unit_funnel(frame: pd.DataFrame, target: float) -> Funnel | None:
     shown = frame[~frame["dold"].astype(bool) & (frame["n"] > 0)]
     if shown.empty:
         return None
-    return funnel(pd.DataFrame({"unit": shown["skolenhetskod"].to_numpy(), "n": shown["n"].to_numpy(),
-                                "events": shown["events"].to_numpy()}), target)
+    return funnel(
+        pd.DataFrame(
+            {"unit": shown["skolenhetskod"].to_numpy(), "n": shown["n"].to_numpy(), "events": shown["events"].to_numpy()}
+        ),
+        target,
+    )
 
 
 def with_flags(frame: pd.DataFrame, target: float) -> pd.DataFrame:
@@ -72,10 +76,13 @@ def unit_names(elevantal: pd.DataFrame | None, *others: pd.DataFrame | None) -> 
 def with_names(table: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
     """`table` with each unit's name and school form, as `listed` (skolenhetskod, skolenhet, skolform) gives them."""
     first = listed.astype({"skolenhetskod": str}).drop_duplicates("skolenhetskod").set_index("skolenhetskod")
-    return table.assign(skolenhet=table["skolenhetskod"].map(first["skolenhet"]), skolform=table["skolenhetskod"].map(first["skolform"]))
+    return table.assign(
+        skolenhet=table["skolenhetskod"].map(first["skolenhet"]), skolform=table["skolenhetskod"].map(first["skolform"])
+    )
 
 
 # --- registers (census: counts and shares) -------------------------------------------------
+
 
 def absence_units(franvaro: pd.DataFrame, grans: float, term: str) -> pd.DataFrame:
     """Students with scheduled time (`n`) and at or above `grans` (`events`) per unit in `term`.
@@ -85,8 +92,14 @@ def absence_units(franvaro: pd.DataFrame, grans: float, term: str) -> pd.DataFra
     per = m.high_absence(franvaro, grans, term, by=["skolenhetskod"])
     total = m.high_absence(franvaro, grans, term).iloc[0]
     hidden = hidden_units(dict(zip(per["skolenhetskod"], per["hog"])))
-    frame = pd.DataFrame({"skolenhetskod": per["skolenhetskod"].astype(str), "n": per["elever"].astype(int),
-                          "events": per["hog"].astype(int), "dold": per["skolenhetskod"].map(hidden).astype(bool)})
+    frame = pd.DataFrame(
+        {
+            "skolenhetskod": per["skolenhetskod"].astype(str),
+            "n": per["elever"].astype(int),
+            "events": per["hog"].astype(int),
+            "dold": per["skolenhetskod"].map(hidden).astype(bool),
+        }
+    )
     target = float(total["hog"] / total["elever"]) if total["elever"] else 0.0
     return with_flags(frame, target).assign(termin=term, grans=float(grans))
 
@@ -101,8 +114,14 @@ def report_units(krankningar: pd.DataFrame, elevantal: pd.DataFrame) -> pd.DataF
     counts = krankningar["skolenhetskod"].value_counts()
     raw = {str(c): int(counts.get(c, 0)) for c in enrolled.index}
     hidden = hidden_units(raw)
-    frame = pd.DataFrame({"skolenhetskod": list(raw), "n": enrolled.astype(int).to_numpy(), "events": list(raw.values()),
-                          "dold": [hidden[c] for c in raw]})
+    frame = pd.DataFrame(
+        {
+            "skolenhetskod": list(raw),
+            "n": enrolled.astype(int).to_numpy(),
+            "events": list(raw.values()),
+            "dold": [hidden[c] for c in raw],
+        }
+    )
     students = int(enrolled.sum())
     return with_flags(frame, len(krankningar) / students if students else 0.0)
 
@@ -122,8 +141,10 @@ def register_tables(period: str, tables: Mapping[str, pd.DataFrame], limits: lis
 
 # --- the student survey (a sample: intervals beside the counts) --------------------------------
 
-def survey_units(long: pd.DataFrame, units: pd.DataFrame, version: Version, period: str,
-                 estimates: Mapping[str, Mapping[str, DesignEstimate]]) -> pd.DataFrame:
+
+def survey_units(
+    long: pd.DataFrame, units: pd.DataFrame, version: Version, period: str, estimates: Mapping[str, Mapping[str, DesignEstimate]]
+) -> pd.DataFrame:
     """Per single-choice question, year group and enrolled unit: headline (`events`) of those
     who answered (`n`), respondents to the question and questionnaires sent in (`svar`), hidden or not (`suppress_shares`, as in the survey
     report), a Wilson interval with finite-population correction, the municipal estimate
@@ -135,24 +156,58 @@ def survey_units(long: pd.DataFrame, units: pd.DataFrame, version: Version, peri
     for q in (q for q in version.closed_questions if q.type == "single"):
         for arskurs, pop in enrolled.groupby("arskurs", sort=False):
             got = summary[(summary["question"] == q.id) & (summary["arskurs"] == arskurs)].set_index("skolenhetskod")
-            frame = pd.DataFrame({"skolenhetskod": pop["skolenhetskod"].to_numpy(), "antal": pop["antal"].astype(int).to_numpy(),
-                                  "svar": pop["svar"].astype(int).to_numpy()})
+            frame = pd.DataFrame(
+                {
+                    "skolenhetskod": pop["skolenhetskod"].to_numpy(),
+                    "antal": pop["antal"].astype(int).to_numpy(),
+                    "svar": pop["svar"].astype(int).to_numpy(),
+                }
+            )
             frame["n"] = frame["skolenhetskod"].map(got["answered"]).fillna(0).astype(int)
             frame["events"] = frame["skolenhetskod"].map(got["headline"]).fillna(0).astype(int)
             frame["svarande"] = frame["skolenhetskod"].map(got["respondents"]).fillna(0).astype(int)
-            hidden = suppress_shares(dict(zip(frame["skolenhetskod"], frame["n"])), dict(zip(frame["skolenhetskod"], frame["events"])),
-                                     int(frame["n"].sum()), int(frame["events"].sum()))
+            hidden = suppress_shares(
+                dict(zip(frame["skolenhetskod"], frame["n"])),
+                dict(zip(frame["skolenhetskod"], frame["events"])),
+                int(frame["n"].sum()),
+                int(frame["events"].sum()),
+            )
             frame["dold"] = frame["skolenhetskod"].map(hidden).astype(bool)
-            intervals = [wilson_interval(x, n, population=max(N, n)) if n and not d else (float("nan"), float("nan"))
-                         for x, n, N, d in zip(frame["events"], frame["n"], frame["antal"], frame["dold"])]
+            intervals = [
+                wilson_interval(x, n, population=max(N, n)) if n and not d else (float("nan"), float("nan"))
+                for x, n, N, d in zip(frame["events"], frame["n"], frame["antal"], frame["dold"])
+            ]
             frame["lag"], frame["hog"] = [i[0] for i in intervals], [i[1] for i in intervals]
             est = estimates.get(q.id, {}).get(arskurs)
             pooled = frame["events"].sum() / frame["n"].sum() if frame["n"].sum() else 0.0
             frame = with_flags(frame, est.share if est else pooled)
-            frames.append(frame.assign(fraga=q.id, arskurs=arskurs, kommun_lag=est.low if est else float("nan"),
-                                       kommun_hog=est.high if est else float("nan"), skattning=est is not None))
-    columns = ["fraga", "arskurs", "skolenhetskod", "antal", "svar", "svarande", "n", "events", "dold", "lag", "hog", "kommun",
-               "kommun_lag", "kommun_hog", "skattning", "avvikelse"]
+            frames.append(
+                frame.assign(
+                    fraga=q.id,
+                    arskurs=arskurs,
+                    kommun_lag=est.low if est else float("nan"),
+                    kommun_hog=est.high if est else float("nan"),
+                    skattning=est is not None,
+                )
+            )
+    columns = [
+        "fraga",
+        "arskurs",
+        "skolenhetskod",
+        "antal",
+        "svar",
+        "svarande",
+        "n",
+        "events",
+        "dold",
+        "lag",
+        "hog",
+        "kommun",
+        "kommun_lag",
+        "kommun_hog",
+        "skattning",
+        "avvikelse",
+    ]
     table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     return table.assign(enkatperiod=period)
 
@@ -173,8 +228,10 @@ def competence_units(long: pd.DataFrame, population: pd.DataFrame, version: Vers
 
 # --- which survey periods a follow-up takes ----------------------------------------------------
 
-def survey_periods(periods: list[tuple[str, PeriodMeta]], present: list[str], referenced: list[str],
-                   meta: PeriodMeta) -> list[str]:
+
+def survey_periods(
+    periods: list[tuple[str, PeriodMeta]], present: list[str], referenced: list[str], meta: PeriodMeta
+) -> list[str]:
     """The survey periods of a follow-up, oldest first, the last one being its own.
 
     Its own is the latest period the plan references, else the latest that ends within the
@@ -190,8 +247,9 @@ def survey_periods(periods: list[tuple[str, PeriodMeta]], present: list[str], re
     return sorted((p for p in present if p in metas and metas[p].end <= metas[last].end), key=lambda p: metas[p].end)
 
 
-def survey_tables(data_dir: Path, periods: list[tuple[str, PeriodMeta]], meta: PeriodMeta, referenced: dict[str, list[str]],
-                  salt: bytes) -> tuple[dict[str, pd.DataFrame], list[Path], dict]:
+def survey_tables(
+    data_dir: Path, periods: list[tuple[str, PeriodMeta]], meta: PeriodMeta, referenced: dict[str, list[str]], salt: bytes
+) -> tuple[dict[str, pd.DataFrame], list[Path], dict]:
     """Per-unit student-survey shares (every period up to the follow-up's own) and the
     principal survey's competence access (its own period only), with the files read.
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 import pandas as pd
 from pydantic import Field, model_validator
@@ -54,6 +55,7 @@ NO_STATUS = "ingen uppgift"
 
 # --- the plan ---------------------------------------------------------------------------------
 
+
 class Baseline(Strict):
     varde: float
     ar: int
@@ -89,7 +91,7 @@ class IndicatorSpec(Strict):
     jamfor_med: list[Comparison] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _fits_its_measure(self) -> "IndicatorSpec":
+    def _fits_its_measure(self) -> IndicatorSpec:
         name = measures.key(self.kalla, self.matt)
         try:
             measure = measures.get(name)
@@ -130,7 +132,7 @@ class Plan(Strict):
     insatser: list[Insats]
 
     @model_validator(mode="after")
-    def _references(self) -> "Plan":
+    def _references(self) -> Plan:
         seen: set[str] = set()
         for i, ind in enumerate(self.indikatorer):
             if ind.id in seen:
@@ -156,7 +158,9 @@ def load_plan(period_dir: Path) -> Plan:
 
 # --- the inputs, as data ----------------------------------------------------------------------
 
-ColumnType = Literal["text", "kod", "etikett", "arskurs", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"]
+ColumnType = Literal[
+    "text", "kod", "etikett", "arskurs", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"
+]
 # Never reach a frame that anything else sees.
 PERSONAL = ("personnummer", "namn", "utelamnas")
 # Read into a canonical form that may differ from the cell (kept as written for messages).
@@ -304,8 +308,11 @@ class Loaded:
         return self.path.name
 
 
-def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact: Redactor = Redactor()) -> Loaded | None:
-    """Read one of the contract's files if present; personal columns are handled first."""
+def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact: Redactor | None = None) -> Loaded | None:
+    """Read one of the contract's files if present; personal columns are handled first.
+
+    Without `redact`, free text still loses e-mail, phone and personnummer (no names known)."""
+    redact = redact or Redactor()
     spec = input_contract().files[name]
     path = find_input(folder, spec.stem, tuple(spec.suffixes))
     if path is None:
@@ -352,21 +359,48 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact
         elif column.key in frame and column.type == "datum":
             written = frame[column.key + AS_WRITTEN]
             serial = written.map(lambda v: v is not None and excel_serial(v) is not None)
-            notes += q.read_as_note(f"{name}:seriedatum:{column.key}", "Datum skrivna som Excel-serienummer lästes som datum",
-                                    path.name, column.header, written[serial], frame.loc[serial, column.key], frame.loc[serial, ROW])
+            notes += q.read_as_note(
+                f"{name}:seriedatum:{column.key}",
+                "Datum skrivna som Excel-serienummer lästes som datum",
+                path.name,
+                column.header,
+                written[serial],
+                frame.loc[serial, column.key],
+                frame.loc[serial, ROW],
+            )
     if name == "elevantal":
         frame[ROW_TEXT] = row_text(frame)
     return Loaded(name, path, spec, frame, extra, found_names, notes)
 
 
-def _check(loaded: Loaded, cid: str, title: str, expectation, column: ColumnSpec | None = None, severity=q.BLOCKING,
-           table: str | None = None, show_values: bool = True, id_column: str = ROW, id_label: str = "rad",
-           written: str | None = None) -> q.Check:
+def _check(
+    loaded: Loaded,
+    cid: str,
+    title: str,
+    expectation,
+    column: ColumnSpec | None = None,
+    severity=q.BLOCKING,
+    table: str | None = None,
+    show_values: bool = True,
+    id_column: str = ROW,
+    id_label: str = "rad",
+    written: str | None = None,
+) -> q.Check:
     if written is None and column is not None and column.type in NORMALISED:
         written = column.key + AS_WRITTEN
-    return q.Check(f"{loaded.name}:{cid}", title, severity, table or loaded.name, expectation, loaded.file,
-                   column=column.header if column else None, id_column=id_column, id_label=id_label, show_values=show_values,
-                   written=written)
+    return q.Check(
+        f"{loaded.name}:{cid}",
+        title,
+        severity,
+        table or loaded.name,
+        expectation,
+        loaded.file,
+        column=column.header if column else None,
+        id_column=id_column,
+        id_label=id_label,
+        show_values=show_values,
+        written=written,
+    )
 
 
 def structure_checks(loaded: Loaded) -> list[q.Check]:
@@ -383,20 +417,41 @@ def format_checks(loaded: Loaded) -> list[q.Check]:
             continue
         if c.type == "personnummer":
             # Rows are named, never the number itself.
-            checks.append(_check(loaded, f"form:{c.key}", "Personnummer saknas eller har fel form", g.ExpectColumnValuesToBeInSet(
-                column=f"{c.key}_giltigt", value_set=[True]), c, show_values=False))
+            checks.append(
+                _check(
+                    loaded,
+                    f"form:{c.key}",
+                    "Personnummer saknas eller har fel form",
+                    g.ExpectColumnValuesToBeInSet(column=f"{c.key}_giltigt", value_set=[True]),
+                    c,
+                    show_values=False,
+                )
+            )
             continue
         if c.required:
-            checks.append(_check(loaded, f"saknas:{c.key}", f"Värde saknas i kolumnen «{c.header}»",
-                                 g.ExpectColumnValuesToNotBeNull(column=c.key), c, show_values=False))
+            checks.append(
+                _check(
+                    loaded,
+                    f"saknas:{c.key}",
+                    f"Värde saknas i kolumnen «{c.header}»",
+                    g.ExpectColumnValuesToNotBeNull(column=c.key),
+                    c,
+                    show_values=False,
+                )
+            )
         rule = {
             "etikett": ("Okänt värde", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
             "arskurs": ("Okänd årskurs", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
             "kod": ("Skolenhetskod är inte åtta siffror", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{8}$")),
             "tal": ("Värdet är inget tal", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^-?\d+(?:\.\d+)?$")),
-            "datum": ("Datumet kan inte tolkas (skriv ÅÅÅÅ-MM-DD)", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{4}-\d{2}-\d{2}$")),
-            "termin": ("Terminen ska skrivas HT eller VT och ett år, till exempel HT 2023",
-                       g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^(?:HT|VT) \d{4}$")),
+            "datum": (
+                "Datumet kan inte tolkas (skriv ÅÅÅÅ-MM-DD)",
+                g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{4}-\d{2}-\d{2}$"),
+            ),
+            "termin": (
+                "Terminen ska skrivas HT eller VT och ett år, till exempel HT 2023",
+                g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^(?:HT|VT) \d{4}$"),
+            ),
         }.get(c.type)
         if rule:
             checks.append(_check(loaded, f"varde:{c.key}", f"{rule[0]} i kolumnen «{c.header}»", rule[1], c))
@@ -418,15 +473,31 @@ def typed(loaded: Loaded) -> pd.DataFrame:
 
 def value_checks(loaded: Loaded) -> list[q.Check]:
     g = q.gx().expectations
-    return [_check(loaded, f"min:{c.key}", f"Negativt värde i kolumnen «{c.header}»",
-                   g.ExpectColumnValuesToBeBetween(column=c.key, min_value=c.min), c)
-            for c in loaded.spec.columns if c.type == "tal" and c.min is not None]
+    return [
+        _check(
+            loaded,
+            f"min:{c.key}",
+            f"Negativt värde i kolumnen «{c.header}»",
+            g.ExpectColumnValuesToBeBetween(column=c.key, min_value=c.min),
+            c,
+        )
+        for c in loaded.spec.columns
+        if c.type == "tal" and c.min is not None
+    ]
 
 
 def extra_check(loaded: Loaded) -> q.Check:
     g = q.gx().expectations
-    return _check(loaded, "extra", "Extra kolumner som inte används (lästes inte)", g.ExpectColumnValuesToBeInSet(
-        column="kolumn", value_set=[]), severity=q.WARNING, table=f"extra:{loaded.name}", id_column="kolumn", id_label="kolumn")
+    return _check(
+        loaded,
+        "extra",
+        "Extra kolumner som inte används (lästes inte)",
+        g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]),
+        severity=q.WARNING,
+        table=f"extra:{loaded.name}",
+        id_column="kolumn",
+        id_label="kolumn",
+    )
 
 
 def read_kolada(path: Path) -> pd.DataFrame:
@@ -441,15 +512,24 @@ def read_kolada(path: Path) -> pd.DataFrame:
         for answer in answers:
             for entry in answer["values"]:
                 for v in entry["values"]:
-                    rows.append({"kpi": str(entry["kpi"]), "kommun": str(entry["municipality"]), "ar": int(entry["period"]),
-                                 "kon": str(v["gender"]), "varde": None if v.get("value") is None else float(v["value"])})
+                    rows.append(
+                        {
+                            "kpi": str(entry["kpi"]),
+                            "kommun": str(entry["municipality"]),
+                            "ar": int(entry["period"]),
+                            "kon": str(v["gender"]),
+                            "varde": None if v.get("value") is None else float(v["value"]),
+                        }
+                    )
     except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"Filen följer inte Koladas svarsformat (saknar {exc}). Hämta den på nytt med «elevhalsa kolada».",
-                        file=path) from None
+        raise DataError(
+            f"Filen följer inte Koladas svarsformat (saknar {exc}). Hämta den på nytt med «elevhalsa kolada».", file=path
+        ) from None
     return pd.DataFrame(rows, columns=["kpi", "kommun", "ar", "kon", "varde"]).astype({"varde": float})
 
 
 # --- one period -------------------------------------------------------------------------------
+
 
 @dataclass
 class PlanPeriod:
@@ -475,14 +555,35 @@ def _absence_checks(loaded: Loaded, frame: pd.DataFrame, meta: PeriodMeta) -> tu
         termin_ar=frame["termin"].str[-4:].astype(int),
     )
     checks = [
-        _check(loaded, "over_tid", "Frånvaro över den schemalagda tiden", g.ExpectColumnValuesToBeInSet(column="inom_tid", value_set=[True]),
-               show_values=False),
-        _check(loaded, "utan_tid", "Rader utan schemalagd tid (räknas inte)", g.ExpectColumnValuesToBeInSet(column="har_tid", value_set=[True]),
-               severity=q.WARNING, show_values=False),
-        _check(loaded, "dubblett", "Samma elev står flera gånger för samma skolenhet och termin",
-               g.ExpectColumnValuesToBeUnique(column="nyckel"), show_values=False),
-        _check(loaded, "termin_ar", "Termin utanför periodens år", g.ExpectColumnValuesToBeBetween(
-            column="termin_ar", min_value=meta.start.year, max_value=meta.end.year), severity=q.WARNING),
+        _check(
+            loaded,
+            "over_tid",
+            "Frånvaro över den schemalagda tiden",
+            g.ExpectColumnValuesToBeInSet(column="inom_tid", value_set=[True]),
+            show_values=False,
+        ),
+        _check(
+            loaded,
+            "utan_tid",
+            "Rader utan schemalagd tid (räknas inte)",
+            g.ExpectColumnValuesToBeInSet(column="har_tid", value_set=[True]),
+            severity=q.WARNING,
+            show_values=False,
+        ),
+        _check(
+            loaded,
+            "dubblett",
+            "Samma elev står flera gånger för samma skolenhet och termin",
+            g.ExpectColumnValuesToBeUnique(column="nyckel"),
+            show_values=False,
+        ),
+        _check(
+            loaded,
+            "termin_ar",
+            "Termin utanför periodens år",
+            g.ExpectColumnValuesToBeBetween(column="termin_ar", min_value=meta.start.year, max_value=meta.end.year),
+            severity=q.WARNING,
+        ),
     ]
     return {loaded.name: table}, checks
 
@@ -496,19 +597,56 @@ def _report_checks(loaded: Loaded, frame: pd.DataFrame, meta: PeriodMeta) -> tup
         avslut_datum=(frame["status"] != "Avslutad") | frame["avslutad"].notna(),
     )
     checks = [
-        _check(loaded, "unik", "Ärendenumret förekommer mer än en gång", g.ExpectColumnValuesToBeUnique(column="arende"),
-               spec.column("arende")),
-        _check(loaded, "avslut_efter", "Avslutat datum före anmälningsdatum", g.ExpectColumnValuesToBeInSet(
-            column="avslut_efter", value_set=[True]), spec.column("avslutad"), show_values=False, id_column="arende", id_label="ärende"),
-        _check(loaded, "huvudman_efter", "Anmält till huvudman före anmälningsdatum", g.ExpectColumnValuesToBeInSet(
-            column="huvudman_efter", value_set=[True]), spec.column("till_huvudman"), show_values=False, id_column="arende",
-            id_label="ärende"),
-        _check(loaded, "avslut_datum", "Avslutade ärenden utan avslutsdatum (ingår inte i tiden till avslut)",
-               g.ExpectColumnValuesToBeInSet(column="avslut_datum", value_set=[True]), spec.column("avslutad"), severity=q.WARNING,
-               show_values=False, id_column="arende", id_label="ärende"),
-        _check(loaded, "period", "Anmälningar utanför perioden (räknas inte)", g.ExpectColumnValuesToBeBetween(
-            column="anmald", min_value=pd.Timestamp(meta.start), max_value=pd.Timestamp(meta.end)), spec.column("anmald"),
-            severity=q.WARNING, id_column="arende", id_label="ärende"),
+        _check(
+            loaded,
+            "unik",
+            "Ärendenumret förekommer mer än en gång",
+            g.ExpectColumnValuesToBeUnique(column="arende"),
+            spec.column("arende"),
+        ),
+        _check(
+            loaded,
+            "avslut_efter",
+            "Avslutat datum före anmälningsdatum",
+            g.ExpectColumnValuesToBeInSet(column="avslut_efter", value_set=[True]),
+            spec.column("avslutad"),
+            show_values=False,
+            id_column="arende",
+            id_label="ärende",
+        ),
+        _check(
+            loaded,
+            "huvudman_efter",
+            "Anmält till huvudman före anmälningsdatum",
+            g.ExpectColumnValuesToBeInSet(column="huvudman_efter", value_set=[True]),
+            spec.column("till_huvudman"),
+            show_values=False,
+            id_column="arende",
+            id_label="ärende",
+        ),
+        _check(
+            loaded,
+            "avslut_datum",
+            "Avslutade ärenden utan avslutsdatum (ingår inte i tiden till avslut)",
+            g.ExpectColumnValuesToBeInSet(column="avslut_datum", value_set=[True]),
+            spec.column("avslutad"),
+            severity=q.WARNING,
+            show_values=False,
+            id_column="arende",
+            id_label="ärende",
+        ),
+        _check(
+            loaded,
+            "period",
+            "Anmälningar utanför perioden (räknas inte)",
+            g.ExpectColumnValuesToBeBetween(
+                column="anmald", min_value=pd.Timestamp(meta.start), max_value=pd.Timestamp(meta.end)
+            ),
+            spec.column("anmald"),
+            severity=q.WARNING,
+            id_column="arende",
+            id_label="ärende",
+        ),
     ]
     return {loaded.name: table}, checks
 
@@ -518,22 +656,45 @@ def _insats_checks(loaded: Loaded, frame: pd.DataFrame, plan: Plan) -> tuple[dic
     ids = [i.id for i in plan.insatser]
     covered = pd.DataFrame({"insats": ids, "har_rad": [i in set(frame["insats"]) for i in ids]})
     checks = [
-        _check(loaded, "i_planen", "Insats som inte finns i verksamhetsplanen", g.ExpectColumnValuesToBeInSet(column="insats", value_set=ids),
-               loaded.spec.column("insats")),
-        _check(loaded, "unik", "Samma insats står på flera rader", g.ExpectColumnValuesToBeUnique(column="insats"),
-               loaded.spec.column("insats")),
-        _check(loaded, "utan_rad", f"Insatser i planen utan rad i filen (visas som «{NO_STATUS}»)", g.ExpectColumnValuesToBeInSet(
-            column="har_rad", value_set=[True]), severity=q.WARNING, table="insatser_i_planen", show_values=False,
-            id_column="insats", id_label="insats"),
+        _check(
+            loaded,
+            "i_planen",
+            "Insats som inte finns i verksamhetsplanen",
+            g.ExpectColumnValuesToBeInSet(column="insats", value_set=ids),
+            loaded.spec.column("insats"),
+        ),
+        _check(
+            loaded,
+            "unik",
+            "Samma insats står på flera rader",
+            g.ExpectColumnValuesToBeUnique(column="insats"),
+            loaded.spec.column("insats"),
+        ),
+        _check(
+            loaded,
+            "utan_rad",
+            f"Insatser i planen utan rad i filen (visas som «{NO_STATUS}»)",
+            g.ExpectColumnValuesToBeInSet(column="har_rad", value_set=[True]),
+            severity=q.WARNING,
+            table="insatser_i_planen",
+            show_values=False,
+            id_column="insats",
+            id_label="insats",
+        ),
     ]
     return {loaded.name: frame, "insatser_i_planen": covered}, checks
 
 
 def _unit_check(loaded: Loaded, frame: pd.DataFrame, codes: list[str]) -> q.Check:
     g = q.gx().expectations
-    return _check(loaded, "okand_enhet", "Skolenheter som saknas i elevantal.csv (ingår bara i kommunens totaler)",
-                  g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=codes), loaded.spec.column("skolenhetskod"),
-                  severity=q.WARNING)
+    return _check(
+        loaded,
+        "okand_enhet",
+        "Skolenheter som saknas i elevantal.csv (ingår bara i kommunens totaler)",
+        g.ExpectColumnValuesToBeInSet(column="skolenhetskod", value_set=codes),
+        loaded.spec.column("skolenhetskod"),
+        severity=q.WARNING,
+    )
 
 
 def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> PlanPeriod:
@@ -545,18 +706,28 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
     # how the insatser's free text is redacted (privacy.Redactor), then the names are let go.
     franvaro = read_input(folder, "franvaro", salt, year)
     elevantal = read_input(folder, "elevantal", salt, year)
-    known = [plan.namn, plan.omrade, *(i.namn for i in plan.indikatorer), *(c.namn for i in plan.indikatorer for c in i.jamfor_med)]
+    known = [
+        plan.namn,
+        plan.omrade,
+        *(i.namn for i in plan.indikatorer),
+        *(c.namn for i in plan.indikatorer for c in i.jamfor_med),
+    ]
     if elevantal is not None and "skolenhet" in elevantal.frame:
         known += elevantal.frame["skolenhet"].tolist()
     redact, names_files = period_redactor(folder, franvaro.names if franvaro else (), known)
-    loaded = {"insatser": read_input(folder, "insatser", salt, year, redact), "elevantal": elevantal,
-              "krankningar": read_input(folder, "krankningar", salt, year, redact)}
+    loaded = {
+        "insatser": read_input(folder, "insatser", salt, year, redact),
+        "elevantal": elevantal,
+        "krankningar": read_input(folder, "krankningar", salt, year, redact),
+    }
     if franvaro is not None:
         franvaro.names = []
     loaded["franvaro"] = franvaro
     present = {name: item for name, item in loaded.items() if item is not None}
 
-    results = q.run_checks({n: item.frame for n, item in present.items()}, [c for item in present.values() for c in structure_checks(item)])
+    results = q.run_checks(
+        {n: item.frame for n, item in present.items()}, [c for item in present.values() for c in structure_checks(item)]
+    )
     q.raise_on_blocking(results)
     frames = {n: item.frame for n, item in present.items()}
     frames.update({f"extra:{n}": pd.DataFrame({"kolumn": item.extra}) for n, item in present.items()})
@@ -583,9 +754,19 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
     if "elevantal" in tables:
         g = q.gx().expectations
         item = present["elevantal"]
-        extra_frames["elevantal"] = tables["elevantal"].assign(nyckel=tables["elevantal"]["skolenhetskod"] + "|" + tables["elevantal"]["arskurs"])
-        checks.append(_check(item, "dubblett", "Samma skolenhet och årskurs står flera gånger", g.ExpectColumnValuesToBeUnique(
-            column="nyckel"), item.spec.column("arskurs"), written=ROW_TEXT))
+        extra_frames["elevantal"] = tables["elevantal"].assign(
+            nyckel=tables["elevantal"]["skolenhetskod"] + "|" + tables["elevantal"]["arskurs"]
+        )
+        checks.append(
+            _check(
+                item,
+                "dubblett",
+                "Samma skolenhet och årskurs står flera gånger",
+                g.ExpectColumnValuesToBeUnique(column="nyckel"),
+                item.spec.column("arskurs"),
+                written=ROW_TEXT,
+            )
+        )
     if codes is not None:
         checks += [_unit_check(present[n], tables[n], codes) for n in ("franvaro", "krankningar") if n in tables]
     frames.update(extra_frames)
@@ -598,11 +779,15 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
         tables["krankningar"] = reports[reports["anmald"].between(pd.Timestamp(meta.start), pd.Timestamp(meta.end))]
     if "franvaro" in tables:
         tables["franvaro"] = tables["franvaro"].drop(columns=["elev_giltigt"])
-    tables = {n: t.drop(columns=[ROW, *(c for c in t if c == ROW_TEXT or c.endswith(AS_WRITTEN))]).reset_index(drop=True)
-              for n, t in tables.items()}
+    tables = {
+        n: t.drop(columns=[ROW, *(c for c in t if c == ROW_TEXT or c.endswith(AS_WRITTEN))]).reset_index(drop=True)
+        for n, t in tables.items()
+    }
     inputs = [folder / "period.yaml", folder / PLAN_FILE, *(item.path for item in present.values()), *names_files]
     # Survey indicators read other period folders; listing them makes a change there a reason to rerun.
-    surveys = [raw_period_dir(data_dir, spec.period or period) / "period.yaml" for spec in plan.indikatorer if spec.kalla in SURVEYS]
+    surveys = [
+        raw_period_dir(data_dir, spec.period or period) / "period.yaml" for spec in plan.indikatorer if spec.kalla in SURVEYS
+    ]
     inputs += [p for p in dict.fromkeys(surveys) if p.is_file() and p not in inputs]
 
     kolada_path = folder / KOLADA_FILE
@@ -612,9 +797,22 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
         kpis = [i.kpi for i in plan.indikatorer if i.kpi]
         found = pd.DataFrame({"kpi": kpis, "finns": [k in set(tables["kolada"]["kpi"]) for k in kpis]})
         g = q.gx().expectations
-        results += q.run_checks({"kolada": found}, [q.Check("kolada:kpi", "Planens KPI saknas i kolada.json", q.WARNING, "kolada",
-                                                             g.ExpectColumnValuesToBeInSet(column="finns", value_set=[True]), KOLADA_FILE,
-                                                             id_column="kpi", id_label="KPI", show_values=False)])
+        results += q.run_checks(
+            {"kolada": found},
+            [
+                q.Check(
+                    "kolada:kpi",
+                    "Planens KPI saknas i kolada.json",
+                    q.WARNING,
+                    "kolada",
+                    g.ExpectColumnValuesToBeInSet(column="finns", value_set=[True]),
+                    KOLADA_FILE,
+                    id_column="kpi",
+                    id_label="KPI",
+                    show_values=False,
+                )
+            ],
+        )
     sources = measures.Sources(period, Path(data_dir), year, plan.kommunkod, tables)
     return PlanPeriod(period, meta, plan, tables, results, inputs, sources)
 
@@ -623,8 +821,12 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
 
 ACHIEVED, NOT_ACHIEVED, WITHIN_MARGIN, CANNOT_JUDGE = "Uppnått", "Inte uppnått", "Inom felmarginalen", "Kan inte bedömas"
 SYMBOLS = {ACHIEVED: "✔", NOT_ACHIEVED: "✖", WITHIN_MARGIN: "≈", CANNOT_JUDGE: "?"}
-CSS_CLASSES = {ACHIEVED: "bedomning-uppnatt", NOT_ACHIEVED: "bedomning-ej-uppnatt", WITHIN_MARGIN: "bedomning-felmarginal",
-               CANNOT_JUDGE: "bedomning-kan-inte"}
+CSS_CLASSES = {
+    ACHIEVED: "bedomning-uppnatt",
+    NOT_ACHIEVED: "bedomning-ej-uppnatt",
+    WITHIN_MARGIN: "bedomning-felmarginal",
+    CANNOT_JUDGE: "bedomning-kan-inte",
+}
 SURVEYS = tuple(measures.SURVEY_FILES)
 
 
@@ -647,7 +849,12 @@ SUPPRESSED = "färre än 5 anmälningar vid så få enheter; uppgiften visas int
 
 def suppressed(spec: IndicatorSpec, value: IndicatorValue) -> bool:
     """A report count narrowed to a skolform can be a single unit's: 1–4 is not shown."""
-    return spec.kalla == "krankningar" and spec.skolform is not None and value.numerator is not None and 0 < value.numerator < MIN_GROUP
+    return (
+        spec.kalla == "krankningar"
+        and spec.skolform is not None
+        and value.numerator is not None
+        and 0 < value.numerator < MIN_GROUP
+    )
 
 
 def assess(spec: IndicatorSpec, value: IndicatorValue) -> Assessment:
@@ -676,8 +883,18 @@ VALUE_COLUMNS = ["id", "vilken", "period", "varde", "taljare", "namnare", "enhet
 
 def _value_rows(spec: IndicatorSpec, value: IndicatorValue, which: str) -> dict:
     lo, hi = value.interval if value.interval else (None, None)
-    return {"id": spec.id, "vilken": which, "period": value.period, "varde": value.value, "taljare": value.numerator,
-            "namnare": value.denominator, "enhet": value.unit, "lag": lo, "hog": hi, "not": value.note}
+    return {
+        "id": spec.id,
+        "vilken": which,
+        "period": value.period,
+        "varde": value.value,
+        "taljare": value.numerator,
+        "namnare": value.denominator,
+        "enhet": value.unit,
+        "lag": lo,
+        "hog": hi,
+        "not": value.note,
+    }
 
 
 def previous_period(periods: list[tuple[str, PeriodMeta]], period: str, data_dir: Path) -> tuple[str, PeriodMeta] | None:
@@ -724,7 +941,7 @@ class PlanInstrument(Instrument):
         return PlanReport.load(processed_dir, period)
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        from .sections_units import plan_contributions  # noqa: PLC0415  (plots load matplotlib)
+        from .sections_units import plan_contributions
 
         return plan_contributions(processed_dir)
 
@@ -739,26 +956,54 @@ class PlanInstrument(Instrument):
         meta, notes = self.with_population(current.meta)
         checks, inputs = [*current.checks, *notes], list(current.inputs)
         rows = [_value_rows(spec, measures.evaluate(spec, current.sources), "aktuell") for spec in current.plan.indikatorer]
-        labels = [{"period": period, "label": current.meta.label, "start": current.meta.start.isoformat(),
-                   "end": current.meta.end.isoformat(), "syntetisk": current.meta.syntetisk, "vilken": "aktuell"}]
+        labels = [
+            {
+                "period": period,
+                "label": current.meta.label,
+                "start": current.meta.start.isoformat(),
+                "end": current.meta.end.isoformat(),
+                "syntetisk": current.meta.syntetisk,
+                "vilken": "aktuell",
+            }
+        ]
         unit_tables = units.register_tables(period, current.tables, current.plan.franvarogranser)
         prev = previous_period(periods, period, data_dir)
         if prev is not None:
             try:
                 before = load_plan_period(*prev, data_dir, salt)
             except DataError as exc:
-                checks.append(q.CheckResult(
-                    id=f"historik:{prev[0]}", title=f"Föregående period {prev[0]} kan inte läsas och saknas i jämförelserna",
-                    severity=q.WARNING, passed=False, file=Path(str(exc.file or prev[0])).name, column=None, count=1, total=None,
-                    observed=exc.message))
+                checks.append(
+                    q.CheckResult(
+                        id=f"historik:{prev[0]}",
+                        title=f"Föregående period {prev[0]} kan inte läsas och saknas i jämförelserna",
+                        severity=q.WARNING,
+                        passed=False,
+                        file=Path(str(exc.file or prev[0])).name,
+                        column=None,
+                        count=1,
+                        total=None,
+                        observed=exc.message,
+                    )
+                )
             else:
                 inputs += before.inputs
-                labels.append({"period": before.period, "label": before.meta.label, "start": before.meta.start.isoformat(),
-                               "end": before.meta.end.isoformat(), "syntetisk": before.meta.syntetisk, "vilken": "foregaende"})
+                labels.append(
+                    {
+                        "period": before.period,
+                        "label": before.meta.label,
+                        "start": before.meta.start.isoformat(),
+                        "end": before.meta.end.isoformat(),
+                        "syntetisk": before.meta.syntetisk,
+                        "vilken": "foregaende",
+                    }
+                )
                 # Each year's own plan says where its figures come from (e.g. which survey period).
                 ids = {i.id for i in before.plan.indikatorer}
-                rows += [_value_rows(spec, measures.evaluate(before.plan.indicator(spec.id), before.sources), "foregaende")
-                         for spec in current.plan.indikatorer if spec.id in ids]
+                rows += [
+                    _value_rows(spec, measures.evaluate(before.plan.indicator(spec.id), before.sources), "foregaende")
+                    for spec in current.plan.indikatorer
+                    if spec.id in ids
+                ]
                 # This year's thresholds, so a unit's trend compares like with like.
                 for name, table in units.register_tables(before.period, before.tables, current.plan.franvarogranser).items():
                     unit_tables[name] = pd.concat([unit_tables[name], table], ignore_index=True) if name in unit_tables else table
@@ -772,7 +1017,9 @@ class PlanInstrument(Instrument):
             period=period,
             meta=meta,
             tables={
-                "indikatorer": pd.DataFrame(rows, columns=VALUE_COLUMNS).astype({"varde": float, "lag": float, "hog": float, "taljare": "Int64", "namnare": "Int64"}),
+                "indikatorer": pd.DataFrame(rows, columns=VALUE_COLUMNS).astype(
+                    {"varde": float, "lag": float, "hog": float, "taljare": "Int64", "namnare": "Int64"}
+                ),
                 "perioder": pd.DataFrame(labels),
                 **{n: t for n, t in current.tables.items() if n != "insatser"},
                 **({"insatser": statuses} if statuses is not None else {}),
@@ -780,8 +1027,12 @@ class PlanInstrument(Instrument):
             },
             checks=checks,
             inputs=inputs,
-            info={"codebook_version": current.plan.namn, "plan": current.plan.model_dump(mode="json", exclude_unset=True),
-                  "tillgangliga": sorted(current.tables), "enkatperioder": survey_periods},
+            info={
+                "codebook_version": current.plan.namn,
+                "plan": current.plan.model_dump(mode="json", exclude_unset=True),
+                "tillgangliga": sorted(current.tables),
+                "enkatperioder": survey_periods,
+            },
         )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from elevhalsa_analysis import batch
+from elevhalsa_analysis import batch, freshness
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.config import DATA_DIR
 
@@ -65,7 +65,7 @@ def copy_of(batch_run, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def states(data: Path, reports: Path) -> dict[str, str]:
-    return {s.period: "aktuell" if s.fresh else s.reason for s in batch.status(data, reports)}
+    return {s.period: "aktuell" if s.fresh else s.reason for s in freshness.status(data, reports)}
 
 
 def test_a_broken_period_stops_only_itself(batch_run):
@@ -141,11 +141,11 @@ def test_new_files_periods_versions_and_code_make_stale(batch_run, tmp_path, mon
     assert states(data, reports)["2025-10"] == "aktuell"
     assert states(data, tmp_path / "elsewhere")["2025-10"].startswith("rapporten rektorsenkat_ledning.html saknas")
 
-    monkeypatch.setattr(batch, "__version__", "99.0")
+    monkeypatch.setattr(freshness, "__version__", "99.0")
     assert states(data, reports)["2025-10"].startswith("programversionen har ändrats")
     monkeypatch.undo()
     # The same version with other code: a fix between releases still reruns the reports.
-    monkeypatch.setattr(batch, "code_fingerprint", lambda: "the package after an edit")
+    monkeypatch.setattr(freshness, "code_fingerprint", lambda: "the package after an edit")
     assert states(data, reports)["2025-10"] == "programkoden har ändrats sedan förra körningen"
     monkeypatch.undo()
 
@@ -158,7 +158,7 @@ def test_new_files_periods_versions_and_code_make_stale(batch_run, tmp_path, mon
 
 def test_nothing_stale_means_no_work(batch_run, tmp_path, monkeypatch):
     data, reports = copy_of(batch_run, tmp_path)
-    fresh = [batch.Freshness(p, True, reports=(reports / p / "rektorsenkat_ledning.html",)) for p in PERIODS]
+    fresh = [freshness.Freshness(p, True, reports=(reports / p / "rektorsenkat_ledning.html",)) for p in PERIODS]
     monkeypatch.setattr(batch, "status", lambda *_: fresh)
     monkeypatch.setattr(batch, "_run_parallel", lambda *_: pytest.fail("a fresh period was run"))
     index = (reports / "index.json").read_bytes()

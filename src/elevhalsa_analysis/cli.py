@@ -92,7 +92,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .batch import status, status_table
+    from .batch import status_table
+    from .freshness import status
 
     print(status_table(status(args.data_dir, args.reports_dir)))
     return 0

@@ -2,8 +2,9 @@
 
 What the FoU department hands the education committee, built from the same processed
 folder and the same report object as the HTML, so no figure is retyped. Each report
-object declares its content in `committee()` (a `CommitteeContent`); this module only
-lays it out and knows nothing of the instruments. Names, titles and colours come from
+object declares its content in `committee()` (a `CommitteeContent`); this module holds
+that content and the municipality's configuration, and knows nothing of the instruments;
+`committee_docx` and `committee_pptx` lay it out, `committee_files` writes both. Names, titles and colours come from
 `data/kommun.yaml`, which the municipality fills in once.
 
 Both files are zip archives whose entries carry the time they were written; they are
@@ -14,22 +15,18 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .batch import DOCUMENTS
-from .config import KOMMUN_FILE, kommun_file
-from .fileio import atomic_write_bytes
+from .config import COMMITTEE_SUFFIXES, KOMMUN_FILE, kommun_file
 from .report import provenance_from_manifest
 from .schema import Strict, load_yaml
 
 LANGUAGE = "sv-SE"
-DOCX_SUFFIX, PPTX_SUFFIX = DOCUMENTS  # batch.py checks they exist
+DOCX_SUFFIX, PPTX_SUFFIX = COMMITTEE_SUFFIXES
 SYNTHETIC_NOTICE = (
     "Syntetiska exempeldata. Underlaget är påhittat och skapat för att visa och testa verktyget; "
     "det beskriver inga verkliga personer eller skolor."
@@ -166,22 +163,7 @@ def provenance_lines(content: CommitteeContent, run_date: dt.date) -> list[str]:
     ]
 
 
-# --- writing ----------------------------------------------------------------------------------
-
-
-def _fixed_zip(data: bytes, when: dt.date) -> bytes:
-    """The archive again with every entry dated `when`, in the order it was written."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
-def _core(props, content: CommitteeContent, kommun: Kommun, kind: str, run_date: dt.date) -> None:
+def core_properties(props, content: CommitteeContent, kommun: Kommun, kind: str, run_date: dt.date) -> None:
     moment = dt.datetime(run_date.year, run_date.month, run_date.day)
     props.title = f"{kind}: {content.title} – {content.label}"
     props.subject = content.title
@@ -198,28 +180,3 @@ def _core(props, content: CommitteeContent, kommun: Kommun, kind: str, run_date:
 def documents(instrument: str) -> tuple[str, str]:
     """File names of the two documents beside `<instrument>_ledning.html`."""
     return f"{instrument}{DOCX_SUFFIX}", f"{instrument}{PPTX_SUFFIX}"
-
-
-def write_documents(
-    content: CommitteeContent, kommun: Kommun, out_dir: Path, instrument: str, period: str, run_date: dt.date
-) -> list[Path]:
-    """Both documents into `out_dir` (the run's staging folder); returns their paths."""
-    from .committee_docx import tjansteskrivelse
-    from .committee_pptx import presentation
-
-    docx_name, pptx_name = documents(instrument)
-    basis = [
-        f"Tjänsteskrivelse, {content.title.lower()}, {docx_name}, daterad {run_date.isoformat()}",
-        f"Presentation, {content.title.lower()}, {pptx_name}, daterad {run_date.isoformat()}",
-        f"Rapport för ledningen {instrument}_ledning.html och rapport för analys {instrument}_analys.html, "
-        f"daterade {run_date.isoformat()}",
-    ]
-    written = []
-    for name, build in (
-        (docx_name, lambda: tjansteskrivelse(content, kommun, basis, run_date)),
-        (pptx_name, lambda: presentation(content, kommun, run_date)),
-    ):
-        target = Path(out_dir) / name
-        atomic_write_bytes(target, _fixed_zip(build(), run_date))
-        written.append(target)
-    return written

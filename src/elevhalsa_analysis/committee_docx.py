@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .committee import LANGUAGE, OFFICER_PLACEHOLDER, CommitteeContent, Kommun, _core, notices
+from .committee import LANGUAGE, OFFICER_PLACEHOLDER, CommitteeContent, Kommun, core_properties, notices
 
 KIND = "Tjänsteskrivelse"
 
@@ -56,7 +56,7 @@ def _picture(document, png: bytes, alt: str, caption: str) -> None:
 def tjansteskrivelse(content: CommitteeContent, kommun: Kommun, basis: list[str], run_date: dt.date) -> bytes:
     document = Document()
     _language(document)
-    _core(document.core_properties, content, kommun, KIND, run_date)
+    core_properties(document.core_properties, content, kommun, KIND, run_date)
     header = document.add_paragraph()
     header.add_run(f"{kommun.forvaltning}\n{KIND}\n{run_date.isoformat()}").font.size = Pt(9)
     for notice in notices(content, kommun):

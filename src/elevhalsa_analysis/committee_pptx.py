@@ -13,7 +13,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
-from .committee import LANGUAGE, CommitteeContent, Kommun, _core, notices, provenance_lines
+from .committee import LANGUAGE, CommitteeContent, Kommun, core_properties, notices, provenance_lines
 
 KIND = "Presentation"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -121,7 +121,7 @@ def _language(prs) -> None:
 def presentation(content: CommitteeContent, kommun: Kommun, run_date: dt.date) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    _core(prs.core_properties, content, kommun, KIND, run_date)
+    core_properties(prs.core_properties, content, kommun, KIND, run_date)
 
     title = prs.slides.add_slide(prs.slide_layouts[BLANK_LAYOUT])
     background = title.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, HEIGHT)

@@ -45,6 +45,8 @@ def report_period_dir(reports_dir: Path, period: str) -> Path:
 
 
 KOMMUN_FILE = "kommun.yaml"
+# The committee's two documents beside `<instrument>_ledning.html` (committee.py writes them).
+COMMITTEE_SUFFIXES = ("_tjansteskrivelse.docx", "_presentation.pptx")
 
 
 def kommun_file(data_dir: Path) -> Path:

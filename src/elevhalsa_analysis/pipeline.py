@@ -20,11 +20,12 @@ from pathlib import Path
 
 from . import __version__, cache
 from . import quality as q
-from .batch import period_folders, raw_state
-from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun, write_documents
+from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun
+from .committee_files import write_documents
 from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
+from .freshness import period_folders, raw_state
 from .instruments import Instrument, Prepared, get, present_in
 from .privacy import audit
 from .report import (

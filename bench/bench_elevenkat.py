@@ -19,9 +19,10 @@ from openpyxl import Workbook
 
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
-from elevhalsa_analysis.elevenkat import load_student_period, municipal_estimates
 from elevhalsa_analysis.formatting import fmt_int
+from elevhalsa_analysis.instruments.elevenkat.loading import load_student_period
 from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.survey import municipal_estimates
 
 RESPONSES = 50_000
 LIMIT_SECONDS = 3.0

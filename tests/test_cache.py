@@ -11,8 +11,8 @@ import pytest
 
 from conftest import copy_sample
 from elevhalsa_analysis import cache
-from elevhalsa_analysis.instruments import get
-from elevhalsa_analysis.rektorsenkat import SurveyInstrument
+from elevhalsa_analysis.instruments.rektorsenkat import PrincipalSurvey
+from elevhalsa_analysis.registry import get
 
 # Every test loads and checks whole periods through the gate: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.slow
 PERIOD = "2024-10"
 
 
-def fresh_instrument(loaded: list[str]) -> SurveyInstrument:
+def fresh_instrument(loaded: list[str]) -> PrincipalSurvey:
     """The principal survey as a new process sees it (nothing in memory); records what it reads.
 
     Its `prepare` keeps what it loaded on disk, as a successful run does (`cache.commit`).
     """
     registered = get("rektorsenkat")
-    inst = SurveyInstrument("rektorsenkat", registered.notebook)
+    inst = PrincipalSurvey("rektorsenkat", registered.notebook)
     read, prepare = inst.load_period, inst.prepare
 
     def recording(period, *args):
@@ -114,7 +114,7 @@ def test_a_period_that_fails_is_not_kept(data):
 
 def test_nothing_loaded_reaches_the_disk_before_a_commit(data):
     registered = get("rektorsenkat")
-    SurveyInstrument("rektorsenkat", registered.notebook).prepare(PERIOD, data)
+    PrincipalSurvey("rektorsenkat", registered.notebook).prepare(PERIOD, data)
     assert cache_files(data) == []
     cache.discard()
     cache.commit()

@@ -24,10 +24,10 @@ from contract_files import write_student_xlsx as write_xlsx
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
-from elevhalsa_analysis.elevenkat import load_student_period, normalize_arskurs
 from elevhalsa_analysis.errors import DataError
-from elevhalsa_analysis.instruments import get
+from elevhalsa_analysis.instruments.elevenkat.loading import load_student_period, normalize_arskurs
 from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.registry import get
 from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
 from sample_elevenkat import write_sample_data
 

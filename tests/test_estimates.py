@@ -16,8 +16,8 @@ import pytest
 
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
-from elevhalsa_analysis.elevenkat import design_frame, municipal_estimates
 from elevhalsa_analysis.estimates import stratified_shares
+from elevhalsa_analysis.survey import design_frame, municipal_estimates
 
 # (stratum, enrolled N_h, answers y: 1 headline, 0 other, None outside the denominator)
 STRATA = {

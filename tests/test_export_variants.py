@@ -22,10 +22,11 @@ from conftest import EN_META, answers_2024, export_rows, principals, write_csv, 
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
-from elevhalsa_analysis.instruments import get
+from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
+from elevhalsa_analysis.instruments.verksamhetsplan.period import load_plan_period
+from elevhalsa_analysis.instruments.verksamhetsplan.registers import normalize_personnummer
 from elevhalsa_analysis.loaders import list_periods, load_period_meta
-from elevhalsa_analysis.rektorsenkat import load_survey_period
-from elevhalsa_analysis.verksamhetsplan import load_plan_period, normalize_personnummer
+from elevhalsa_analysis.registry import get
 
 PERIOD = "2024-10"
 CB = load_codebook("rektorsenkat")

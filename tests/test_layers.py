@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -41,3 +43,26 @@ def test_a_foundation_module_importing_an_instrument_breaks_the_lint(tmp_path):
     assert done.returncode != 0
     assert "The foundation knows no instrument and no runner BROKEN" in done.stdout
     assert "elevhalsa_analysis.formatting -> elevhalsa_analysis.pipeline" in done.stdout
+
+
+def test_every_import_in_the_package_names_a_module_that_exists():
+    """Also the imports inside functions, which run only when a report needs them."""
+    src = PROJECT / "src"
+    missing = []
+    for path in sorted((src / "elevhalsa_analysis").rglob("*.py")):
+        package = ".".join(path.relative_to(src).parent.parts)  # what "." means in this file
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            if importlib.util.find_spec(target) is None:
+                missing.append(f"{path.name}:{node.lineno} {target}")
+                continue
+            module = importlib.import_module(target)
+            missing += [
+                f"{path.name}:{node.lineno} {target}.{a.name}"
+                for a in node.names
+                if not hasattr(module, a.name) and importlib.util.find_spec(f"{target}.{a.name}") is None
+            ]
+    assert not missing, missing

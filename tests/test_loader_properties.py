@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from conftest import EN_META, SV_META, Q, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
+from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
 from elevhalsa_analysis.loaders import list_periods
-from elevhalsa_analysis.rektorsenkat import load_survey_period
 
 CB = load_codebook("rektorsenkat")
 PERIOD = "2024-10"

@@ -22,8 +22,8 @@ from conftest import (
 )
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
+from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
 from elevhalsa_analysis.loaders import list_periods, parse_timestamps
-from elevhalsa_analysis.rektorsenkat import load_survey_period
 
 CB = load_codebook("rektorsenkat")
 SALT = b"salt"

@@ -9,8 +9,15 @@ import pandas as pd
 import pytest
 
 from elevhalsa_analysis import measures as m
-from elevhalsa_analysis.instruments import IndicatorValue
-from elevhalsa_analysis.verksamhetsplan import ACHIEVED, CANNOT_JUDGE, NOT_ACHIEVED, WITHIN_MARGIN, IndicatorSpec, assess
+from elevhalsa_analysis.instrument import IndicatorValue
+from elevhalsa_analysis.instruments.verksamhetsplan.plan import (
+    ACHIEVED,
+    CANNOT_JUDGE,
+    NOT_ACHIEVED,
+    WITHIN_MARGIN,
+    IndicatorSpec,
+    assess,
+)
 
 
 def spec(**kw):

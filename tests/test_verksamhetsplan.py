@@ -24,7 +24,9 @@ import sample_verksamhetsplan as sample
 from contract_files import ABSENCE_HEADER, INSATS_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
-from elevhalsa_analysis.verksamhetsplan import PlanInstrument, load_plan, normalize_personnummer
+from elevhalsa_analysis.instruments.verksamhetsplan import PlanInstrument
+from elevhalsa_analysis.instruments.verksamhetsplan.plan import load_plan
+from elevhalsa_analysis.instruments.verksamhetsplan.registers import normalize_personnummer
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_9bb0558aa624b247.txt"
 UNITS = [

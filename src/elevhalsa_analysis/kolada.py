@@ -18,9 +18,10 @@ from pydantic import Field
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import ElevhalsaError
 from .fileio import atomic_write_text
+from .instruments.verksamhetsplan.plan import load_plan
+from .instruments.verksamhetsplan.registers import KOLADA_FILE
 from .loaders import list_periods
 from .schema import Strict, load_yaml
-from .verksamhetsplan import KOLADA_FILE, load_plan
 
 URL_ENV = "ELEVHALSA_KOLADA_URL"
 

@@ -601,3 +601,8 @@ def to_long(responses: pd.DataFrame, version: Version, period: str, groups: tupl
             **{g: "category" for g in groups},
         }
     )
+
+
+def period_bounds(meta: PeriodMeta) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last second of a period, for the check that answers fall inside it."""
+    return pd.Timestamp(meta.start), pd.Timestamp(meta.end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)

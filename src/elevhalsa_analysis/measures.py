@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import instruments
+from . import registry
 from .config import raw_period_dir
 from .errors import DataError
-from .instruments import IndicatorValue
+from .instrument import IndicatorValue
 
 PERCENT = "%"
 PER_100 = "per 100 elever"
@@ -301,7 +301,7 @@ def survey_measure(src: Sources, spec: Any) -> IndicatorValue:
     need = missing(period, f"uppgift saknas: {SURVEY_FILES[spec.kalla]} i mappen {period} behövs", PERCENT)
     folder = raw_period_dir(src.data_dir, period)
     try:
-        instrument = instruments.get(spec.kalla)
+        instrument = registry.get(spec.kalla)
     except KeyError:
         return need
     if not (folder / "period.yaml").is_file() or not instrument.present(folder):

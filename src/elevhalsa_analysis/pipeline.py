@@ -26,8 +26,10 @@ from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, r
 from .errors import DataError
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
 from .freshness import period_folders, raw_state
-from .instruments import Instrument, Prepared, get, present_in
+from .instrument import Instrument, Prepared
+from .markup import esc, quality_html
 from .privacy import audit
+from .registry import get, present_in
 from .report import (
     execute_notebook,
     export_html,
@@ -59,8 +61,6 @@ class Validation:
         return self.error is None and not q.blocking_failures(self.checks)
 
     def page(self) -> str:
-        from .sections import esc, quality_html
-
         stop = f'<p class="varning"><strong>Körningen stoppades:</strong> {esc(self.error)}</p>' if self.error else ""
         body = stop + quality_html(
             [c.to_dict() for c in self.checks],

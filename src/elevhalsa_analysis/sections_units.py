@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import instruments, plots, units
+from . import plots, registry, units
 from .codebook import load_codebook
 from .fileio import atomic_write_text
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
-from .instruments import UnitContribution
+from .instrument import UnitContribution
+from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, table_html
+from .markup import UNITS_INDEX as INDEX_PAGE
 from .measures import term_sort_key
 from .report import standalone_page
-from .sections import SYNTHETIC_BANNER, UNITS_DIR, esc, table_html
-from .sections import UNITS_INDEX as INDEX_PAGE
 from .suppression import FOOTNOTE, MIN_GROUP
 
 DASH = "–"
@@ -528,7 +528,7 @@ def write_unit_pages(
     if not parts:
         return []
     lacking = [
-        f"{i.unit_topics} ({i.title.lower()})" for i in instruments.all_instruments() if i.unit_topics and i.name not in chosen
+        f"{i.unit_topics} ({i.title.lower()})" for i in registry.all_instruments() if i.unit_topics and i.name not in chosen
     ]
     listed = (
         pd.concat([c.units for c in parts], ignore_index=True)
@@ -555,5 +555,5 @@ def write_period_pages(processed_period: Path, out_dir: Path, run_date: dt.date)
     for folder in sorted(p for p in Path(processed_period).iterdir() if (p / "manifest.json").is_file()):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         label, synthetic = manifest["label"], synthetic or bool(manifest.get("syntetisk"))
-        provided.append((manifest["instrument"], instruments.get(manifest["instrument"]).unit_data(folder)))
+        provided.append((manifest["instrument"], registry.get(manifest["instrument"]).unit_data(folder)))
     return write_unit_pages(provided, out_dir, label, synthetic, run_date)

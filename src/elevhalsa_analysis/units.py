@@ -23,17 +23,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators as ind
-from . import instruments
 from . import measures as m
+from . import registry
 from .codebook import Version
 from .config import raw_period_dir
-from .elevenkat import municipal_estimates
 from .errors import DataError
 from .estimates import DesignEstimate
 from .funnel import Funnel, funnel
 from .loaders import PeriodMeta
 from .stats import wilson_interval
 from .suppression import suppress, suppress_shares
+from .survey import municipal_estimates
 
 UP, DOWN = "avviker uppåt", "avviker nedåt"
 
@@ -261,7 +261,7 @@ def survey_tables(
     inputs: list[Path] = []
     info: dict[str, list[dict]] = {}
     for name in ("elevenkat", "rektorsenkat"):
-        inst = instruments.get(name)
+        inst = registry.get(name)
         present = [p for p, _ in periods if inst.present(raw_period_dir(data_dir, p))]
         chosen = survey_periods(periods, present, referenced.get(name, []), meta)
         if name == "rektorsenkat":

@@ -12,17 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from . import quality as q
-from .codebook import Codebook, Question, Version, normalize_label
-from .config import raw_period_dir
-from .errors import DataError
-from .estimates import DesignEstimate, headline_shares
-from .indicators import grouped
-from .instruments import IndicatorValue, UnitContribution, register
-from .loaders import (
+from ... import quality as q
+from ...codebook import Codebook, Version, normalize_label
+from ...config import raw_period_dir
+from ...errors import DataError
+from ...loaders import (
     ALL_YEAR_GROUPS,
     AS_WRITTEN,
     ROW,
@@ -33,18 +29,16 @@ from .loaders import (
     excel_serial,
     find_input,
     keep_written,
-    list_periods,
     normalize_arskurs,
     parse_timestamps,
+    period_bounds,
     read_export,
     read_register,
     row_text,
     to_long,
     unit_code,
 )
-from .privacy import period_redactor
-from .rektorsenkat import SurveyInstrument, period_bounds
-from .suppression import MIN_GROUP
+from ...privacy import period_redactor
 
 POPULATION_FILE = "elevantal.csv"
 POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
@@ -307,124 +301,3 @@ def _units(frame: pd.DataFrame, population: pd.DataFrame, codebook: Codebook, pe
 
 
 # --- what the report and the plan's scorecard compute ------------------------------------------
-
-
-def design_frame(
-    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str
-) -> pd.DataFrame:
-    """One row per questionnaire for `headline_shares`: unit, year group, the stratum (unit
-    within year group), weight N_h / n_h, pop_size N_h, and per question a column named by
-    its id: 1 headline, 0 another answer in the denominator, missing otherwise."""
-    part = long[long["period"] == period]
-    frame = part.drop_duplicates("respondent")[["respondent", "skolenhetskod", "arskurs"]].astype(str)
-    for question in questions:
-        rows = part[part["question"] == question.id]
-        answer = rows["answer"].astype("string")
-        inside = [
-            lbl for lbl in version.scales[question.scale].labels if lbl not in version.scales[question.scale].outside_denominator
-        ]
-        y = np.where(
-            answer.isin(version.headline_labels(question)).fillna(False),
-            1.0,
-            np.where(answer.isin(inside).fillna(False), 0.0, np.nan),
-        )
-        frame[question.id] = frame["respondent"].map(pd.Series(y, index=rows["respondent"].astype(str).to_numpy()))
-    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype(
-        {"skolenhetskod": str, "arskurs": str}
-    )
-    frame = frame.merge(sizes, on=["skolenhetskod", "arskurs"], how="left", validate="many_to_one")
-    return frame.assign(
-        stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"], pop_size=frame["antal"]
-    )
-
-
-def municipal_estimates(
-    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str, fpc: bool = True
-) -> dict[str, dict[str, DesignEstimate]]:
-    """Question id → year group → the design-based headline share (year groups with any
-    answer); `fpc=False` for comparisons between surveys."""
-    frame = design_frame(long, units, version, questions, period)
-    return headline_shares(frame, "arskurs", [q.id for q in questions], fpc=fpc)
-
-
-class StudentSurvey(SurveyInstrument):
-    """The student survey: the principal survey's machinery with a sample's population."""
-
-    # svy and polars are imported only when an estimate is made; the kernel can load them early.
-    report_modules = ("elevhalsa_analysis.sections_elevenkat", "polars", "svy")
-    unit_topics = "elevernas svar och svarsfrekvens i elevenkäten"
-
-    def present(self, period_dir: Path) -> bool:
-        return find_input(period_dir, self.name, SUFFIXES) is not None
-
-    def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> StudentPeriod:
-        # Anonymous: nobody is linked across periods, so the salt is not needed.
-        return load_student_period(self.codebook, period, meta, data_dir)
-
-    def tables(self, loaded: list[StudentPeriod], current: StudentPeriod) -> dict[str, pd.DataFrame]:
-        long = pd.concat([sp.long for sp in loaded], ignore_index=True)
-        return {
-            "svar": long.astype({c: "category" for c in ("period", "question", "answer", *GROUPS)}),
-            "enheter": pd.concat([sp.units for sp in loaded], ignore_index=True),
-        }
-
-    def load_report(self, processed_dir: Path, period: str):
-        from .sections_elevenkat import StudentSurveyReport
-
-        return StudentSurveyReport.load(processed_dir, period)
-
-    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        """Every unit asked in this survey, with the shares of each earlier survey for the trend."""
-        from .sections_elevenkat import unit_contribution
-
-        return [unit_contribution(processed_dir)]
-
-    def indicator(self, period: str, data_dir: Path, question: str, arskurs: str | None = None, **filters) -> IndicatorValue:
-        """The weighted headline share of one year group (or all asked) in percent, with its
-        interval; numerator and denominator are the counted headline and answers."""
-        if filters:
-            raise DataError(f"{self.title} kan inte delas upp efter {', '.join(filters)}.")
-        metas = dict(list_periods(data_dir))
-        if period not in metas:
-            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
-        if not self.present(raw_period_dir(data_dir, period)):
-            return IndicatorValue(
-                None,
-                None,
-                None,
-                "%",
-                period,
-                note=f"uppgift saknas: {self.name}.xlsx, .csv eller .sav behövs för perioden {period}",
-            )
-        sp = load_student_period(self.codebook, period, metas[period], data_dir)
-        found = [qu for qu in sp.version.closed_questions if qu.id == question]
-        if not found:
-            raise DataError(f"Frågan «{question}» finns inte bland kodbokens frågor med svarsalternativ.", column=question)
-        asked = self.codebook.groups["arskurs"].labels
-        year = normalize_arskurs(arskurs) if arskurs else None
-        if arskurs and year not in asked:
-            raise DataError(f"Elevenkäten frågar inte årskurs «{arskurs}»; den frågar {', '.join(asked)}.", value=arskurs)
-        if year:
-            result = grouped(sp.long, sp.version, ["arskurs"]).result(sp.version, found[0], period, arskurs=year)
-        else:
-            result = grouped(sp.long, sp.version, []).result(sp.version, found[0], period)
-        who = f"elever i {year_group_phrase(year)}" if year else "elever"
-        if result.answered < MIN_GROUP:
-            return IndicatorValue(
-                None, None, None, "%", period, note=f"kan inte redovisas: färre än {MIN_GROUP} {who} besvarade frågan"
-            )
-        # All year groups: the same strata (unit within year group), one domain.
-        frame = design_frame(sp.long, sp.units, sp.version, found, period).assign(alla="alla")
-        est = headline_shares(frame, "arskurs" if year else "alla", [question])[question][year or "alla"]
-        return IndicatorValue(
-            100 * est.share,
-            result.headline,
-            result.answered,
-            "%",
-            period,
-            interval=(100 * est.low, 100 * est.high),
-            note=f"skattning för alla {who}; {result.headline} av {result.answered} som besvarade frågan",
-        )
-
-
-register(StudentSurvey("elevenkat", "elevenkat.ipynb"))

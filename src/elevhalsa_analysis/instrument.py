@@ -1,7 +1,8 @@
-"""The registry of instruments: what a period folder can hold and how each is prepared.
+"""What an instrument is: the interface every member of `instruments/` implements.
 
 An instrument is a codebook or contract plus its loaders, checks, indicators and a
-notebook. The pipeline only asks the registry; adding an instrument is a registration.
+notebook. The pipeline asks the registry (registry.py) for the instruments a period folder
+holds and calls only the methods declared here.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class Instrument(ABC):
     name: str
     title: str
     notebook: str  # file name under notebooks/
+    # Where its reports stand in every list (the index, the unit profiles' sections).
+    order: int = 100
     # Modules `load_report` imports; the report's kernel imports them while the gate runs.
     report_modules: tuple[str, ...] = ()
     # What a unit profile has from this instrument, in words ("" = no unit-level data); a
@@ -152,36 +155,3 @@ class Instrument(ABC):
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """A headline figure for the operations plan's scorecard."""
         raise NotImplementedError(f"{self.name} lämnar inga indikatorer till verksamhetsplanen")
-
-
-_REGISTRY: dict[str, Instrument] = {}
-
-
-def register(instrument: Instrument) -> Instrument:
-    _REGISTRY[instrument.name] = instrument
-    return instrument
-
-
-def _load_builtin() -> None:
-    from . import (
-        elevenkat,  # noqa: F401  (registers itself)
-        rektorsenkat,  # noqa: F401  (registers itself)
-        verksamhetsplan,  # noqa: F401  (registers itself)
-    )
-
-
-def get(name: str) -> Instrument:
-    _load_builtin()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"okänt instrument {name!r}; kända: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def all_instruments() -> list[Instrument]:
-    _load_builtin()
-    return list(_REGISTRY.values())
-
-
-def present_in(period_dir: Path) -> list[Instrument]:
-    return [i for i in all_instruments() if i.present(period_dir)]

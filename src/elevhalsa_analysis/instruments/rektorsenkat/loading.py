@@ -7,21 +7,17 @@ report, with every earlier period for comparisons and the trend.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import indicators as ind
-from . import quality as q
-from .cache import PeriodCache, period_key
-from .codebook import Codebook, Version, load_codebook
-from .config import CODEBOOK_DIR, raw_period_dir
-from .errors import DataError
-from .formatting import fmt_pct
-from .instruments import IndicatorValue, Instrument, Prepared, UnitContribution, register
-from .loaders import (
+from ... import quality as q
+from ...codebook import Codebook, Version
+from ...config import raw_period_dir
+from ...errors import DataError
+from ...formatting import fmt_pct
+from ...loaders import (
     REGISTER_COLUMNS,
     ROW,
     PeriodMeta,
@@ -30,20 +26,15 @@ from .loaders import (
     explode_options,
     find_input,
     link,
-    list_periods,
     parse_timestamps,
+    period_bounds,
     read_export,
     read_register,
     to_long,
 )
-from .privacy import load_salt, period_redactor, pseudonymize
+from ...privacy import period_redactor, pseudonymize
 
 REGISTER_FILE = "rektorer.csv"
-
-
-def period_bounds(meta: PeriodMeta) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last second of a period, for the check that answers fall inside it."""
-    return pd.Timestamp(meta.start), pd.Timestamp(meta.end) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
 @dataclass
@@ -253,163 +244,3 @@ def _several_units_note(reg: pd.DataFrame, file: str) -> list[q.CheckResult]:
             "skolenhet och räknas en gång i kommunens totaler",
         )
     ]
-
-
-class SurveyInstrument(Instrument):
-    """A survey described by a codebook; each period also carries all earlier ones."""
-
-    report_modules = ("elevhalsa_analysis.sections",)
-
-    def __init__(self, codebook: str, notebook: str) -> None:
-        self.codebook = load_codebook(codebook)
-        self.name = self.codebook.instrument
-        self.title = self.codebook.title
-        self.population_noun = self.codebook.respondent_plural
-        self.notebook = notebook
-        self._loaded = PeriodCache()
-
-    def present(self, period_dir: Path) -> bool:
-        return find_input(period_dir, self.name) is not None
-
-    def personal_names(self, period: str, data_dir: Path) -> list[str]:
-        register_path = raw_period_dir(data_dir, period) / REGISTER_FILE
-        names = super().personal_names(period, data_dir)
-        if register_path.is_file():
-            names += read_register(register_path)["namn"].dropna().tolist()
-        return names
-
-    @property
-    def config_files(self) -> list[Path]:
-        return [CODEBOOK_DIR / f"{self.name}.yaml"]
-
-    def load_report(self, processed_dir: Path, period: str):
-        from .sections import SurveyReport
-
-        return SurveyReport.load(processed_dir, period)
-
-    @property
-    def unit_topics(self) -> str:
-        # Only the codebook's unit-level questions (organisational facts) reach a unit.
-        return (
-            "tillgång till elevhälsans kompetenser"
-            if any(q.unit_level for v in self.codebook.versions for q in v.questions)
-            else ""
-        )
-
-    def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        from .sections_units import competence_contribution
-        from .units import competence_units
-
-        if not self.unit_topics:
-            return []
-        manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
-        report = self.load_report(processed_dir, manifest["period"])
-        period = report.period
-        table = competence_units(report.long, report.population, report.version, period)
-        listed = report.population[report.population["period"] == period][["skolenhetskod", "skolenhet", "skolform"]]
-        return [competence_contribution(table, {"period": period, "label": manifest["label"]}, listed.astype(str))]
-
-    def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
-        """Headline share of those who answered, in percent (a census: no interval)."""
-        if filters:
-            raise DataError(f"{self.title} kan inte delas upp efter {', '.join(filters)}.")
-        metas = dict(list_periods(data_dir))
-        if period not in metas:
-            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
-        sp = load_survey_period(self.codebook, period, metas[period], data_dir, load_salt(data_dir))
-        found = [qu for qu in sp.version.closed_questions if qu.id == question]
-        if not found:
-            raise DataError(f"Frågan «{question}» finns inte bland kodbokens frågor med svarsalternativ.", column=question)
-        r = ind.question_result(sp.long, sp.population, sp.version, found[0], period)
-        note = f"{r.answered} av {r.population} {self.codebook.respondent_plural} besvarade frågan"
-        if not r.answered:
-            return IndicatorValue(None, None, None, "%", period, note=f"uppgift saknas: ingen av {r.population} besvarade frågan")
-        return IndicatorValue(100 * r.share_of_answered, r.headline, r.answered, "%", period, note=note)
-
-    def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> SurveyPeriod:
-        """One period read, checked and linked; a subclass reads its own inputs here."""
-        return load_survey_period(self.codebook, period, meta, data_dir, salt)
-
-    def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes, *, history: bool = False) -> SurveyPeriod:
-        """`load_period`, kept for as long as the period's files, the codebook and the code are the same.
-
-        `run --all` prepares the periods in a few worker processes, and every period's
-        report reads all periods: without this, each period would be read and checked
-        once per report. Only a `history` period (not the one the run is for) is also
-        taken from an earlier run's cache on disk: the run's own period is always checked.
-        """
-        key = period_key(self.name, period, data_dir, salt)
-        return self._loaded.get(
-            key,
-            lambda: self.load_period(period, meta, data_dir, salt),
-            data_dir=data_dir,
-            instrument=self.name,
-            period=period,
-            from_disk=history,
-        )
-
-    def tables(self, loaded: list[SurveyPeriod], current: SurveyPeriod) -> dict[str, pd.DataFrame]:
-        """The processed tables of every loaded period (this one and earlier)."""
-        return {
-            "svar": pd.concat([sp.long for sp in loaded], ignore_index=True),
-            "population": pd.concat([sp.population for sp in loaded], ignore_index=True),
-            "uteslutna": current.excluded,
-        }
-
-    def prepare(self, period: str, data_dir: Path) -> Prepared:
-        periods = list_periods(data_dir)
-        metas = dict(periods)
-        if period not in metas:
-            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
-        salt = load_salt(data_dir)
-        current = self._load_once(period, metas[period], data_dir, salt)
-        loaded = []
-        current_meta, notes = self.with_population(metas[period])
-        checks = [*current.checks, *notes]
-        for pid, meta in periods:
-            if pid == period:
-                loaded.append((pid, meta, current))
-                continue
-            if not self.present(raw_period_dir(data_dir, pid)):
-                continue
-            try:
-                loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt, history=True)))
-            except DataError as exc:
-                checks.append(
-                    q.CheckResult(
-                        id=f"historik:{pid}",
-                        title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
-                        severity=q.WARNING,
-                        passed=False,
-                        file=Path(str(exc.file or pid)).name,
-                        column=None,
-                        count=1,
-                        total=None,
-                        observed=str(exc),
-                    )
-                )
-        periods_table = pd.DataFrame(
-            [
-                {
-                    "period": pid,
-                    "label": m.label,
-                    "start": m.start.isoformat(),
-                    "end": m.end.isoformat(),
-                    "version": sp.version.version,
-                    "syntetisk": m.syntetisk,
-                }
-                for pid, m, sp in loaded
-            ]
-        )
-        return Prepared(
-            instrument=self.name,
-            period=period,
-            meta=current_meta,
-            tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
-            checks=checks,
-            inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
-            info={"codebook_version": current.version.version},
-        )
-
-
-register(SurveyInstrument("rektorsenkat", "elevhalsoplan_uppfoljning.ipynb"))

@@ -15,17 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import indicators as ind
-from . import narrative, plots, units
-from .codebook import Question
-from .elevenkat import municipal_estimates, year_group_phrase
-from .estimates import ASSUMPTION, DesignEstimate
-from .formatting import fmt_int, fmt_pct, fmt_pct_range
-from .instruments import UnitContribution
-from .sections import CodebookReport, Html, esc, quality_html, table_html
-from .sections_units import WITHIN, funnel_section, survey_contribution
-from .stats import diff_interval_independent, mover_difference
-from .suppression import FOOTNOTE, MIN_GROUP, suppress_shares
+from ... import indicators as ind
+from ... import narrative, plots, units
+from ...codebook import Question
+from ...estimates import ASSUMPTION, DesignEstimate
+from ...formatting import fmt_int, fmt_pct, fmt_pct_range
+from ...instrument import UnitContribution
+from ...markup import Html, esc, quality_html, table_html
+from ...sections_units import WITHIN, funnel_section, survey_contribution
+from ...stats import diff_interval_independent, mover_difference
+from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
+from ...survey import CodebookReport, municipal_estimates
+from .loading import year_group_phrase
 
 DASH = "–"
 GIRLS, BOYS = "Flicka", "Pojke"
@@ -310,7 +311,7 @@ class StudentSurveyReport(CodebookReport):
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: this report's sentences and charts."""
-        from .committee import CommitteeContent, Figure, quality_lines
+        from ...committee import CommitteeContent, Figure, quality_lines
 
         rows, secured, not_comparable, _ = self._summary_rows()
         prev = self.previous

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import measures as m
-from . import plots, units
-from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
-from .instruments import IndicatorValue
-from .sections import Html, esc, heading_html, quality_html, table_html
-from .sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
-from .suppression import MIN_GROUP, suppress
-from .verksamhetsplan import (
+from ... import measures as m
+from ... import plots, units
+from ...formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
+from ...instrument import IndicatorValue
+from ...markup import Html, esc, heading_html, quality_html, table_html
+from ...sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
+from ...suppression import MIN_GROUP, suppress
+from .plan import (
     ACHIEVED,
     CANNOT_JUDGE,
     NO_STATUS,
@@ -31,10 +31,9 @@ from .verksamhetsplan import (
     IndicatorSpec,
     Plan,
     assess,
-    contract_labels,
-    input_contract,
     suppressed,
 )
+from .registers import contract_labels, input_contract
 
 NOT_WORSE = (
     "Fler anmälningar behöver inte betyda fler kränkningar: en förändring kan också bero på att personalen anmäler "
@@ -684,7 +683,7 @@ class PlanReport:
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: the scorecard's sentences and the absence chart."""
-        from .committee import CommitteeContent, Figure, quality_lines
+        from ...committee import CommitteeContent, Figure, quality_lines
 
         opening, by_word = self._summary_parts()
         lines = [f"{word}: {' '.join(items)}" for word, items in by_word.items() if items]

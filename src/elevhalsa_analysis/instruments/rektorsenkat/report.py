@@ -6,186 +6,19 @@ shared. Everything a user supplied (free text, unit names, labels) passes `html.
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import indicators as ind
-from . import narrative, plots
-from .codebook import Codebook, Question, Version, load_codebook
-from .formatting import fmt_int, fmt_p, fmt_pct
-from .stats import compare_periods
-from .suppression import FOOTNOTE, suppress
-
-UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
-SYNTHETIC_BANNER = (
-    '<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Rapporten bygger på påhittade data '
-    "som skapats för att visa och testa verktyget; de beskriver inga verkliga personer eller skolor.</p>"
-)
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def table_html(
-    frame: pd.DataFrame,
-    caption: str,
-    numeric: Iterable[str] = (),
-    footnote: str | None = None,
-    classes: dict[str, Sequence[str]] | None = None,
-) -> str:
-    """A captioned table with header cells; numbers right-aligned; all text escaped.
-
-    `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
-    accompanies an assessment word).
-    """
-    numeric = set(numeric)
-    classes = classes or {}
-    num = ' class="num"'
-
-    def cell_class(column: str, i: int) -> str:
-        names = [*(["num"] if column in numeric else []), *([classes[column][i]] if column in classes else [])]
-        return f' class="{esc(" ".join(names))}"' if names else ""
-
-    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td{cell_class(c, i)}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
-        for i, row in enumerate(frame.itertuples(index=False))
-    )
-    foot = f'<p class="fotnot">{esc(footnote)}</p>' if footnote else ""
-    return f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
-
-
-class Html(str):
-    """A string that Jupyter displays as HTML (so notebooks need no IPython import)."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
-def quality_html(checks: Sequence[dict], verdict: str) -> str:
-    """Every check with its severity, outcome, counts and examples (no personal data)."""
-    rows = []
-    for c in checks:
-        if c["severity"] == "information":
-            rows.append(
-                {
-                    "Kontroll": c["title"],
-                    "Allvarlighet": "information",
-                    "Utfall": "Notering",
-                    "Antal avvikelser": "0",
-                    "Exempel": c.get("observed") or "",
-                }
-            )
-            continue
-        status = "Godkänd" if c["passed"] else ("Stoppar" if c["severity"] == "blockerande" else "Varning")
-        examples = []
-        if c.get("column") and not c["passed"]:
-            examples.append(f"kolumn «{c['column']}»")
-        if c.get("values"):
-            examples.append("värden: " + ", ".join(c["values"]))
-        if c.get("rows"):
-            examples.append(f"{c.get('id_label', 'svars-id')}: " + ", ".join(c["rows"]))
-        if c.get("observed"):
-            examples.append(c["observed"])
-        rows.append(
-            {
-                "Kontroll": c["title"],
-                "Allvarlighet": "blockerande" if c["severity"] == "blockerande" else "varning",
-                "Utfall": status,
-                "Antal avvikelser": fmt_int(c["count"]) if not c["passed"] else "0",
-                "Exempel": "; ".join(examples) if not c["passed"] else "",
-            }
-        )
-    klass = "ok" if all(c["passed"] for c in checks) else "varning"
-    return f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>' + table_html(
-        pd.DataFrame(rows),
-        "Kontroller av underlaget (great_expectations)",
-        numeric=["Antal avvikelser"],
-        footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå; "
-        "noteringar säger något om underlaget utan att vara fel.",
-    )
-
-
-def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
-    """Title, the synthetic-data banner where it applies, and the gate's one-line verdict."""
-    parts = [f"<h1>{esc(title)} – {esc(label)}</h1>"]
-    if synthetic:
-        parts.append(SYNTHETIC_BANNER)
-    klass = "ok" if all(c["passed"] for c in quality["checks"]) else "varning"
-    parts.append(
-        f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
-        f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>'
-    )
-    # Every period with unit-level data gets profiles (pipeline), written beside the report.
-    parts.append(
-        f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/{UNITS_INDEX}">'
-        "skolenheternas profiler</a>.</p>"
-    )
-    return "".join(parts)
-
-
-def _ordinal_periods(periods: pd.DataFrame) -> pd.DataFrame:
-    return periods.sort_values("end").reset_index(drop=True)
-
-
-@dataclass
-class CodebookReport:
-    """What every survey report knows: its codebook, the periods loaded and their
-    versions, the gate's outcome and the manifest; and the heading built from them."""
-
-    codebook: Codebook
-    period: str
-    periods: pd.DataFrame
-    quality: dict
-    manifest: dict
-
-    @staticmethod
-    def read_common(folder: Path, period: str) -> dict:
-        """The base fields, read from a processed folder, as keyword arguments."""
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        return {
-            "codebook": load_codebook(manifest["instrument"]),
-            "period": period,
-            "periods": _ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
-            "quality": json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
-            "manifest": manifest,
-        }
-
-    # -- facts -----------------------------------------------------------------------------
-
-    def version_of(self, period: str) -> Version:
-        vid = self.periods.set_index("period").at[period, "version"]
-        return next(v for v in self.codebook.versions if v.version == vid)
-
-    @property
-    def version(self) -> Version:
-        return self.version_of(self.period)
-
-    @property
-    def meta(self) -> pd.Series:
-        return self.periods.set_index("period").loc[self.period]
-
-    def label_of(self, period: str) -> str:
-        return self.periods.set_index("period").at[period, "label"]
-
-    @property
-    def previous(self) -> str | None:
-        """The latest period that ends before this one starts (the contract's rule)."""
-        earlier = self.periods[self.periods["end"] < self.meta["start"]]
-        return earlier["period"].iloc[-1] if len(earlier) else None
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.periods["syntetisk"].any())
-
-    def heading(self) -> str:
-        return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
+from ... import indicators as ind
+from ... import narrative, plots
+from ...codebook import Question
+from ...formatting import fmt_int, fmt_p, fmt_pct
+from ...markup import Html, esc, quality_html, table_html
+from ...stats import compare_periods
+from ...suppression import FOOTNOTE, suppress
+from ...survey import CodebookReport
 
 
 @dataclass
@@ -469,7 +302,7 @@ class SurveyReport(CodebookReport):
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: the sentences of this report, in prose."""
-        from .committee import CommitteeContent, Figure, quality_lines
+        from ...committee import CommitteeContent, Figure, quality_lines
 
         summary = [f"Uppföljningen avser {self.meta['label']}. {self.response_sentence()}"]
         assessment, changes = [], []

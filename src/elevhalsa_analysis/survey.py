@@ -1,0 +1,228 @@
+"""What every survey described by a codebook shares: the instrument that loads a period
+with all earlier ones for comparisons and the trend (each period read and checked once,
+kept in the period cache), and the report base that knows the codebook, the periods and
+the gate's outcome.
+
+A survey instrument in `instruments/` subclasses `SurveyInstrument` and says how one
+period is read (`load_period`) and which tables it keeps (`tables`). A sample survey of
+year groups in units (the student survey) is estimated by `municipal_estimates`: strata
+are the units within a year group.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import quality as q
+from .cache import PeriodCache, period_key
+from .codebook import Codebook, Question, Version, load_codebook
+from .config import CODEBOOK_DIR, raw_period_dir
+from .errors import DataError
+from .estimates import DesignEstimate, headline_shares
+from .instrument import Instrument, Prepared
+from .loaders import PeriodMeta, find_input, list_periods
+from .markup import heading_html
+from .privacy import load_salt
+
+
+class SurveyInstrument(Instrument):
+    """A survey described by a codebook; each period also carries all earlier ones."""
+
+    def __init__(self, codebook: str, notebook: str) -> None:
+        self.codebook = load_codebook(codebook)
+        self.name = self.codebook.instrument
+        self.title = self.codebook.title
+        self.population_noun = self.codebook.respondent_plural
+        self.notebook = notebook
+        self._loaded = PeriodCache()
+
+    def present(self, period_dir: Path) -> bool:
+        return find_input(period_dir, self.name) is not None
+
+    @property
+    def config_files(self) -> list[Path]:
+        return [CODEBOOK_DIR / f"{self.name}.yaml"]
+
+    def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes, *, history: bool = False) -> Any:
+        """`load_period`, kept for as long as the period's files, the codebook and the code are the same.
+
+        `run --all` prepares the periods in a few worker processes, and every period's
+        report reads all periods: without this, each period would be read and checked
+        once per report. Only a `history` period (not the one the run is for) is also
+        taken from an earlier run's cache on disk: the run's own period is always checked.
+        """
+        key = period_key(self.name, period, data_dir, salt)
+        return self._loaded.get(
+            key,
+            lambda: self.load_period(period, meta, data_dir, salt),
+            data_dir=data_dir,
+            instrument=self.name,
+            period=period,
+            from_disk=history,
+        )
+
+    def prepare(self, period: str, data_dir: Path) -> Prepared:
+        periods = list_periods(data_dir)
+        metas = dict(periods)
+        if period not in metas:
+            raise DataError(f"Perioden {period} finns inte (ingen period.yaml).", file=raw_period_dir(data_dir, period))
+        salt = load_salt(data_dir)
+        current = self._load_once(period, metas[period], data_dir, salt)
+        loaded = []
+        current_meta, notes = self.with_population(metas[period])
+        checks = [*current.checks, *notes]
+        for pid, meta in periods:
+            if pid == period:
+                loaded.append((pid, meta, current))
+                continue
+            if not self.present(raw_period_dir(data_dir, pid)):
+                continue
+            try:
+                loaded.append((pid, meta, self._load_once(pid, meta, data_dir, salt, history=True)))
+            except DataError as exc:
+                checks.append(
+                    q.CheckResult(
+                        id=f"historik:{pid}",
+                        title=f"Perioden {pid} kan inte läsas och saknas i jämförelser och trend",
+                        severity=q.WARNING,
+                        passed=False,
+                        file=Path(str(exc.file or pid)).name,
+                        column=None,
+                        count=1,
+                        total=None,
+                        observed=str(exc),
+                    )
+                )
+        periods_table = pd.DataFrame(
+            [
+                {
+                    "period": pid,
+                    "label": m.label,
+                    "start": m.start.isoformat(),
+                    "end": m.end.isoformat(),
+                    "version": sp.version.version,
+                    "syntetisk": m.syntetisk,
+                }
+                for pid, m, sp in loaded
+            ]
+        )
+        return Prepared(
+            instrument=self.name,
+            period=period,
+            meta=current_meta,
+            tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
+            checks=checks,
+            inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
+            info={"codebook_version": current.version.version},
+        )
+
+    @abstractmethod
+    def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> Any:
+        """One period read, checked and linked (with `checks`, `inputs` and `version`); raise DataError."""
+
+    @abstractmethod
+    def tables(self, loaded: list[Any], current: Any) -> dict[str, pd.DataFrame]:
+        """The processed tables of every loaded period (this one and earlier)."""
+
+
+def _ordinal_periods(periods: pd.DataFrame) -> pd.DataFrame:
+    return periods.sort_values("end").reset_index(drop=True)
+
+
+@dataclass
+class CodebookReport:
+    """What every survey report knows: its codebook, the periods loaded and their
+    versions, the gate's outcome and the manifest; and the heading built from them."""
+
+    codebook: Codebook
+    period: str
+    periods: pd.DataFrame
+    quality: dict
+    manifest: dict
+
+    @staticmethod
+    def read_common(folder: Path, period: str) -> dict:
+        """The base fields, read from a processed folder, as keyword arguments."""
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return {
+            "codebook": load_codebook(manifest["instrument"]),
+            "period": period,
+            "periods": _ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
+            "quality": json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
+            "manifest": manifest,
+        }
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def version_of(self, period: str) -> Version:
+        vid = self.periods.set_index("period").at[period, "version"]
+        return next(v for v in self.codebook.versions if v.version == vid)
+
+    @property
+    def version(self) -> Version:
+        return self.version_of(self.period)
+
+    @property
+    def meta(self) -> pd.Series:
+        return self.periods.set_index("period").loc[self.period]
+
+    def label_of(self, period: str) -> str:
+        return self.periods.set_index("period").at[period, "label"]
+
+    @property
+    def previous(self) -> str | None:
+        """The latest period that ends before this one starts (the contract's rule)."""
+        earlier = self.periods[self.periods["end"] < self.meta["start"]]
+        return earlier["period"].iloc[-1] if len(earlier) else None
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.periods["syntetisk"].any())
+
+    def heading(self) -> str:
+        return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
+
+
+def design_frame(
+    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str
+) -> pd.DataFrame:
+    """One row per questionnaire for `headline_shares`: unit, year group, the stratum (unit
+    within year group), weight N_h / n_h, pop_size N_h, and per question a column named by
+    its id: 1 headline, 0 another answer in the denominator, missing otherwise."""
+    part = long[long["period"] == period]
+    frame = part.drop_duplicates("respondent")[["respondent", "skolenhetskod", "arskurs"]].astype(str)
+    for question in questions:
+        rows = part[part["question"] == question.id]
+        answer = rows["answer"].astype("string")
+        inside = [
+            lbl for lbl in version.scales[question.scale].labels if lbl not in version.scales[question.scale].outside_denominator
+        ]
+        y = np.where(
+            answer.isin(version.headline_labels(question)).fillna(False),
+            1.0,
+            np.where(answer.isin(inside).fillna(False), 0.0, np.nan),
+        )
+        frame[question.id] = frame["respondent"].map(pd.Series(y, index=rows["respondent"].astype(str).to_numpy()))
+    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype(
+        {"skolenhetskod": str, "arskurs": str}
+    )
+    frame = frame.merge(sizes, on=["skolenhetskod", "arskurs"], how="left", validate="many_to_one")
+    return frame.assign(
+        stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"], pop_size=frame["antal"]
+    )
+
+
+def municipal_estimates(
+    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str, fpc: bool = True
+) -> dict[str, dict[str, DesignEstimate]]:
+    """Question id → year group → the design-based headline share (year groups with any
+    answer); `fpc=False` for comparisons between surveys."""
+    frame = design_frame(long, units, version, questions, period)
+    return headline_shares(frame, "arskurs", [q.id for q in questions], fpc=fpc)

@@ -31,7 +31,7 @@ from contract_files import (
 )
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.funnel import funnel
-from elevhalsa_analysis.measures import repeated_high_absence
+from elevhalsa_analysis.instruments.verksamhetsplan.measures import repeated_high_absence
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = pytest.mark.e2e

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from elevhalsa_analysis import measures as m
 from elevhalsa_analysis.instrument import IndicatorValue
+from elevhalsa_analysis.instruments.verksamhetsplan import measures as m
 from elevhalsa_analysis.instruments.verksamhetsplan.plan import (
     ACHIEVED,
     CANNOT_JUDGE,

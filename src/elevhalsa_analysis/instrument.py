@@ -55,6 +55,19 @@ class UnitContribution:
     coverage: dict[str, str]
     deviates: dict[str, list[str]]
     section: Callable[[str], str]
+    method: str = ""  # how these figures are compared, for the profile's method paragraph
+
+
+@dataclass
+class Carried:
+    """What a follow-up period of another instrument (the operations plan) keeps of this one
+    for its unit profiles: a per-unit table (written as `enheter_<instrument>.parquet`), the
+    files read and the periods it covers ({period, label, end}, oldest first; the last is the
+    follow-up's own)."""
+
+    table: pd.DataFrame
+    inputs: list[Path]
+    periods: list[dict]
 
 
 @dataclass
@@ -152,6 +165,27 @@ class Instrument(ABC):
         """This period's unit-level data, read from the processed folder, for the unit profiles."""
         return []
 
+    # For the operations plan: how the inputs are named in a message ("elevenkat.xlsx/.csv/.sav"),
+    # and which keys besides `fraga` and `period` an indicator from this instrument takes.
+    input_files: str = ""
+    indicator_filters: tuple[str, ...] = ()
+
+    @property
+    def gives_indicators(self) -> bool:
+        return type(self).indicator is not Instrument.indicator
+
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """A headline figure for the operations plan's scorecard."""
         raise NotImplementedError(f"{self.name} lämnar inga indikatorer till verksamhetsplanen")
+
+    def carried_units(
+        self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes
+    ) -> Carried | None:
+        """The unit-level table a follow-up period (`follow_up`, of the operations plan) keeps of
+        this instrument; `referenced` are the periods the plan names. None when there is none."""
+        return None
+
+    def carried_contribution(self, carried: pd.DataFrame, periods: list[dict], units: pd.DataFrame) -> UnitContribution | None:
+        """This instrument's part of such a period's unit profiles, from the table it kept
+        (`carried_units`) and the follow-up's units (skolenhetskod, skolenhet, skolform)."""
+        return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from .codebook import Codebook, Question, Version, load_codebook
 from .config import CODEBOOK_DIR, raw_period_dir
 from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
-from .instrument import Instrument, Prepared
+from .instrument import Carried, Instrument, Prepared
 from .loaders import PeriodMeta, find_input, list_periods
 from .markup import heading_html
 from .privacy import load_salt
@@ -122,6 +123,33 @@ class SurveyInstrument(Instrument):
             inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
             info={"codebook_version": current.version.version},
         )
+
+    def carry(
+        self,
+        periods: list[tuple[str, PeriodMeta]],
+        follow_up: PeriodMeta,
+        referenced: list[str],
+        data_dir: Path,
+        salt: bytes,
+        table_of: Callable[[str, Any], pd.DataFrame],
+        latest_only: bool = False,
+    ) -> Carried | None:
+        """`carried_units` for a survey: `table_of(period, loaded)` for each survey period the
+        follow-up takes (`survey_periods`; only its own with `latest_only`). A period that
+        cannot be read is left out; the profiles then say "uppgift saknas"."""
+        metas = dict(periods)
+        present = [p for p, _ in periods if self.present(raw_period_dir(data_dir, p))]
+        chosen = survey_periods(periods, present, referenced, follow_up)
+        frames, inputs, covered = [], [], []
+        for p in chosen[-1:] if latest_only else chosen:
+            try:
+                loaded = self.load_period(p, metas[p], data_dir, salt)
+            except DataError:
+                continue
+            inputs += [*loaded.inputs, raw_period_dir(data_dir, p) / "period.yaml"]
+            frames.append(table_of(p, loaded))
+            covered.append({"period": p, "label": metas[p].label, "end": metas[p].end.isoformat()})
+        return Carried(pd.concat(frames, ignore_index=True), inputs, covered) if frames else None
 
     @abstractmethod
     def load_period(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes) -> Any:
@@ -226,3 +254,21 @@ def municipal_estimates(
     answer); `fpc=False` for comparisons between surveys."""
     frame = design_frame(long, units, version, questions, period)
     return headline_shares(frame, "arskurs", [q.id for q in questions], fpc=fpc)
+
+
+def survey_periods(
+    periods: list[tuple[str, PeriodMeta]], present: list[str], referenced: list[str], meta: PeriodMeta
+) -> list[str]:
+    """The survey periods of a follow-up, oldest first, the last one being its own.
+
+    Its own is the latest period the plan references, else the latest that ends within the
+    follow-up; the earlier ones make the trend. None without either.
+    """
+    metas = dict(periods)
+    own = [p for p in referenced if p in present and p in metas]
+    if not own:
+        own = [p for p in present if p in metas and meta.start <= metas[p].end <= meta.end]
+    if not own:
+        return []
+    last = max(own, key=lambda p: metas[p].end)
+    return sorted((p for p in present if p in metas and metas[p].end <= metas[last].end), key=lambda p: metas[p].end)

@@ -17,7 +17,7 @@ from ...config import raw_period_dir
 from ...errors import DataError
 from ...estimates import headline_shares
 from ...indicators import grouped
-from ...instrument import IndicatorValue, UnitContribution
+from ...instrument import Carried, IndicatorValue, UnitContribution
 from ...loaders import (
     PeriodMeta,
     find_input,
@@ -25,7 +25,8 @@ from ...loaders import (
     normalize_arskurs,
 )
 from ...suppression import MIN_GROUP
-from ...survey import SurveyInstrument, design_frame
+from ...survey import SurveyInstrument, design_frame, municipal_estimates
+from ...units import with_names
 from .loading import GROUPS, SUFFIXES, StudentPeriod, load_student_period, year_group_phrase
 
 
@@ -56,11 +57,32 @@ class StudentSurvey(SurveyInstrument):
 
         return StudentSurveyReport.load(processed_dir, period)
 
+    input_files = "elevenkat.xlsx/.csv/.sav"
+    indicator_filters = ("arskurs",)
+
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
         """Every unit asked in this survey, with the shares of each earlier survey for the trend."""
         from .report import unit_contribution
 
         return [unit_contribution(processed_dir)]
+
+    def carried_units(
+        self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes
+    ) -> Carried | None:
+        """Each unit's shares in every survey up to the follow-up's own, for the trend."""
+        from .units import survey_units
+
+        def table(period: str, loaded: StudentPeriod) -> pd.DataFrame:
+            questions = [q for q in loaded.version.closed_questions if q.type == "single"]
+            est = municipal_estimates(loaded.long, loaded.units, loaded.version, questions, period)
+            return with_names(survey_units(loaded.long, loaded.units, loaded.version, period, est), loaded.units)
+
+        return self.carry(periods, follow_up, referenced, data_dir, salt, table)
+
+    def carried_contribution(self, carried: pd.DataFrame, periods: list[dict], units: pd.DataFrame) -> UnitContribution:
+        from .units import survey_contribution
+
+        return survey_contribution(carried, periods)
 
     def indicator(self, period: str, data_dir: Path, question: str, arskurs: str | None = None, **filters) -> IndicatorValue:
         """The weighted headline share of one year group (or all asked) in percent, with its

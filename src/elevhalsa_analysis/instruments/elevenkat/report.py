@@ -16,17 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from ... import indicators as ind
-from ... import narrative, plots, units
+from ... import narrative, plots
 from ...codebook import Question
 from ...estimates import ASSUMPTION, DesignEstimate
 from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
 from ...markup import Html, esc, quality_html, table_html
-from ...sections_units import WITHIN, funnel_section, survey_contribution
+from ...sections_units import WITHIN, funnel_section
 from ...stats import diff_interval_independent, mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 from ...survey import CodebookReport, municipal_estimates
+from ...units import unit_names, with_names
 from .loading import year_group_phrase
+from .units import survey_contribution, survey_units
 
 DASH = "–"
 GIRLS, BOYS = "Flicka", "Pojke"
@@ -471,10 +473,10 @@ class StudentSurveyReport(CodebookReport):
 
     def unit_table(self) -> pd.DataFrame:
         """Every question, year group and unit of this period: counts, suppression, Wilson
-        interval and funnel flag (`units.survey_units`, which the unit profiles also use)."""
+        interval and funnel flag (`survey_units`, which the unit profiles also use)."""
         return self._memo(
             ("units", self.period),
-            lambda: units.survey_units(
+            lambda: survey_units(
                 self.long_of(self.period),
                 self.units,
                 self.version,
@@ -490,7 +492,7 @@ class StudentSurveyReport(CodebookReport):
         return part[part["svarande"] > 0]
 
     def _unit_section(self, question: Question) -> str:
-        names = units.unit_names(self.units_of(self.period))
+        names = unit_names(self.units_of(self.period))
         return (
             "<h4>Skolenheterna jämförda med årskursens skattning</h4>"
             + "".join(
@@ -508,7 +510,7 @@ class StudentSurveyReport(CodebookReport):
 
     def unit_tables(self) -> Html:
         """Every question's shares per unit: the researchers' variant only (one row per unit)."""
-        names = units.unit_names(self.units_of(self.period))
+        names = unit_names(self.units_of(self.period))
         parts = ['<h2 id="per-skolenhet">Andelar per skolenhet</h2>']
         for question in self.questions_closed:
             tables = []
@@ -623,9 +625,9 @@ def unit_contribution(processed_dir: Path) -> UnitContribution:
         table = (
             report.unit_table()
             if p == report.period
-            else units.survey_units(report.long_of(p), report.units, report.version_of(p), p, {})
+            else survey_units(report.long_of(p), report.units, report.version_of(p), p, {})
         )
-        frames.append(units.with_names(table, report.units_of(p)))
+        frames.append(with_names(table, report.units_of(p)))
     return survey_contribution(
         pd.concat(frames, ignore_index=True), [{"period": p, "label": report.label_of(p)} for p in periods["period"]]
     )

@@ -15,7 +15,7 @@ import pandas as pd
 from ... import indicators as ind
 from ...config import raw_period_dir
 from ...errors import DataError
-from ...instrument import IndicatorValue, UnitContribution
+from ...instrument import Carried, IndicatorValue, UnitContribution
 from ...loaders import (
     PeriodMeta,
     list_periods,
@@ -53,9 +53,10 @@ class PrincipalSurvey(SurveyInstrument):
             else ""
         )
 
+    input_files = "rektorsenkat.xlsx/.csv"
+
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        from ...sections_units import competence_contribution
-        from ...units import competence_units
+        from .units import competence_contribution, competence_units
 
         if not self.unit_topics:
             return []
@@ -65,6 +66,30 @@ class PrincipalSurvey(SurveyInstrument):
         table = competence_units(report.long, report.population, report.version, period)
         listed = report.population[report.population["period"] == period][["skolenhetskod", "skolenhet", "skolform"]]
         return [competence_contribution(table, {"period": period, "label": manifest["label"]}, listed.astype(str))]
+
+    def carried_units(
+        self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes
+    ) -> Carried | None:
+        """Access to the competences per unit in the follow-up's own survey (no trend: it is
+        a fact about now)."""
+        from .units import competence_units
+
+        if not self.unit_topics:
+            return None
+        return self.carry(
+            periods,
+            follow_up,
+            referenced,
+            data_dir,
+            salt,
+            lambda period, loaded: competence_units(loaded.long, loaded.population, loaded.version, period),
+            latest_only=True,
+        )
+
+    def carried_contribution(self, carried: pd.DataFrame, periods: list[dict], units: pd.DataFrame) -> UnitContribution:
+        from .units import competence_contribution
+
+        return competence_contribution(carried, periods[-1], units)
 
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """Headline share of those who answered, in percent (a census: no interval)."""

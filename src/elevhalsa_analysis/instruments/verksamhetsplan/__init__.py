@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import measures, units
 from ... import quality as q
 from ...codebook import normalize_label
 from ...config import raw_period_dir
@@ -29,9 +28,11 @@ from ...loaders import (
 )
 from ...privacy import load_salt
 from ...registry import get
+from . import measures
 from .period import load_plan_period
-from .plan import PLAN_FILE, SURVEYS, VALUE_COLUMNS, value_rows
+from .plan import PLAN_FILE, VALUE_COLUMNS, value_rows
 from .registers import CONTRACT_FILE, clean_text, input_contract
+from .units import carried_tables, register_tables
 
 
 def previous_period(periods: list[tuple[str, PeriodMeta]], period: str, data_dir: Path) -> tuple[str, PeriodMeta] | None:
@@ -71,7 +72,7 @@ class PlanInstrument(Instrument):
     @property
     def config_files(self) -> list[Path]:
         # The survey codebooks shape the scorecard's survey figures and the unit tables.
-        return [CONTRACT_FILE, *(p for s in SURVEYS for p in get(s).config_files)]
+        return [CONTRACT_FILE, *(p for s in measures.instrument_sources() for p in get(s).config_files)]
 
     def load_report(self, processed_dir: Path, period: str):
         from .report import PlanReport
@@ -79,7 +80,7 @@ class PlanInstrument(Instrument):
         return PlanReport.load(processed_dir, period)
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
-        from ...sections_units import plan_contributions
+        from .units import plan_contributions
 
         return plan_contributions(processed_dir)
 
@@ -104,7 +105,7 @@ class PlanInstrument(Instrument):
                 "vilken": "aktuell",
             }
         ]
-        unit_tables = units.register_tables(period, current.tables, current.plan.franvarogranser)
+        unit_tables = register_tables(period, current.tables, current.plan.franvarogranser)
         prev = previous_period(periods, period, data_dir)
         if prev is not None:
             try:
@@ -143,10 +144,12 @@ class PlanInstrument(Instrument):
                     if spec.id in ids
                 ]
                 # This year's thresholds, so a unit's trend compares like with like.
-                for name, table in units.register_tables(before.period, before.tables, current.plan.franvarogranser).items():
+                for name, table in register_tables(before.period, before.tables, current.plan.franvarogranser).items():
                     unit_tables[name] = pd.concat([unit_tables[name], table], ignore_index=True) if name in unit_tables else table
-        referenced = {s: [i.period or period for i in current.plan.indikatorer if i.kalla == s] for s in SURVEYS}
-        surveys, survey_inputs, survey_periods = units.survey_tables(data_dir, periods, current.meta, referenced, salt)
+        referenced = {
+            s: [i.period or period for i in current.plan.indikatorer if i.kalla == s] for s in measures.instrument_sources()
+        }
+        surveys, survey_inputs, survey_periods = carried_tables(self.name, periods, current.meta, referenced, data_dir, salt)
         unit_tables.update(surveys)
         inputs += [p for p in dict.fromkeys(survey_inputs) if p not in inputs]
         statuses = current.tables.get("insatser")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import measures
 from ... import quality as q
 from ...config import raw_period_dir
 from ...loaders import (
@@ -17,7 +16,8 @@ from ...loaders import (
     PeriodMeta,
 )
 from ...privacy import period_redactor
-from .plan import NO_STATUS, PLAN_FILE, SURVEYS, Plan, load_plan
+from . import measures
+from .plan import NO_STATUS, PLAN_FILE, Plan, load_plan
 from .registers import (
     KOLADA_FILE,
     Loaded,
@@ -289,7 +289,9 @@ def load_plan_period(period: str, meta: PeriodMeta, data_dir: Path, salt: bytes)
     inputs = [folder / "period.yaml", folder / PLAN_FILE, *(item.path for item in present.values()), *names_files]
     # Survey indicators read other period folders; listing them makes a change there a reason to rerun.
     surveys = [
-        raw_period_dir(data_dir, spec.period or period) / "period.yaml" for spec in plan.indikatorer if spec.kalla in SURVEYS
+        raw_period_dir(data_dir, spec.period or period) / "period.yaml"
+        for spec in plan.indikatorer
+        if measures.instrument_source(spec.kalla) is not None
     ]
     inputs += [p for p in dict.fromkeys(surveys) if p.is_file() and p not in inputs]
 

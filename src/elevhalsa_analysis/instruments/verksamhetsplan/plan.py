@@ -9,11 +9,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ... import measures
 from ...formatting import round_half_away
 from ...instrument import IndicatorValue
 from ...schema import KeyProblem, Strict, load_yaml
 from ...suppression import MIN_GROUP
+from . import measures
 from .registers import contract_labels
 
 PLAN_FILE = "verksamhetsplan.yaml"
@@ -133,7 +133,6 @@ CSS_CLASSES = {
     WITHIN_MARGIN: "bedomning-felmarginal",
     CANNOT_JUDGE: "bedomning-kan-inte",
 }
-SURVEYS = tuple(measures.SURVEY_FILES)
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def assess(spec: IndicatorSpec, value: IndicatorValue) -> Assessment:
         return Assessment(CANNOT_JUDGE, "indikatorn har ingen önskad riktning och följs utan mål")
     if spec.malvarde is None:
         return Assessment(CANNOT_JUDGE, "planen anger inget målvärde")
-    if spec.kalla in SURVEYS and value.denominator is not None and value.denominator < MIN_GROUP:
+    if measures.instrument_source(spec.kalla) is not None and value.denominator is not None and value.denominator < MIN_GROUP:
         return Assessment(CANNOT_JUDGE, f"för få svar ({value.denominator})")
     target = spec.malvarde
     if value.interval is not None and value.interval[0] <= target <= value.interval[1]:

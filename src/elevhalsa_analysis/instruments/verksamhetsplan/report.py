@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import measures as m
-from ... import plots, units
+from ... import plots
 from ...formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import IndicatorValue
 from ...markup import Html, esc, heading_html, quality_html, table_html
 from ...sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
 from ...suppression import MIN_GROUP, suppress
+from ...units import unit_names
+from . import measures as m
 from .plan import (
     ACHIEVED,
     CANNOT_JUDGE,
@@ -34,6 +35,7 @@ from .plan import (
     suppressed,
 )
 from .registers import contract_labels, input_contract
+from .units import absence_units, report_units
 
 NOT_WORSE = (
     "Fler anmälningar behöver inte betyda fler kränkningar: en förändring kan också bero på att personalen anmäler "
@@ -377,10 +379,10 @@ class PlanReport:
         return Html("".join(parts))
 
     def _absence_funnels(self, franvaro: pd.DataFrame, limits: list[float]) -> str:
-        names = units.unit_names(self.tables.get("elevantal"), franvaro)
+        names = unit_names(self.tables.get("elevantal"), franvaro)
         return "<h3>Skolenheterna jämförda med kommunen</h3>" + "".join(
             funnel_section(
-                units.absence_units(franvaro, limit, term),
+                absence_units(franvaro, limit, term),
                 names,
                 f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}",
                 "Elever med schemalagd tid vid enheten",
@@ -468,8 +470,8 @@ class PlanReport:
             parts.append(self._staff(m.with_skolform(staff, elevantal), elevantal))
             parts.append(
                 funnel_section(
-                    units.report_units(reports, elevantal),
-                    units.unit_names(elevantal),
+                    report_units(reports, elevantal),
+                    unit_names(elevantal),
                     "Anmälningar per 100 elever per skolenhet",
                     "Inskrivna elever vid enheten",
                     "Anmälningar per 100 elever",

@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import registry
-from .config import raw_period_dir
-from .errors import DataError
-from .instrument import IndicatorValue
+from ... import registry
+from ...config import raw_period_dir
+from ...errors import DataError
+from ...instrument import IndicatorValue, Instrument
 
 PERCENT = "%"
 PER_100 = "per 100 elever"
@@ -34,7 +34,6 @@ SOURCE_FILES = {
     "elevantal": "elevantal.csv",
     "kolada": "kolada.json (hämtas med «elevhalsa kolada»)",
 }
-SURVEY_FILES = {"elevenkat": "elevenkat.xlsx/.csv/.sav", "rektorsenkat": "rektorsenkat.xlsx/.csv"}
 TERM_ORDER = {"VT": 0, "HT": 1}
 
 
@@ -82,15 +81,32 @@ def key(kalla: str, matt: str | None) -> str:
     return kalla if matt is None else f"{kalla}.{matt}"
 
 
-def get(name: str) -> Measure:
+def instrument_source(kalla: str) -> Instrument | None:
+    """The instrument a plan indicator's `kalla` names, when it gives indicators (the surveys).
+
+    Asked of the registry, so a new survey instrument is a source without an edit here."""
     try:
-        return _REGISTRY[name]
+        found = registry.get(kalla)
     except KeyError:
-        raise KeyError(f"okänt mått «{name}»; kända: {', '.join(sorted(_REGISTRY))}") from None
+        return None
+    return found if found.gives_indicators else None
+
+
+def instrument_sources() -> list[str]:
+    return [i.name for i in registry.all_instruments() if i.gives_indicators]
+
+
+def get(name: str) -> Measure:
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    source = instrument_source(name)
+    if source is None:
+        raise KeyError(f"okänt mått «{name}»; kända: {', '.join(names())}")
+    return Measure(name, survey_measure, required=("fraga",), optional=("period", *source.indicator_filters), unit=PERCENT)
 
 
 def names() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted([*_REGISTRY, *instrument_sources()])
 
 
 def missing(period: str, note: str, unit: str = "") -> IndicatorValue:
@@ -298,15 +314,13 @@ def kolada_measure(src: Sources, spec: Any) -> IndicatorValue:
 def survey_measure(src: Sources, spec: Any) -> IndicatorValue:
     """A headline figure from a survey instrument, possibly of another period folder."""
     period = spec.period or src.period
-    need = missing(period, f"uppgift saknas: {SURVEY_FILES[spec.kalla]} i mappen {period} behövs", PERCENT)
+    instrument = instrument_source(spec.kalla)
+    files = instrument.input_files if instrument is not None else spec.kalla
+    need = missing(period, f"uppgift saknas: {files} i mappen {period} behövs", PERCENT)
     folder = raw_period_dir(src.data_dir, period)
-    try:
-        instrument = registry.get(spec.kalla)
-    except KeyError:
+    if instrument is None or not (folder / "period.yaml").is_file() or not instrument.present(folder):
         return need
-    if not (folder / "period.yaml").is_file() or not instrument.present(folder):
-        return need
-    filters = {"arskurs": spec.arskurs} if spec.arskurs else {}
+    filters = {k: getattr(spec, k) for k in instrument.indicator_filters if getattr(spec, k, None)}
     try:
         return instrument.indicator(period, src.data_dir, spec.fraga, **filters)
     except NotImplementedError:
@@ -344,11 +358,3 @@ register(
     unit=PERCENT,
 )
 register("kolada", kolada_measure, needs=["kolada"], required=["kpi"], optional=["jamfor_med"])
-for _survey in SURVEY_FILES:
-    register(
-        _survey,
-        survey_measure,
-        required=["fraga"],
-        optional=["period"] + (["arskurs"] if _survey == "elevenkat" else []),
-        unit=PERCENT,
-    )

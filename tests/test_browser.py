@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from elevhalsa_analysis.report import execute_notebook, export_html
+from elevhalsa_analysis.export import export_html
+from elevhalsa_analysis.kernel import execute_notebook
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

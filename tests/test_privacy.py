@@ -21,8 +21,8 @@ from conftest import answers_2024, export_rows, principals, write_register, writ
 from elevhalsa_analysis import batch, bugs, sections_units
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
+from elevhalsa_analysis.kernel import execute_notebook
 from elevhalsa_analysis.privacy import Redactor, audit
-from elevhalsa_analysis.report import execute_notebook
 from test_verksamhetsplan import INSATS_IDS, STATUSES, write_data
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.

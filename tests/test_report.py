@@ -16,19 +16,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from elevhalsa_analysis.errors import ElevhalsaError
+from elevhalsa_analysis.export import export_html
 from elevhalsa_analysis.fileio import atomic_write_text
-from elevhalsa_analysis.report import (
-    collect_provenance,
-    execute_notebook,
-    export_html,
-    git_version,
-    provenance_from_manifest,
-    provenance_html,
-    read_index_entries,
-    run_date,
-    update_index,
-    write_index,
-)
+from elevhalsa_analysis.kernel import execute_notebook
+from elevhalsa_analysis.provenance import collect_provenance, git_version, provenance_from_manifest, provenance_html, run_date
+from elevhalsa_analysis.report_index import read_index_entries, update_index, write_index
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = pytest.mark.e2e

@@ -185,7 +185,7 @@ def _run_parallel(
 
 def _publish_index(reports_dir: Path, done: list[PeriodResult]) -> None:
     """Write reports/index.html once, for every worker: they would race on it."""
-    from .report import read_index_entries, write_index
+    from .report_index import read_index_entries, write_index
 
     try:
         current = read_index_entries(reports_dir)

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, field_validator
 
 from .config import COMMITTEE_SUFFIXES, KOMMUN_FILE, kommun_file
-from .report import provenance_from_manifest
+from .provenance import provenance_from_manifest
 from .schema import Strict, load_yaml
 
 LANGUAGE = "sv-SE"

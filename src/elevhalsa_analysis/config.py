@@ -26,6 +26,9 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 CODEBOOK_DIR = PACKAGE_DIR / "codebooks"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
+# Our nbconvert template and the style every page shares.
+TEMPLATE_NAME = "elevhalsa"
+CSS_FILE = TEMPLATE_DIR / TEMPLATE_NAME / "elevhalsa.css"
 
 
 def raw_dir(data_dir: Path) -> Path:

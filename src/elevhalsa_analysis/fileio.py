@@ -12,7 +12,9 @@ import functools
 import hashlib
 import os
 import tempfile
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+from typing import Any
 
 from .config import PACKAGE_DIR
 
@@ -98,3 +100,15 @@ def staging_dir(parent: Path, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     folder.chmod(0o777 & ~_process_umask())
     return folder
+
+
+def plain(value: Any) -> Any:
+    """`value` with paths as text and tuples as lists, as JSON and papermill's parameter cell need them
+    (a Path would otherwise become its repr)."""
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

@@ -101,7 +101,7 @@ def _load_json(path: Path) -> dict | None:
 
 def _index_keys(reports_dir: Path) -> set[tuple[str, str]] | None:
     """(period, instrument) of every report in reports/index.json; None if it is damaged."""
-    from .report import read_index_entries
+    from .report_index import read_index_entries
 
     try:
         return {(str(e.get("period")), str(e.get("instrument"))) for e in read_index_entries(reports_dir)}

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
+from .config import CSS_FILE
 from .formatting import fmt_int
 
 UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
@@ -62,6 +65,8 @@ class Html(str):
 
 def quality_html(checks: Sequence[dict], verdict: str) -> str:
     """Every check with its severity, outcome, counts and examples (no personal data)."""
+    import pandas as pd  # here, not at the top: the index and provenance pages need no pandas
+
     rows = []
     for c in checks:
         if c["severity"] == "information":
@@ -120,3 +125,34 @@ def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
         "skolenheternas profiler</a>.</p>"
     )
     return "".join(parts)
+
+
+# The reports' Content-Security-Policy: nothing is fetched, no script runs.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def standalone_page(title: str, body: str, body_class: str = "") -> str:
+    """A self-contained page in the reports' style (index, validation pages)."""
+    css = CSS_FILE.read_text(encoding="utf-8")
+    klass = f' class="{esc(body_class)}"' if body_class else ""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="sv">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            f"<title>{esc(title)}</title>",
+            f'<style type="text/css">\n{css}</style>',
+            "</head>",
+            f"<body{klass}>",
+            "<main>",
+            f"<h1>{esc(title)}</h1>",
+            body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

@@ -24,26 +24,17 @@ from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun
 from .committee_files import write_documents
 from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
+from .export import export_html, warm_export
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
 from .freshness import period_folders, raw_state
 from .instrument import Instrument, Prepared
-from .markup import esc, quality_html
+from .kernel import execute_notebook, started_kernel, warm_up
+from .markup import esc, quality_html, standalone_page
 from .privacy import audit
+from .provenance import provenance_from_manifest, provenance_html
+from .provenance import run_date as resolve_run_date
 from .registry import get, present_in
-from .report import (
-    execute_notebook,
-    export_html,
-    provenance_from_manifest,
-    provenance_html,
-    standalone_page,
-    started_kernel,
-    update_index,
-    warm_export,
-    warm_up,
-)
-from .report import (
-    run_date as resolve_run_date,
-)
+from .report_index import update_index
 
 VALIDATION_PAGE = "validering.html"
 

@@ -22,9 +22,8 @@ from . import plots, registry, units
 from .fileio import atomic_write_text
 from .formatting import fmt_decimal, fmt_int, fmt_pct
 from .instrument import UnitContribution
-from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, table_html
+from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, standalone_page, table_html
 from .markup import UNITS_INDEX as INDEX_PAGE
-from .report import standalone_page
 from .suppression import MIN_GROUP
 
 DASH = "–"

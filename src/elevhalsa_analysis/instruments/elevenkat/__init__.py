@@ -1,10 +1,8 @@
-"""The student survey (elevenkät): see ../shared/data-contract-elevenkat.md.
+"""The student survey (elevenkät) as an instrument: see ../shared/data-contract-elevenkat.md.
 
-Reads a period's `elevantal.csv` (the population per unit and year group) and the
-anonymous export (`.xlsx`, `.csv` or SPSS `.sav`), runs the gate generated from the
-codebook, and returns a long table that carries unit, year group and gender on every row.
-Identifying columns a tool may add are dropped unread. The survey is a sample of each
-unit's students, so municipal figures are design-based estimates (`estimates.py`).
+A sample of each unit's students in the year groups asked; municipal figures are
+design-based estimates (survey.py), the plan's scorecard gets a year group's headline share
+with its interval, and the unit profiles each unit's shares with the trend.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
-"""The student survey (elevenkät): see ../shared/data-contract-elevenkat.md.
-
-Reads a period's `elevantal.csv` (the population per unit and year group) and the
-anonymous export (`.xlsx`, `.csv` or SPSS `.sav`), runs the gate generated from the
-codebook, and returns a long table that carries unit, year group and gender on every row.
-Identifying columns a tool may add are dropped unread. The survey is a sample of each
-unit's students, so municipal figures are design-based estimates (`estimates.py`).
+"""Reading one student-survey period: `elevantal.csv` (the population per unit and year
+group) and the anonymous export (`.xlsx`, `.csv` or SPSS `.sav`), checked by the gate
+generated from the codebook, as a long table that carries unit, year group and gender on
+every row. Identifying columns a tool may add are dropped unread.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""The principal survey (rektorsenkät): see ../shared/data-contract.md.
+"""The principal survey (rektorsenkät) as an instrument: see ../shared/data-contract.md.
 
-Reads a period's `rektorer.csv` and survey export, runs the gate generated from the
-codebook, links responses to the register and returns pseudonymised tables for the
-report, with every earlier period for comparisons and the trend.
+A census of the principals in `rektorer.csv`: counts, not estimates; every period carries
+the earlier ones for comparisons and the trend, and only access to the competences reaches
+a unit's profile.
 """
 
 from __future__ import annotations

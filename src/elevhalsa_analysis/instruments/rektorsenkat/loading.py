@@ -1,8 +1,5 @@
-"""The principal survey (rektorsenkät): see ../shared/data-contract.md.
-
-Reads a period's `rektorer.csv` and survey export, runs the gate generated from the
-codebook, links responses to the register and returns pseudonymised tables for the
-report, with every earlier period for comparisons and the trend.
+"""Reading one principal-survey period: `rektorer.csv` and the survey export, checked by the
+gate generated from the codebook, linked by e-mail to the register and pseudonymised.
 """
 
 from __future__ import annotations

@@ -65,6 +65,18 @@ class SurveyReport(CodebookReport):
 
     # -- sections --------------------------------------------------------------------------
 
+    def secured_change(self, question: Question, current: ind.QuestionResult) -> narrative.Comparison | None:
+        """The comparison with the previous period when its change is statistically secured."""
+        comp = self.comparison(question, current)
+        if (
+            comp
+            and comp.test
+            and comp.test.p_value < narrative.ALPHA
+            and current.share_of_answered != comp.previous.share_of_answered
+        ):
+            return comp
+        return None
+
     def response_sentence(self) -> str:
         people = self.population[self.population["period"] == self.period].drop_duplicates("respondent")
         n, responded = len(people), int(people["responded"].sum())
@@ -82,13 +94,8 @@ class SurveyReport(CodebookReport):
         shares of not-headline among questions where a higher headline is better."""
         scored: list[tuple[int, float, str]] = []
         for q, r in zip(self.version.closed_questions, self.results()):
-            comp = self.comparison(q, r)
-            if (
-                comp
-                and comp.test
-                and comp.test.p_value < narrative.ALPHA
-                and r.share_of_answered != comp.previous.share_of_answered
-            ):
+            comp = self.secured_change(q, r)
+            if comp:
                 change = abs((r.share_of_answered or 0) - (comp.previous.share_of_answered or 0))
                 scored.append((0, -change, narrative.comparison_sentence(r, comp, q)))
             elif q.better == "higher" and r.answered:
@@ -315,13 +322,8 @@ class SurveyReport(CodebookReport):
                         [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular
                     )
                 )
-            comp = self.comparison(q, r)
-            if (
-                comp
-                and comp.test
-                and comp.test.p_value < narrative.ALPHA
-                and r.share_of_answered != comp.previous.share_of_answered
-            ):
+            comp = self.secured_change(q, r)
+            if comp:
                 sentences.append(narrative.comparison_sentence(r, comp, q))
                 changes.append(narrative.comparison_sentence(r, comp, q))
             summary.append(" ".join(s for s in sentences if s))

@@ -208,3 +208,21 @@ def test_run_all_carries_a_bug_per_period_and_exits_2(tmp_path, monkeypatch, cap
     monkeypatch.setattr(batch, "run_all", lambda *a, **k: [result, batch.PeriodResult("2023-10", batch.FAILED, 1.0, message="x")])
     assert main(["run", "--all", "--data-dir", str(tmp_path), "--reports-dir", str(tmp_path / "reports")]) == bugs.EXIT_CODE
     assert "programfel: se nedan" in capsys.readouterr().out
+
+
+def test_the_validation_page_passes_the_audit_before_it_is_written(tmp_path, capsys):
+    """The gate quotes unknown answers; an e-mail address typed into a closed question must
+    stop `validate` like a run, without printing it and without writing the page."""
+    people, answers = principals(), answers_2024()
+    answers[3]["samsyn_eht"] = "kalle.anka@skola.example"
+    data = tmp_path / "data"
+    folder = data / "raw" / "2024-10"
+    folder.mkdir(parents=True)
+    (folder / "period.yaml").write_text("label: juni–oktober 2024\nstart: 2024-06-01\nend: 2024-10-31\n", encoding="utf-8")
+    write_register(folder, people)
+    write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(people, answers))
+    reports = tmp_path / "reports"
+    assert main(["validate", "--period", "2024-10", "--data-dir", str(data), "--reports-dir", str(reports)]) == 1
+    err = capsys.readouterr().err
+    assert "Granskningen före skrivningen hittade en e-postadress" in err and "kalle.anka" not in err
+    assert not (reports / "2024-10" / "validering.html").exists()

@@ -190,6 +190,10 @@ def test_the_installed_command_reports_success_and_failure_by_exit_code(sample_r
     )
     assert missing.returncode == 1
     assert "Perioden 2031-10 finns inte" in missing.stderr and "Traceback" not in missing.stderr
+    # A mistyped command is the user's to fix (1), in Swedish; 2 is kept for bugs in the program.
+    typo = subprocess.run([command, "status", "--data-dir", data, "--perod", "2024-10"], capture_output=True, text=True)
+    assert typo.returncode == 1
+    assert "användning: elevhalsa" in typo.stderr and "fel i kommandot: okända argument: --perod 2024-10" in typo.stderr
 
 
 def test_rerun_gives_byte_identical_html(sample_run, tmp_path):

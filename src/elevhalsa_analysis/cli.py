@@ -17,10 +17,35 @@ from .config import DATA_DIR, REPORTS_DIR
 from .errors import ElevhalsaError
 from .formatting import fmt_decimal
 
+# argparse's own words (Python 3.11), in Swedish: everything a user reads is Swedish.
+_ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "kommandon och argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "the following arguments are required: %s": "de här argumenten saknas: %s",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "invalid choice: %(value)r (choose from %(choices)s)": "okänt val %(value)r (välj bland %(choices)s)",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "expected one argument": "argumentet behöver ett värde",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "kan inte kombineras med %s",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """Swedish words, and exit code 1 for a mistyped command: 2 means a bug in the program."""
+
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: fel i kommandot: {message}\n")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="elevhalsa", description="Rapporter från uppföljningar av elevhälsan.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="kommando")
+    # argparse looks its words up through this module-level function when it formats them.
+    argparse._ = lambda text: _ARGPARSE_SV.get(text, text)
+    parser = _Parser(prog="elevhalsa", description="Rapporter från uppföljningar av elevhälsan.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="kommando", parser_class=_Parser)
     run = sub.add_parser("run", help="kontrollera data och skapa rapporter för en period eller alla")
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--period", help="periodens mapp under DATA/raw, t.ex. 2024-10")

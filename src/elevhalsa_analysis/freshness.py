@@ -27,6 +27,7 @@ from .config import (
 )
 from .errors import ElevhalsaError
 from .fileio import code_fingerprint, sha256_file
+from .processed import manifests
 
 VARIANTS = ("ledning", "analys")
 
@@ -146,11 +147,11 @@ def _stale_reason(man: dict, instrument: str, data_dir: Path, hashes: _Hashes) -
 
 def _freshness(period: str, data_dir: Path, reports_dir: Path, hashes: _Hashes, index: set[tuple[str, str]] | None) -> Freshness:
     """Whether `period` would give the same reports as its last good run, and if not why."""
-    manifests = sorted(processed_period_dir(data_dir, period).glob("*/manifest.json"))
-    if not manifests:
+    found = manifests(processed_period_dir(data_dir, period))
+    if not found:
         return Freshness(period, False, "ingen lyckad körning än")
     reports = []
-    for path in manifests:
+    for path in found:
         instrument = path.parent.name
         man = _load_json(path)
         if man is None:

@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, cache
+from . import __version__, cache, processed
 from . import quality as q
 from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun
 from .committee_files import write_documents
@@ -150,18 +150,6 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
     }
 
 
-def write_processed(prepared: Prepared, folder: Path, manifest_data: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in prepared.tables.items():
-        table.to_parquet(folder / f"{name}.parquet", index=False)
-    checks = [c.to_dict() for c in prepared.checks]
-    atomic_write_text(
-        folder / "kvalitet.json",
-        json.dumps({"checks": checks, "verdict": q.verdict(prepared.checks)}, ensure_ascii=False, indent=1),
-    )
-    atomic_write_text(folder / "manifest.json", json.dumps(manifest_data, ensure_ascii=False, indent=1, sort_keys=True))
-
-
 def open_report(
     instrument: str, period: str, data_dir: str | Path, processed_dir: str | Path | None = None, run_date: str | None = None
 ):
@@ -173,9 +161,9 @@ def open_report(
     inst = get(instrument)
     data_dir = Path(data_dir)
     folder = Path(processed_dir) if processed_dir else processed_period_dir(data_dir, period) / instrument
-    if not (folder / "manifest.json").is_file():
+    if not processed.Processed(folder).exists:
         prepared = inst.prepare(period, data_dir)
-        write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+        processed.write(prepared, folder, manifest(prepared, data_dir, inst), q.verdict(prepared.checks))
     report = inst.load_report(folder, period)
     prov = provenance_from_manifest(report.manifest, {"period": period}, resolve_run_date(run_date))
     return report, provenance_html(prov)
@@ -286,7 +274,7 @@ def _run_period(
             if n == len(instruments) - 1:
                 page = side.submit(Validation(period, checks, None).page)
             folder = staged_processed / inst.name
-            write_processed(prepared, folder, manifest(prepared, data_dir, inst))
+            processed.write(prepared, folder, manifest(prepared, data_dir, inst), q.verdict(prepared.checks))
             # Beside the kernel, from the same processed folder and report object as the notebook.
             documents = side.submit(
                 lambda inst=inst, folder=folder: write_documents(

@@ -12,7 +12,6 @@ report beside it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from .formatting import fmt_decimal, fmt_int, fmt_pct
 from .instrument import UnitContribution
 from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, standalone_page, table_html
 from .markup import UNITS_INDEX as INDEX_PAGE
+from .processed import Processed
 from .suppression import MIN_GROUP
 
 DASH = "–"
@@ -241,8 +241,7 @@ def write_unit_pages(
 def write_period_pages(processed_period: Path, out_dir: Path, run_date: dt.date) -> list[Path]:
     """The unit pages of one period again, from its processed folder (one subfolder per instrument)."""
     provided, label, synthetic = [], "", False
-    for folder in sorted(p for p in Path(processed_period).iterdir() if (p / "manifest.json").is_file()):
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        label, synthetic = manifest["label"], synthetic or bool(manifest.get("syntetisk"))
-        provided.append((manifest["instrument"], registry.get(manifest["instrument"]).unit_data(folder)))
+    for found in Processed.of_period(Path(processed_period)):
+        label, synthetic = found.label, synthetic or bool(found.manifest.get("syntetisk"))
+        provided.append((found.instrument, registry.get(found.instrument).unit_data(found.folder)))
     return write_unit_pages(provided, out_dir, label, synthetic, run_date)

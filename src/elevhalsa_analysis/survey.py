@@ -11,7 +11,6 @@ are the units within a year group.
 
 from __future__ import annotations
 
-import json
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .instrument import Carried, Instrument, Prepared
 from .loaders import PeriodMeta, find_input, list_periods
 from .markup import heading_html
 from .privacy import load_salt
+from .processed import PERIODS, Processed
 
 
 class SurveyInstrument(Instrument):
@@ -118,7 +118,7 @@ class SurveyInstrument(Instrument):
             instrument=self.name,
             period=period,
             meta=current_meta,
-            tables={**self.tables([sp for *_, sp in loaded], current), "perioder": periods_table},
+            tables={**self.tables([sp for *_, sp in loaded], current), PERIODS: periods_table},
             checks=checks,
             inputs=[p for pid, _, sp in loaded for p in (*sp.inputs, raw_period_dir(data_dir, pid) / "period.yaml")],
             info={"codebook_version": current.version.version},
@@ -178,13 +178,13 @@ class CodebookReport:
     @staticmethod
     def read_common(folder: Path, period: str) -> dict:
         """The base fields, read from a processed folder, as keyword arguments."""
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        found = Processed(folder)
         return {
-            "codebook": load_codebook(manifest["instrument"]),
+            "codebook": load_codebook(found.instrument),
             "period": period,
-            "periods": _ordinal_periods(pd.read_parquet(folder / "perioder.parquet")),
-            "quality": json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
-            "manifest": manifest,
+            "periods": _ordinal_periods(found.periods),
+            "quality": found.quality,
+            "manifest": found.manifest,
         }
 
     # -- facts -----------------------------------------------------------------------------

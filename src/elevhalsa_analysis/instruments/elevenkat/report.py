@@ -8,7 +8,6 @@ text appears only in the researchers' variant (the notebook tags that cell).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +21,7 @@ from ...estimates import ASSUMPTION, DesignEstimate
 from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
 from ...markup import Html, esc, quality_html, table_html
+from ...processed import Processed
 from ...sections_units import WITHIN, funnel_section
 from ...stats import diff_interval_independent, mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
@@ -57,10 +57,11 @@ class StudentSurveyReport(CodebookReport):
     def load(cls, processed_dir: Path, period: str) -> StudentSurveyReport:
         folder = Path(processed_dir)
         common = cls.read_common(folder, period)
+        found = Processed(folder)
         return cls(
             **common,
-            long=pd.read_parquet(folder / "svar.parquet"),
-            units=pd.read_parquet(folder / "enheter.parquet"),
+            long=found.table("svar"),
+            units=found.table("enheter"),
             population_phrase=common["manifest"]["population"],
         )
 
@@ -617,8 +618,7 @@ class StudentSurveyReport(CodebookReport):
 def unit_contribution(processed_dir: Path) -> UnitContribution:
     """The unit profiles' part of one survey period: its own per-unit table (the report's) and,
     for the trend, those of the earlier surveys in the processed folder."""
-    manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
-    report = StudentSurveyReport.load(processed_dir, manifest["period"])
+    report = StudentSurveyReport.load(processed_dir, Processed(Path(processed_dir)).period)
     periods = report.periods[report.periods["end"] <= report.meta["end"]].sort_values("end")
     frames = []
     for p in periods["period"]:

@@ -7,7 +7,6 @@ a unit's profile.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ from ...loaders import (
     read_register,
 )
 from ...privacy import load_salt
+from ...processed import Processed
 from ...survey import SurveyInstrument
 from .loading import REGISTER_FILE, SurveyPeriod, load_survey_period
 
@@ -60,12 +60,12 @@ class PrincipalSurvey(SurveyInstrument):
 
         if not self.unit_topics:
             return []
-        manifest = json.loads((Path(processed_dir) / "manifest.json").read_text(encoding="utf-8"))
-        report = self.load_report(processed_dir, manifest["period"])
+        found = Processed(Path(processed_dir))
+        report = self.load_report(processed_dir, found.period)
         period = report.period
         table = competence_units(report.long, report.population, report.version, period)
         listed = report.population[report.population["period"] == period][["skolenhetskod", "skolenhet", "skolform"]]
-        return [competence_contribution(table, {"period": period, "label": manifest["label"]}, listed.astype(str))]
+        return [competence_contribution(table, {"period": period, "label": found.label}, listed.astype(str))]
 
     def carried_units(
         self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes

@@ -16,6 +16,7 @@ from ... import narrative, plots
 from ...codebook import Question
 from ...formatting import fmt_int, fmt_p, fmt_pct
 from ...markup import Html, esc, quality_html, table_html
+from ...processed import Processed
 from ...stats import compare_periods
 from ...suppression import FOOTNOTE, suppress
 from ...survey import CodebookReport
@@ -34,11 +35,12 @@ class SurveyReport(CodebookReport):
     def load(cls, processed_dir: Path, period: str) -> SurveyReport:
         folder = Path(processed_dir)
         common = cls.read_common(folder, period)
+        found = Processed(folder)
         return cls(
             **common,
-            long=pd.read_parquet(folder / "svar.parquet"),
-            population=pd.read_parquet(folder / "population.parquet"),
-            excluded=pd.read_parquet(folder / "uteslutna.parquet"),
+            long=found.table("svar"),
+            population=found.table("population"),
+            excluded=found.table("uteslutna"),
             population_phrase=common["manifest"]["population"],
         )
 

@@ -27,6 +27,7 @@ from ...loaders import (
     read_table,
 )
 from ...privacy import load_salt
+from ...processed import PERIODS
 from ...registry import get
 from . import measures
 from .period import load_plan_period
@@ -161,7 +162,7 @@ class PlanInstrument(Instrument):
                 "indikatorer": pd.DataFrame(rows, columns=VALUE_COLUMNS).astype(
                     {"varde": float, "lag": float, "hog": float, "taljare": "Int64", "namnare": "Int64"}
                 ),
-                "perioder": pd.DataFrame(labels),
+                PERIODS: pd.DataFrame(labels),
                 **{n: t for n, t in current.tables.items() if n != "insatser"},
                 **({"insatser": statuses} if statuses is not None else {}),
                 **unit_tables,

@@ -8,7 +8,6 @@ shown as "1–4" with the complementary cell hidden, municipal totals never.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ... import plots
 from ...formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import IndicatorValue
 from ...markup import Html, esc, heading_html, quality_html, table_html
+from ...processed import PERIODS, Processed
 from ...sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
 from ...suppression import MIN_GROUP, suppress
 from ...units import unit_names
@@ -150,19 +150,18 @@ class PlanReport:
     @classmethod
     def load(cls, processed_dir: Path, period: str) -> PlanReport:
         folder = Path(processed_dir)
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        values = pd.read_parquet(folder / "indikatorer.parquet")
-        tables = {
-            p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem not in ("indikatorer", "perioder")
-        }
+        found = Processed(folder)
+        manifest = found.manifest
+        values = found.table("indikatorer")
+        tables = found.tables(exclude=("indikatorer", PERIODS))
         return cls(
             period=period,
             plan=Plan.model_validate(manifest["plan"]),
             current=_values(values, "aktuell"),
             previous=_values(values, "foregaende"),
-            periods=pd.read_parquet(folder / "perioder.parquet"),
+            periods=found.periods,
             tables=tables,
-            quality=json.loads((folder / "kvalitet.json").read_text(encoding="utf-8")),
+            quality=found.quality,
             manifest=manifest,
         )
 

@@ -4,7 +4,6 @@ it follows, asked of those instruments through `carried_units` and `carried_cont
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from ...formatting import fmt_decimal, fmt_int
 from ...instrument import UnitContribution
 from ...loaders import PeriodMeta
 from ...markup import esc, table_html
+from ...processed import Processed
 from ...sections_units import DASH, SMALL_FOOTNOTE, count_cell, flag_text, pct
 from ...units import hidden_units, with_flags
 from . import measures as m
@@ -93,13 +93,16 @@ class UnitData:
 
     @classmethod
     def load(cls, folder: Path) -> UnitData:
-        folder = Path(folder)
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("enheter_*.parquet"))}
-        path = folder / "elevantal.parquet"
-        enrolled = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=["skolenhetskod", "skolenhet", "skolform"])
+        found = Processed(Path(folder))
+        manifest = found.manifest
+        tables = found.tables("enheter_")
+        enrolled = (
+            found.table("elevantal")
+            if found.has("elevantal")
+            else pd.DataFrame(columns=["skolenhetskod", "skolenhet", "skolform"])
+        )
         listed = enrolled.drop_duplicates("skolenhetskod")[["skolenhetskod", "skolenhet", "skolform"]]
-        periods = pd.read_parquet(folder / "perioder.parquet")
+        periods = found.periods
         return cls(
             manifest["period"],
             manifest["label"],

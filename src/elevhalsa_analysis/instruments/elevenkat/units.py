@@ -3,90 +3,14 @@ flags beside the municipal estimate, its response rate, and the trend over earli
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from ... import indicators as ind
-from ...codebook import Version, load_codebook
-from ...estimates import DesignEstimate
+from ...codebook import load_codebook
 from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
 from ...markup import esc, table_html
 from ...sections_units import DASH, flag_text, pct
-from ...stats import wilson_interval
-from ...suppression import FOOTNOTE, suppress_shares
-from ...units import with_flags
-
-
-def survey_units(
-    long: pd.DataFrame, units: pd.DataFrame, version: Version, period: str, estimates: Mapping[str, Mapping[str, DesignEstimate]]
-) -> pd.DataFrame:
-    """Per single-choice question, year group and enrolled unit: headline (`events`) of those
-    who answered (`n`), respondents to the question and questionnaires sent in (`svar`), hidden or not (`suppress_shares`, as in the survey
-    report), a Wilson interval with finite-population correction, the municipal estimate
-    and the funnel flag around it."""
-    enrolled = units[units["period"] == period].astype({"skolenhetskod": str, "arskurs": str})
-    summary = ind.grouped(long[long["period"] == period], version, ["arskurs", "skolenhetskod"]).summary
-    summary = summary.astype({"skolenhetskod": str, "arskurs": str})
-    frames = []
-    for q in (q for q in version.closed_questions if q.type == "single"):
-        for arskurs, pop in enrolled.groupby("arskurs", sort=False):
-            got = summary[(summary["question"] == q.id) & (summary["arskurs"] == arskurs)].set_index("skolenhetskod")
-            frame = pd.DataFrame(
-                {
-                    "skolenhetskod": pop["skolenhetskod"].to_numpy(),
-                    "antal": pop["antal"].astype(int).to_numpy(),
-                    "svar": pop["svar"].astype(int).to_numpy(),
-                }
-            )
-            frame["n"] = frame["skolenhetskod"].map(got["answered"]).fillna(0).astype(int)
-            frame["events"] = frame["skolenhetskod"].map(got["headline"]).fillna(0).astype(int)
-            frame["svarande"] = frame["skolenhetskod"].map(got["respondents"]).fillna(0).astype(int)
-            hidden = suppress_shares(
-                dict(zip(frame["skolenhetskod"], frame["n"])),
-                dict(zip(frame["skolenhetskod"], frame["events"])),
-                int(frame["n"].sum()),
-                int(frame["events"].sum()),
-            )
-            frame["dold"] = frame["skolenhetskod"].map(hidden).astype(bool)
-            intervals = [
-                wilson_interval(x, n, population=max(N, n)) if n and not d else (float("nan"), float("nan"))
-                for x, n, N, d in zip(frame["events"], frame["n"], frame["antal"], frame["dold"])
-            ]
-            frame["lag"], frame["hog"] = [i[0] for i in intervals], [i[1] for i in intervals]
-            est = estimates.get(q.id, {}).get(arskurs)
-            pooled = frame["events"].sum() / frame["n"].sum() if frame["n"].sum() else 0.0
-            frame = with_flags(frame, est.share if est else pooled)
-            frames.append(
-                frame.assign(
-                    fraga=q.id,
-                    arskurs=arskurs,
-                    kommun_lag=est.low if est else float("nan"),
-                    kommun_hog=est.high if est else float("nan"),
-                    skattning=est is not None,
-                )
-            )
-    columns = [
-        "fraga",
-        "arskurs",
-        "skolenhetskod",
-        "antal",
-        "svar",
-        "svarande",
-        "n",
-        "events",
-        "dold",
-        "lag",
-        "hog",
-        "kommun",
-        "kommun_lag",
-        "kommun_hog",
-        "skattning",
-        "avvikelse",
-    ]
-    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    return table.assign(enkatperiod=period)
+from ...suppression import FOOTNOTE
 
 
 def survey_section(mine: pd.DataFrame, surveys: list[dict]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sample_data
 import sample_elevenkat
+import sample_vardnadshavarenkat
 import sample_verksamhetsplan
 from elevhalsa_analysis.config import DATA_DIR, raw_dir
 
@@ -18,11 +19,16 @@ from elevhalsa_analysis.config import DATA_DIR, raw_dir
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python tools/make_sample_data.py",
-        description="Skriver syntetiska exempeldata för alla instrument (rektorsenkät, elevenkät, verksamhetsplan).",
+        description="Skriver syntetiska exempeldata för alla instrument (rektorsenkät, elevenkät, vårdnadshavarenkät, verksamhetsplan).",
     )
     parser.add_argument("--out", type=Path, default=raw_dir(DATA_DIR), help="mapp att skriva till (standard: data/raw)")
     args = parser.parse_args(argv)
-    for write in (sample_data.write_sample_data, sample_elevenkat.write_sample_data, sample_verksamhetsplan.write_sample_data):
+    for write in (
+        sample_data.write_sample_data,
+        sample_elevenkat.write_sample_data,
+        sample_vardnadshavarenkat.write_sample_data,
+        sample_verksamhetsplan.write_sample_data,
+    ):
         for path in write(args.out):
             print(path)
     return 0

@@ -112,6 +112,25 @@ def test_xlsx_csv_and_sav_give_identical_tables(tmp_path):
     assert summary.at[("tryggt", "1–3 år"), "answered"] == sum(r["tryggt"] in FIVE[:5] for r in young)
 
 
+def test_an_unknown_age_group_in_barnantal_stops_the_run(tmp_path):
+    data = tmp_path / "data"
+    write_guardian_common(data / "raw" / PERIOD, age_groups={("22222222", "4–5 år"): "yngre"})
+    write_guardian_xlsx(data / "raw" / PERIOD, responses())
+    with pytest.raises(DataError) as err:
+        load(data)
+    assert "Okänd åldersgrupp" in str(err.value) and "«yngre»" in str(err.value) and "barnantal.csv" in str(err.value)
+
+
+def test_identifying_columns_are_dropped_with_a_note(tmp_path):
+    data = tmp_path / "data"
+    write_guardian_common(data / "raw" / PERIOD)
+    write_guardian_xlsx(data / "raw" / PERIOD, responses(), extra={"E-post": EMAIL, "IP-adress": "192.0.2.7"})
+    loaded = load(data)
+    assert EMAIL not in loaded.long.to_csv() and "192.0.2.7" not in loaded.long.to_csv()
+    notes = [c for c in loaded.checks if "E-post" in str(c.observed) or "E-post" in " ".join(c.values)]
+    assert notes, [c.summary() for c in loaded.checks]
+
+
 def test_the_plans_indicator_is_the_estimate_of_all_children(tmp_path):
     data = tmp_path / "data"
     write_guardian_common(data / "raw" / PERIOD)

@@ -263,3 +263,62 @@ def write_plan_period(
         write_xlsx(folder / "franvaro.xlsx", ABSENCE_HEADER, franvaro)
     if krankningar is not None:
         write_csv(folder / "krankningar.csv", REPORT_HEADER, krankningar, encoding="cp1252")
+
+
+# --- the preschool guardian survey (data-contract-forskola.md) -----------------------------------
+
+GUARDIAN_Q = {
+    "tryggt": "Mitt barn känner sig tryggt i förskolan.",
+    "trivs": "Mitt barn trivs i förskolan.",
+    "bemots_med_respekt": "Personalen bemöter mitt barn med respekt.",
+    "arbetar_mot_krankningar": "Förskolan arbetar aktivt för att inget barn ska bli kränkt.",
+    "far_stod": "Mitt barn får det stöd det behöver.",
+    "information_utveckling": "Jag får information om hur mitt barn utvecklas och lär sig.",
+    "nojd_helhet": "Jag är som helhet nöjd med mitt barns förskola.",
+    "kommentar": "Vill du berätta något mer om ditt barns förskola?",
+}
+# As the tool writes them: the endpoints with their words, the middle as bare digits.
+FIVE = ["1 Stämmer inte alls", "2", "3", "4", "5 Stämmer helt och hållet", "Vet ej"]
+PRESCHOOLS = {"11111111": "Förskolan Ekorren", "22222222": "Förskolan Lärkan", "03333333": "Förskolan Myran"}
+CHILDREN = {
+    ("11111111", "1–3 år"): 30,
+    ("11111111", "4–5 år"): 20,
+    ("22222222", "1–3 år"): 12,
+    ("22222222", "4–5 år"): 8,
+    ("03333333", "1–3 år"): 4,
+    ("03333333", "4–5 år"): 3,
+}
+GUARDIAN_HEADER = ["Svars-ID", "Förskola", "Förskolans namn", "Barnets ålder", "Slutförd", *GUARDIAN_Q.values()]
+
+
+def write_guardian_common(folder: Path, children=CHILDREN, names=("Tindra",), age_groups: dict | None = None) -> None:
+    """period.yaml (spring 2025), barnantal.csv (age groups as written, `1-3` for one row) and namnlista.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "period.yaml").write_text(
+        "label: våren 2025\nstart: 2025-02-24\nend: 2025-03-21\npopulation: barn i förskolan\n", encoding="utf-8"
+    )
+    written = age_groups or {("22222222", "1–3 år"): "1-3"}
+    rows = [[unit, PRESCHOOLS[unit], written.get((unit, group), group), n] for (unit, group), n in children.items()]
+    write_csv(folder / "barnantal.csv", ["enhetskod", "enhet", "aldersgrupp", "antal"], rows, sep=",")
+    (folder / "namnlista.txt").write_text("# barnens namn\n" + "".join(f"{n}\n" for n in names), encoding="utf-8")
+
+
+def guardian_table_rows(rows: list[dict]) -> list[list[str]]:
+    """Rows as the export holds them; `age` as the tool wrote it (`3`, `3 år`, `Under 1 år`)."""
+    return [
+        [r["id"], r["unit"], PRESCHOOLS.get(r["unit"], ""), r["age"], "2025-03-10 10:00", *(r.get(q, "") for q in GUARDIAN_Q)]
+        for r in rows
+    ]
+
+
+def write_guardian_xlsx(folder: Path, rows: list[dict], extra: dict | None = None) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([*GUARDIAN_HEADER, *(extra or {})])
+    for row in guardian_table_rows(rows):
+        ws.append([v or None for v in row] + list((extra or {}).values()))
+    wb.save(folder / "vardnadshavarenkat.xlsx")
+
+
+def write_guardian_csv(folder: Path, rows: list[dict]) -> None:
+    write_csv(folder / "vardnadshavarenkat.csv", GUARDIAN_HEADER, guardian_table_rows(rows), sep=";", encoding="cp1252")

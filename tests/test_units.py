@@ -54,8 +54,10 @@ def codes() -> list[str]:
 def test_every_unit_has_a_profile_linked_from_the_index(run):
     _, reports = run
     folder = reports / "2024" / "enheter"
-    # The plan's registers' units and the units of the student survey it follows (upper secondary too).
+    # The plan's registers' units and the units of the surveys it follows (upper secondary and preschools too).
     surveyed = set(pd.read_csv(SAMPLE / "2024-04" / "elevantal.csv", dtype=str)["skolenhetskod"])
+    preschools = sorted(set(pd.read_csv(SAMPLE / "2024-03" / "barnantal.csv", dtype=str)["enhetskod"]))
+    surveyed |= set(preschools)
     assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == sorted(set(codes()) | surveyed)
     links = re.findall(r'href="([^"]+)"', (folder / "index.html").read_text(encoding="utf-8"))
     assert sorted(links) == sorted(f"{c}.html" for c in set(codes()) | surveyed)
@@ -63,6 +65,8 @@ def test_every_unit_has_a_profile_linked_from_the_index(run):
     page = text_of(folder / "01274639.html")
     for heading in ("Elevenkäten", "Frånvaro", "Anmälningar", "Tillgång till elevhälsans kompetenser"):
         assert heading in page
+    preschool = text_of(folder / f"{preschools[0]}.html")
+    assert "Vårdnadshavarenkäten" in preschool and "Svarsfrekvens i vårdnadshavarenkäten" in preschool
 
 
 def _table(page: str, caption: str) -> list[list[str]]:

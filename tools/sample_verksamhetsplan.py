@@ -407,7 +407,7 @@ def _insatser_rows(rng: Random, students: list[Student], year: int) -> list[list
 
 
 def _plan(year: int) -> dict:
-    survey = {"elevenkat": f"{year}-04", "rektorsenkat": f"{year}-10"}
+    survey = {"elevenkat": f"{year}-04", "rektorsenkat": f"{year}-10", "vardnadshavarenkat": f"{year}-03"}
     indikatorer = [
         {
             "id": "trygga_ak8",
@@ -429,6 +429,15 @@ def _plan(year: int) -> dict:
             "period": survey["elevenkat"],
             "riktning": "lagre",
             "malvarde": 10,
+        },
+        {
+            "id": "tryggt_forskola",
+            "namn": "Andel vårdnadshavare som instämmer i att barnet känner sig tryggt",
+            "kalla": "vardnadshavarenkat",
+            "fraga": "tryggt",
+            "period": survey["vardnadshavarenkat"],
+            "riktning": "hogre",
+            "malvarde": 90,
         },
         {
             "id": "tillgang_forebyggande",

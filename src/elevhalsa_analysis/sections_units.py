@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import plots, registry, units
+from .codebook import load_codebook
 from .fileio import atomic_write_text
-from .formatting import fmt_decimal, fmt_int, fmt_pct
+from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .instrument import UnitContribution
 from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, standalone_page, table_html
 from .markup import UNITS_INDEX as INDEX_PAGE
 from .processed import Processed
-from .suppression import MIN_GROUP
+from .suppression import FOOTNOTE, MIN_GROUP
 
 DASH = "–"
 SMALL = "1–4"
@@ -245,3 +247,133 @@ def write_period_pages(processed_period: Path, out_dir: Path, run_date: dt.date)
         label, synthetic = found.label, synthetic or bool(found.manifest.get("syntetisk"))
         provided.append((found.instrument, registry.get(found.instrument).unit_data(found.folder)))
     return write_unit_pages(provided, out_dir, label, synthetic, run_date)
+
+
+# --- a sample survey's part of the profiles (student survey, preschool guardian survey) ----
+
+
+@dataclass(frozen=True)
+class SurveyProfile:
+    """The words of one sample survey's profile section; `{label}` is the survey's label.
+    The figures come from `survey.survey_units` grouped by `group` (year group, age group)."""
+
+    source: str  # the instrument's name, also the section's anchor
+    heading: str  # "Elevenkäten"
+    group: str  # "arskurs", "aldersgrupp"
+    codebook: str
+    none_asked: str  # why a unit has no rows in the profile's own survey
+    intro: str
+    trend_footnote: str
+    rate_intro: str  # "Svarsfrekvens i elevenkäten"
+    counted: str  # what `antal` counts: "elever"
+    index_heading: str
+    method: str
+
+
+def survey_response_sentence(now: pd.DataFrame, label: str, profile: SurveyProfile) -> str:
+    """The unit's response rate per group, from its `survey_units` rows of one survey."""
+    rates = now.drop_duplicates(profile.group)
+    return (
+        f"<p>{esc(profile.rate_intro)} "
+        + esc(label)
+        + ": "
+        + esc(
+            "; ".join(
+                f"{a}: {fmt_int(s)} av {fmt_int(n)} {profile.counted} ({fmt_pct(s / n if n else None)})"
+                for a, s, n in zip(rates[profile.group], rates["svar"], rates["antal"])
+            )
+        )
+        + ". Övriga svarade inte på enkäten.</p>"
+    )
+
+
+def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfile) -> str:
+    """A sample survey's section of one unit's profile: `mine` is the unit's rows of
+    `survey_units` of the `surveys` ({period, label}, oldest first; the last is the
+    profile's own), so earlier surveys give the trend."""
+    head = f'<h2 id="{esc(profile.source)}">{esc(profile.heading)}</h2>'
+    own = surveys[-1]
+    now = mine[mine["enkatperiod"] == own["period"]]
+    if now.empty:
+        return head + f"<p>Uppgift saknas: {esc(profile.none_asked.format(label=own['label']))}.</p>"
+    codebook = load_codebook(profile.codebook)
+    titles = {q.id: q.short for v in codebook.versions for q in v.closed_questions}
+    labels = {s["period"]: s["label"] for s in surveys}
+    parts = [
+        head,
+        survey_response_sentence(now, own["label"], profile),
+        f"<p>{esc(profile.intro.format(label=own['label']))}</p>",
+    ]
+    hidden_any = False
+    for value, part in now.groupby(profile.group, sort=False):
+        rows = []
+        for r in part.itertuples():
+            hidden_any |= bool(r.dold)
+            shown = not r.dold and r.n > 0
+            rows.append(
+                {
+                    "Fråga": titles.get(r.fraga, r.fraga),
+                    "Enheten": f"{pct(r.events / r.n)} ({fmt_int(r.events)} av {fmt_int(r.n)})"
+                    if shown
+                    else (DASH if r.dold else "inga svar"),
+                    "95 % intervall": fmt_pct_range(r.lag, r.hog) if shown else DASH,
+                    "Kommunen (skattning)": f"{pct(r.kommun)} ({fmt_pct_range(r.kommun_lag, r.kommun_hog)})"
+                    if r.skattning
+                    else DASH,
+                    "Jämfört med kommunen": flag_text(r.dold, r.n, r.avvikelse),
+                }
+            )
+        parts.append(
+            table_html(
+                pd.DataFrame(rows), f"{value}, {own['label']}", numeric=["Enheten", "95 % intervall", "Kommunen (skattning)"]
+            )
+        )
+        trend = mine[mine[profile.group] == value]
+        if trend["enkatperiod"].nunique() > 1:
+            wide = {}
+            for r in trend.itertuples():
+                cell = DASH if r.dold or not r.n else f"{pct(r.events / r.n)} ({fmt_int(r.events)} av {fmt_int(r.n)})"
+                wide.setdefault(titles.get(r.fraga, r.fraga), {})[labels.get(r.enkatperiod, r.enkatperiod)] = cell
+            frame = pd.DataFrame.from_dict(wide, orient="index").fillna(DASH)
+            frame.insert(0, "Fråga", frame.index)
+            parts.append(
+                table_html(
+                    frame.reset_index(drop=True),
+                    f"{value}: enhetens andel per enkät",
+                    numeric=list(frame.columns[1:]),
+                    footnote=profile.trend_footnote,
+                )
+            )
+    if hidden_any:
+        parts.append(f'<p class="fotnot">{esc(FOOTNOTE)}</p>')
+    return "".join(parts)
+
+
+def survey_contribution(table: pd.DataFrame, surveys: list[dict], profile: SurveyProfile) -> UnitContribution:
+    """A sample survey's part of the profiles and the index; `table` as in `survey_section`,
+    with the units' skolenhet, skolform and `svar` (questionnaires sent in)."""
+    own = surveys[-1]["period"]
+    now = table[table["enkatperiod"] == own]
+    per_unit = now.drop_duplicates(["skolenhetskod", profile.group]).groupby("skolenhetskod")[["svar", "antal"]].sum()
+    coverage = {
+        c: f"{fmt_pct(s / n if n else None)} ({fmt_int(s)} av {fmt_int(n)})"
+        for c, s, n in zip(per_unit.index, per_unit["svar"], per_unit["antal"])
+    }
+    titles = {q.id: q.short for v in load_codebook(profile.codebook).versions for q in v.closed_questions}
+    out = now[(now["avvikelse"] != "") & ~now["dold"].astype(bool)]
+    deviates: dict[str, list[str]] = {}
+    for r in out.itertuples():
+        deviates.setdefault(r.skolenhetskod, []).append(
+            f"{titles.get(r.fraga, r.fraga)}, {getattr(r, profile.group)}: {r.avvikelse}"
+        )
+    # Split once: filtering the whole table for each of 200 units was most of the pages' time.
+    by_unit = dict(tuple(table.groupby("skolenhetskod", sort=False)))
+    return UnitContribution(
+        profile.source,
+        profile.index_heading,
+        now.drop_duplicates("skolenhetskod")[["skolenhetskod", "skolenhet", "skolform"]].reset_index(drop=True),
+        coverage,
+        deviates,
+        lambda code: survey_section(by_unit.get(code, table.iloc[:0]), surveys, profile),
+        profile.method,
+    )

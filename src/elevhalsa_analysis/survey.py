@@ -12,7 +12,7 @@ are the units within a year group.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import indicators as ind
 from . import quality as q
 from .cache import PeriodCache, period_key
 from .codebook import Codebook, Question, Version, load_codebook
@@ -31,6 +32,9 @@ from .loaders import PeriodMeta, find_input, list_periods
 from .markup import heading_html
 from .privacy import load_salt
 from .processed import PERIODS, Processed
+from .stats import wilson_interval
+from .suppression import suppress_shares
+from .units import with_flags
 
 
 class SurveyInstrument(Instrument):
@@ -219,13 +223,19 @@ class CodebookReport:
 
 
 def design_frame(
-    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str
+    long: pd.DataFrame,
+    units: pd.DataFrame,
+    version: Version,
+    questions: list[Question],
+    period: str,
+    group: str = "arskurs",
 ) -> pd.DataFrame:
-    """One row per questionnaire for `headline_shares`: unit, year group, the stratum (unit
-    within year group), weight N_h / n_h, pop_size N_h, and per question a column named by
-    its id: 1 headline, 0 another answer in the denominator, missing otherwise."""
+    """One row per questionnaire for `headline_shares`: unit, `group` (year group, age
+    group), the stratum (unit within group), weight N_h / n_h, pop_size N_h, and per
+    question a column named by its id: 1 headline, 0 another answer in the denominator,
+    missing otherwise."""
     part = long[long["period"] == period]
-    frame = part.drop_duplicates("respondent")[["respondent", "skolenhetskod", "arskurs"]].astype(str)
+    frame = part.drop_duplicates("respondent")[["respondent", "skolenhetskod", group]].astype(str)
     for question in questions:
         rows = part[part["question"] == question.id]
         answer = rows["answer"].astype("string")
@@ -238,22 +248,102 @@ def design_frame(
             np.where(answer.isin(inside).fillna(False), 0.0, np.nan),
         )
         frame[question.id] = frame["respondent"].map(pd.Series(y, index=rows["respondent"].astype(str).to_numpy()))
-    sizes = units[units["period"] == period][["skolenhetskod", "arskurs", "antal", "svar"]].astype(
-        {"skolenhetskod": str, "arskurs": str}
-    )
-    frame = frame.merge(sizes, on=["skolenhetskod", "arskurs"], how="left", validate="many_to_one")
+    sizes = units[units["period"] == period][["skolenhetskod", group, "antal", "svar"]].astype({"skolenhetskod": str, group: str})
+    frame = frame.merge(sizes, on=["skolenhetskod", group], how="left", validate="many_to_one")
     return frame.assign(
-        stratum=frame["skolenhetskod"] + "|" + frame["arskurs"], weight=frame["antal"] / frame["svar"], pop_size=frame["antal"]
+        stratum=frame["skolenhetskod"] + "|" + frame[group], weight=frame["antal"] / frame["svar"], pop_size=frame["antal"]
     )
 
 
 def municipal_estimates(
-    long: pd.DataFrame, units: pd.DataFrame, version: Version, questions: list[Question], period: str, fpc: bool = True
+    long: pd.DataFrame,
+    units: pd.DataFrame,
+    version: Version,
+    questions: list[Question],
+    period: str,
+    fpc: bool = True,
+    group: str = "arskurs",
 ) -> dict[str, dict[str, DesignEstimate]]:
-    """Question id → year group → the design-based headline share (year groups with any
-    answer); `fpc=False` for comparisons between surveys."""
-    frame = design_frame(long, units, version, questions, period)
-    return headline_shares(frame, "arskurs", [q.id for q in questions], fpc=fpc)
+    """Question id → `group` (year group, age group) → the design-based headline share
+    (groups with any answer); `fpc=False` for comparisons between surveys."""
+    frame = design_frame(long, units, version, questions, period, group)
+    return headline_shares(frame, group, [q.id for q in questions], fpc=fpc)
+
+
+def survey_units(
+    long: pd.DataFrame,
+    units: pd.DataFrame,
+    version: Version,
+    period: str,
+    estimates: Mapping[str, Mapping[str, DesignEstimate]],
+    group: str = "arskurs",
+) -> pd.DataFrame:
+    """Per single-choice question, `group` (year group, age group) and enrolled unit:
+    headline (`events`) of those who answered (`n`), respondents to the question and
+    questionnaires sent in (`svar`), hidden or not (`suppress_shares`, as in the survey
+    reports), a Wilson interval with finite-population correction, the municipal estimate
+    and the funnel flag around it."""
+    enrolled = units[units["period"] == period].astype({"skolenhetskod": str, group: str})
+    summary = ind.grouped(long[long["period"] == period], version, [group, "skolenhetskod"]).summary
+    summary = summary.astype({"skolenhetskod": str, group: str})
+    frames = []
+    for question in (qu for qu in version.closed_questions if qu.type == "single"):
+        for value, pop in enrolled.groupby(group, sort=False):
+            got = summary[(summary["question"] == question.id) & (summary[group] == value)].set_index("skolenhetskod")
+            frame = pd.DataFrame(
+                {
+                    "skolenhetskod": pop["skolenhetskod"].to_numpy(),
+                    "antal": pop["antal"].astype(int).to_numpy(),
+                    "svar": pop["svar"].astype(int).to_numpy(),
+                }
+            )
+            frame["n"] = frame["skolenhetskod"].map(got["answered"]).fillna(0).astype(int)
+            frame["events"] = frame["skolenhetskod"].map(got["headline"]).fillna(0).astype(int)
+            frame["svarande"] = frame["skolenhetskod"].map(got["respondents"]).fillna(0).astype(int)
+            hidden = suppress_shares(
+                dict(zip(frame["skolenhetskod"], frame["n"])),
+                dict(zip(frame["skolenhetskod"], frame["events"])),
+                int(frame["n"].sum()),
+                int(frame["events"].sum()),
+            )
+            frame["dold"] = frame["skolenhetskod"].map(hidden).astype(bool)
+            intervals = [
+                wilson_interval(x, n, population=max(N, n)) if n and not d else (float("nan"), float("nan"))
+                for x, n, N, d in zip(frame["events"], frame["n"], frame["antal"], frame["dold"])
+            ]
+            frame["lag"], frame["hog"] = [i[0] for i in intervals], [i[1] for i in intervals]
+            est = estimates.get(question.id, {}).get(value)
+            pooled = frame["events"].sum() / frame["n"].sum() if frame["n"].sum() else 0.0
+            frame = with_flags(frame, est.share if est else pooled)
+            frames.append(
+                frame.assign(
+                    fraga=question.id,
+                    **{group: value},
+                    kommun_lag=est.low if est else float("nan"),
+                    kommun_hog=est.high if est else float("nan"),
+                    skattning=est is not None,
+                )
+            )
+    columns = [
+        "fraga",
+        group,
+        "skolenhetskod",
+        "antal",
+        "svar",
+        "svarande",
+        "n",
+        "events",
+        "dold",
+        "lag",
+        "hog",
+        "kommun",
+        "kommun_lag",
+        "kommun_hog",
+        "skattning",
+        "avvikelse",
+    ]
+    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return table.assign(enkatperiod=period)
 
 
 def survey_periods(

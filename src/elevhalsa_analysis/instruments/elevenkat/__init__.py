@@ -68,7 +68,7 @@ class StudentSurvey(SurveyInstrument):
         self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes
     ) -> Carried | None:
         """Each unit's shares in every survey up to the follow-up's own, for the trend."""
-        from .units import survey_units
+        from ...survey import survey_units
 
         def table(period: str, loaded: StudentPeriod) -> pd.DataFrame:
             questions = [q for q in loaded.version.closed_questions if q.type == "single"]

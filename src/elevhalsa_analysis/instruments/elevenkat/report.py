@@ -25,10 +25,10 @@ from ...processed import Processed
 from ...sections_units import WITHIN, funnel_section
 from ...stats import diff_interval_independent, mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
-from ...survey import CodebookReport, municipal_estimates
+from ...survey import CodebookReport, municipal_estimates, survey_units
 from ...units import unit_names, with_names
 from .loading import year_group_phrase
-from .units import survey_contribution, survey_units
+from .units import survey_contribution
 
 DASH = "–"
 GIRLS, BOYS = "Flicka", "Pojke"

@@ -96,6 +96,11 @@ def instrument_sources() -> list[str]:
     return [i.name for i in registry.all_instruments() if i.gives_indicators]
 
 
+def sources() -> list[str]:
+    """Every `kalla` a plan indicator may name: the surveys that give indicators, then the registers."""
+    return list(dict.fromkeys([*instrument_sources(), *(n.split(".", 1)[0] for n in _REGISTRY)]))
+
+
 def get(name: str) -> Measure:
     if name in _REGISTRY:
         return _REGISTRY[name]

@@ -40,13 +40,15 @@ COMMON_KEYS = {"id", "namn", "kalla", "matt", "riktning", "malvarde", "utgangsla
 class IndicatorSpec(Strict):
     id: str
     namn: str
-    kalla: Literal["elevenkat", "rektorsenkat", "franvaro", "krankningar", "kolada"]
+    # A survey instrument the registry finds, or one of the plan's own registers (`measures.sources`).
+    kalla: str
     matt: str | None = None
     riktning: Literal["hogre", "lagre", "ingen"]
     malvarde: float | None = None
     utgangslage: Baseline | None = None
     fraga: str | None = None
     arskurs: str | None = None
+    aldersgrupp: str | None = None
     period: str | None = None
     grans: float | None = Field(None, gt=0, le=100)
     termin: Literal["HT", "VT"] | None = None
@@ -59,6 +61,9 @@ class IndicatorSpec(Strict):
 
     @model_validator(mode="after")
     def _fits_its_measure(self) -> IndicatorSpec:
+        sources = measures.sources()
+        if self.kalla not in sources:
+            raise KeyProblem(f"okänt värde; tillåtna är {', '.join(sources[:-1])} eller {sources[-1]}", "kalla")
         name = measures.key(self.kalla, self.matt)
         try:
             measure = measures.get(name)

@@ -1,0 +1,507 @@
+"""The preschool guardian survey's report sections as escaped HTML, from the processed tables.
+
+One questionnaire per enrolled child; the survey is a sample of each unit's children, so
+municipal figures are design-based estimates (strata unit × age group) beside the plain
+counts. The two age groups are shown only when neither can be read off the other and the
+total (`suppression.suppress_shares`); units only with at least five answers. Guardians'
+free text names children: it appears only in the researchers' variant (the notebook tags
+that cell), redacted on reading and escaped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from ... import indicators as ind
+from ... import narrative, plots
+from ...codebook import Question
+from ...estimates import DesignEstimate, headline_shares
+from ...formatting import fmt_int, fmt_pct, fmt_pct_range
+from ...instrument import UnitContribution
+from ...markup import Html, esc, quality_html, table_html
+from ...processed import Processed
+from ...sections_units import WITHIN, funnel_section
+from ...stats import mover_difference
+from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
+from ...survey import CodebookReport, design_frame, municipal_estimates, survey_units
+from ...units import unit_names, with_names
+from .loading import age_group_phrase
+from .units import guardian_contribution
+
+DASH = "–"
+ALL = "Alla"
+GROUP = "aldersgrupp"
+RESPONDENTS = "vårdnadshavare"
+TOO_FEW = f"färre än {MIN_GROUP} svar"
+ASSUMPTION = (
+    "Skattningen och intervallet förutsätter att vårdnadshavare som svarade liknar dem som inte svarade vid samma "
+    "förskola och i samma åldersgrupp; bortfallsgränserna visar hur stor osäkerheten är utan det antagandet."
+)
+
+
+@dataclass
+class GuardianSurveyReport(CodebookReport):
+    """The guardian-survey report for one period, read from its processed folder."""
+
+    long: pd.DataFrame
+    units: pd.DataFrame
+    population_phrase: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> GuardianSurveyReport:
+        folder = Path(processed_dir)
+        common = cls.read_common(folder, period)
+        found = Processed(folder)
+        return cls(
+            **common,
+            long=found.table("svar"),
+            units=found.table("enheter"),
+            population_phrase=common["manifest"]["population"],
+        )
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def _memo(self, key: tuple, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def long_of(self, period: str) -> pd.DataFrame:
+        return self._memo(("long", period), lambda: self.long[self.long["period"] == period])
+
+    def units_of(self, period: str) -> pd.DataFrame:
+        return self.units[self.units["period"] == period]
+
+    @cached_property
+    def age_groups(self) -> list[str]:
+        present = set(self.units_of(self.period)[GROUP])
+        return [a for a in self.codebook.groups[GROUP].labels if a in present]
+
+    @property
+    def questions_closed(self) -> list[Question]:
+        return self.version.closed_questions
+
+    def result(self, question: Question, age: str, period: str | None = None) -> ind.QuestionResult:
+        """Counts of one age group, or of all children with `ALL`."""
+        period = period or self.period
+        version = self.version_of(period)
+        by = () if age == ALL else (GROUP,)
+        found = self._memo(("grouped", period, by), lambda: ind.grouped(self.long_of(period), version, list(by)))
+        return found.result(version, question, period, **({} if age == ALL else {GROUP: age}))
+
+    def estimates(self, question: Question, period: str | None = None, fpc: bool = True) -> dict[str, DesignEstimate]:
+        """Age group (and `ALL`) → the design-based headline share."""
+        period = period or self.period
+
+        def compute() -> dict[str, dict[str, DesignEstimate]]:
+            version = self.version_of(period)
+            questions = version.closed_questions
+            per_group = municipal_estimates(self.long_of(period), self.units, version, questions, period, fpc, GROUP)
+            # All children: the same strata (unit within age group), one domain.
+            frame = design_frame(self.long_of(period), self.units, version, questions, period, GROUP).assign(alla=ALL)
+            overall = headline_shares(frame, "alla", [q.id for q in questions], fpc=fpc)
+            return {q.id: {**per_group.get(q.id, {}), **overall.get(q.id, {})} for q in questions}
+
+        return self._memo(("estimates", period, fpc), compute).get(question.id, {})
+
+    def enrolment(self, age: str, period: str | None = None) -> tuple[int, int]:
+        """(questionnaires, enrolled children) of an age group, or of all with `ALL`."""
+        part = self.units_of(period or self.period)
+        if age != ALL:
+            part = part[part[GROUP] == age]
+        return int(part["svar"].sum()), int(part["antal"].sum())
+
+    @property
+    def children(self) -> str:
+        """Who the estimates are for: period.yaml's phrase ("barn i förskolan")."""
+        return self.population_phrase if self.population_phrase != "barn" else "barn i förskolan"
+
+    def children_of(self, age: str) -> str:
+        return self.children if age == ALL else f"{age_group_phrase(age)} i förskolan"
+
+    def respondents_of(self, age: str) -> str:
+        return RESPONDENTS if age == ALL else f"{RESPONDENTS} till {age_group_phrase(age)}"
+
+    def shown_ages(self, question: Question, period: str | None = None) -> dict[str, bool]:
+        """Whether each age group may be shown: at least five answers, and not the
+        complementary cell of a hidden one (the total is always shown)."""
+        results = {a: self.result(question, a, period) for a in self.age_groups}
+        total = self.result(question, ALL, period)
+        hidden = suppress_shares(
+            {a: r.answered for a, r in results.items()},
+            {a: r.headline for a, r in results.items()},
+            total.answered,
+            total.headline,
+        )
+        return {a: not hidden[a] for a in self.age_groups}
+
+    def columns(self, question: Question) -> list[tuple[str, bool]]:
+        """(`ALL` or age group, shown) in table order."""
+        shown = self.shown_ages(question)
+        return [(ALL, self.result(question, ALL).answered >= MIN_GROUP), *((a, shown[a]) for a in self.age_groups)]
+
+    def change(self, question: Question, age: str) -> str:
+        """The comparison with the previous survey, or why there is none."""
+        prev = self.previous
+        if prev is None:
+            return ""
+        label = self.label_of(prev)
+        reason = self.codebook.incomparability(self.version_of(prev), self.version, question.id)
+        if reason:
+            return narrative.not_comparable_sentence(label, reason)
+        # Without the finite-population correction: other children, not the same ones (estimates.py).
+        now, before = self.estimates(question, fpc=False).get(age), self.estimates(question, prev, fpc=False).get(age)
+        r_now, r_before = self.result(question, age), self.result(question, age, prev)
+        if now is None or before is None or min(r_now.answered, r_before.answered) < MIN_GROUP:
+            return f"Ingen jämförelse med {label}: för få svar ett av åren."
+        diff, low, high = mover_difference(before.share, (before.low, before.high), now.share, (now.low, now.high))
+        return narrative.change_sentence(label, before.share, diff, (low, high))
+
+    # -- sections --------------------------------------------------------------------------
+
+    def response_sentence(self) -> str:
+        answered, enrolled = self.enrolment(ALL)
+        return (
+            f"Enkäten gick till vårdnadshavarna till alla {fmt_int(enrolled)} {self.children}, en enkät per barn; "
+            f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) enkäter "
+            "skickades in. Resultaten för kommunen är skattningar för alla barn, med osäkerhetsintervall."
+        )
+
+    def title(self) -> Html:
+        return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
+
+    def _cell(self, question: Question, age: str, shown: bool) -> str:
+        r, est = self.result(question, age), self.estimates(question).get(age)
+        answered = f"{fmt_int(r.answered)} av {fmt_int(self.enrolment(age)[1])}"
+        if est is None or not shown:
+            return f"{DASH}; {answered}" if shown or age == ALL else DASH
+        return f"{fmt_pct(est.share)} ({fmt_pct_range(est.low, est.high)}); {answered}"
+
+    def summary_rows(self) -> list[dict]:
+        rows = []
+        for q in self.questions_closed:
+            row = {"Fråga": q.short}
+            for age, shown in self.columns(q):
+                row[age] = self._cell(q, age, shown)
+            rows.append(row)
+        return rows
+
+    def summary(self) -> Html:
+        rows = self.summary_rows()
+        frame = pd.DataFrame(rows)
+        parts = [
+            '<h2 id="sammanfattning">Sammanfattning</h2>',
+            table_html(
+                frame,
+                "Skattad andel som instämmer (4 eller 5 av 5) med 95 % konfidensintervall, alla barn och per åldersgrupp",
+                numeric=list(frame.columns[1:]),
+                footnote="Efter semikolon: vårdnadshavare som besvarat frågan av alla barn i gruppen; övriga skickade inte "
+                f"in enkäten, lämnade frågan obesvarad eller svarade Vet ej, som inte räknas i andelen. {DASH} = {TOO_FEW}, "
+                "eller dold så att en liten grupp inte kan räknas fram ur totalen.",
+            ),
+        ]
+        if self.previous:
+            parts.append(
+                '<ul class="sammanfattning">'
+                + "".join(f"<li>{esc(q.short)}: {esc(self.change(q, ALL))}</li>" for q in self.questions_closed)
+                + "</ul>"
+            )
+        else:
+            parts.append("<p>Det finns ingen tidigare enkät att jämföra med.</p>")
+        return Html("".join(parts))
+
+    def response_rates(self) -> Html:
+        rows = []
+        for age in [*self.age_groups, ALL]:
+            answered, enrolled = self.enrolment(age)
+            rows.append(
+                {
+                    "Åldersgrupp": age,
+                    "Barn": fmt_int(enrolled),
+                    "Enkäter": fmt_int(answered),
+                    "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None),
+                }
+            )
+        per_unit = (
+            self.units_of(self.period)
+            .groupby("skolenhetskod")
+            .agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"), antal=("antal", "sum"))
+        )
+        low = per_unit[per_unit["svar"] < per_unit["antal"] / 2].sort_values("skolenhet")
+        named = (
+            "<p>Förskolor där färre än hälften av enkäterna skickades in (i bokstavsordning): "
+            + esc(
+                ", ".join(f"{n} ({fmt_int(s)} av {fmt_int(a)})" for n, s, a in zip(low["skolenhet"], low["svar"], low["antal"]))
+            )
+            + ".</p>"
+            if len(low)
+            else "<p>Vid alla förskolor skickades minst hälften av enkäterna in.</p>"
+        )
+        return Html(
+            '<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
+            + table_html(
+                pd.DataFrame(rows),
+                f"Inskickade enkäter per åldersgrupp ({fmt_int(len(per_unit))} förskolor)",
+                numeric=["Barn", "Enkäter", "Svarsfrekvens"],
+                footnote="En enkät per inskrivet barn; en vårdnadshavare med två barn svarar två gånger.",
+            )
+            + f"<p>Under {fmt_pct(self.codebook.min_response_rate)} svarsfrekvens kan resultaten bli missvisande om de "
+            "som inte svarade skiljer sig från dem som svarade.</p>" + named
+        )
+
+    def unit_response_rates(self) -> Html:
+        """Every unit and age group's response rate: the researchers' variant only."""
+        units = self.units_of(self.period)
+        table = pd.DataFrame(
+            {
+                "Åldersgrupp": units[GROUP],
+                "Förskola": units["skolenhet"],
+                "Barn": units["antal"].map(fmt_int),
+                "Enkäter": units["svar"].map(fmt_int),
+                "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
+            }
+        )
+        return Html(table_html(table, "Enkäter per förskola och åldersgrupp", numeric=["Barn", "Enkäter", "Svarsfrekvens"]))
+
+    def overview_figure(self) -> tuple[bytes, str, str] | None:
+        """The answers chart of all children (PNG, alt text, caption), None when too few answered."""
+        results = [self.result(q, ALL) for q in self.questions_closed]
+        if not results or results[0].population < MIN_GROUP:
+            return None
+        titles = {q.id: q.short for q in self.questions_closed}
+        png, alt = plots.answer_bars(results, titles, xlabel=f"Procent av alla {results[0].population} inskickade enkäter")
+        caption = f"Svaren på frågorna i procent av alla {results[0].population} inskickade enkäter (alla åldersgrupper)."
+        return png, alt, caption
+
+    def overview(self) -> Html:
+        figure = self.overview_figure()
+        return Html(
+            '<h2 id="oversikt">Översikt</h2>'
+            + (plots.figure_html(*figure) if figure else f"<p>{esc(TOO_FEW.capitalize())}; diagrammet visas inte.</p>")
+        )
+
+    def sentences(self, question: Question, age: str) -> list[str]:
+        """The contract's sentence forms: the count, then the estimate with the response rate."""
+        r = self.result(question, age)
+        if r.answered < MIN_GROUP:
+            return [narrative.sample_too_few_sentence(r, self.respondents_of(age), MIN_GROUP)]
+        est = self.estimates(question)[age]
+        responses, enrolled = self.enrolment(age)
+        bounds = ind.QuestionResult(
+            r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels, r.outside_labels
+        )
+        return [
+            narrative.sample_headline_sentence(r, question, self.respondents_of(age)),
+            narrative.estimate_sentence(self.children_of(age), est.share, (est.low, est.high), responses, enrolled),
+            narrative.sample_bounds_sentence(bounds, self.children_of(age)),
+            self.change(question, age),
+        ]
+
+    def question_section(self, question: Question) -> Html:
+        parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>', f'<p class="fraga">Fråga: «{esc(question.text)}»</p>']
+        for age, shown in self.columns(question):
+            heading = "Alla åldersgrupper" if age == ALL else age
+            if age != ALL and not shown:
+                parts.append(f"<h4>{esc(heading)}</h4><p>{esc(TOO_FEW.capitalize())} eller dold: {esc(FOOTNOTE)}</p>")
+                continue
+            parts.append(f"<h4>{esc(heading)}</h4>" + "".join(f"<p>{esc(t)}</p>" for t in self.sentences(question, age) if t))
+        parts += [self._counts_table(question), self._unit_section(question)]
+        return Html("".join(parts))
+
+    def _counts_table(self, question: Question) -> str:
+        columns: dict[str, list[str]] = {}
+        for age, shown in self.columns(question):
+            table = ind.counts_table(self.result(question, age))
+            columns.setdefault("Svar", list(table["Svar"]))
+            if not shown:
+                columns[f"{age} antal"] = columns[f"{age} andel"] = [DASH] * len(table)
+                continue
+            columns[f"{age} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
+            columns[f"{age} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
+        outside = ", ".join(self.version.scales[question.scale].outside_denominator)
+        note = (
+            f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
+            f"men ingår inte i andelen. {FOOTNOTE}"
+        )
+        return table_html(
+            pd.DataFrame(columns),
+            "Svar per åldersgrupp (antal enkäter)",
+            numeric=[c for c in columns if c != "Svar"],
+            footnote=note,
+        )
+
+    def unit_table(self) -> pd.DataFrame:
+        """Every question, age group and unit of this period (`survey.survey_units`, which the
+        unit profiles also use)."""
+        return self._memo(
+            ("units", self.period),
+            lambda: survey_units(
+                self.long_of(self.period),
+                self.units,
+                self.version,
+                self.period,
+                {q.id: self.estimates(q) for q in self.questions_closed},
+                GROUP,
+            ),
+        )
+
+    def _answered_units(self, question: Question, age: str) -> pd.DataFrame:
+        table = self.unit_table()
+        part = table[(table["fraga"] == question.id) & (table[GROUP] == age)]
+        return part[part["svarande"] > 0]
+
+    def _unit_section(self, question: Question) -> str:
+        names = unit_names(self.units_of(self.period))
+        return (
+            "<h4>Förskolorna jämförda med åldersgruppens skattning</h4>"
+            + "".join(
+                funnel_section(
+                    self._answered_units(question, a),
+                    names,
+                    f"{question.short}, {a}",
+                    "Vårdnadshavare som besvarat frågan vid förskolan",
+                    "Andel som instämmer (%)",
+                )
+                for a in self.age_groups
+            )
+            + "<p>Varje förskolas andelar står i dess profil och i analysversionen.</p>"
+        )
+
+    def unit_tables(self) -> Html:
+        """Every question's shares per unit: the researchers' variant only."""
+        names = unit_names(self.units_of(self.period))
+        parts = ['<h2 id="per-forskola">Andelar per förskola</h2>']
+        for question in self.questions_closed:
+            tables = []
+            for a in self.age_groups:
+                part = self._answered_units(question, a)
+                shown = part[~part["dold"] & (part["n"] > 0)]
+                tables.append(
+                    pd.DataFrame(
+                        {
+                            "Åldersgrupp": a,
+                            "Förskola": shown["skolenhetskod"].map(names),
+                            "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
+                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
+                            "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]],
+                        }
+                    )
+                )
+            rows = pd.concat(tables, ignore_index=True)
+            if len(rows):
+                parts.append(
+                    table_html(
+                        rows,
+                        f"{question.short} per förskola, i enhetskodens ordning",
+                        numeric=["Andel", "95 % intervall"],
+                        footnote=f"95 % intervall: Wilson, med ändlighetskorrektion. Förskolor med {TOO_FEW} visas inte.",
+                    )
+                )
+        return Html("".join(parts))
+
+    def questions(self) -> Html:
+        return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.questions_closed))
+
+    def comments(self) -> Html:
+        """Free text of units with at least five questionnaires: redacted on reading, shown
+        escaped. Never in the leadership report."""
+        parts = ['<h2 id="kommentarer">Kommentarer</h2>']
+        per_unit = self.units_of(self.period).groupby("skolenhetskod").agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"))
+        long = self.long_of(self.period)
+        for q in self.version.text_questions:
+            part = long[(long["question"] == q.id) & long["answer"].notna()]
+            part = part[part["answer"].astype(str).str.strip() != ""]
+            if part.empty:
+                parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen vårdnadshavare har skrivit något.</p>')
+                continue
+            codes = part["skolenhetskod"].astype(str)
+            shown = part[codes.map(per_unit["svar"]).fillna(0).to_numpy() >= MIN_GROUP]
+            parts.append(
+                f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
+                f"Kommentarer från förskolor med {TOO_FEW.replace('svar', 'inskickade enkäter')} visas inte. "
+                "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>"
+            )
+            items = sorted(zip(shown["skolenhetskod"].astype(str).map(per_unit["skolenhet"]), shown["answer"].astype(str)))
+            if items:
+                parts.append(
+                    '<ul class="kommentarer">'
+                    + "".join(f"<li><strong>{esc(unit)}:</strong> {esc(text)}</li>" for unit, text in items)
+                    + "</ul>"
+                )
+        return Html("".join(parts))
+
+    def quality_section(self) -> Html:
+        return Html(quality_html(self.quality["checks"], self.quality["verdict"]))
+
+    def method_text(self) -> str:
+        return (
+            "Vårdnadshavarna får en enkät per inskrivet barn i förskolan (1–5 år), men alla svarar inte. Kommunens "
+            "siffror är därför skattningar: varje förskolas svar i en åldersgrupp väger lika mycket som gruppens barn "
+            "(vikt = antal barn / antal enkäter i förskolan och åldersgruppen), förskola × åldersgrupp är strata och "
+            "skattningen har ändlighetskorrektion. Konfidensintervallen (95 %) är Korn–Graubards, beräknade med "
+            "programpaketet svy. " + ASSUMPTION + " Andelen som instämmer är svaren 4 och 5 på den femgradiga skalan, "
+            "bland dem som besvarat frågan; Vet ej räknas och visas men ingår inte i andelen. Förändringar jämfört med "
+            "föregående enkät prövas som skillnaden mellan två oberoende urval (MOVER, utan ändlighetskorrektion). "
+            "Grupper (åldersgrupp, förskola) med färre än 5 svar visas inte, och där det behövs döljs ytterligare en "
+            "grupp så att den dolda uppgiften inte kan räknas fram."
+        )
+
+    def method(self, provenance_html: str) -> Html:
+        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.method_text())}</p>' + provenance_html)
+
+    def committee(self):
+        """The tjänsteskrivelse's and the deck's content: this report's sentences and chart."""
+        from ...committee import CommitteeContent, Figure, quality_lines
+
+        rows = self.summary_rows()
+        summary = [self.response_sentence()]
+        summary += [f"{q.short}. " + " ".join(self.sentences(q, ALL)[:2]) for q in self.questions_closed]
+        answered, enrolled = self.enrolment(ALL)
+        rate = self.codebook.min_response_rate
+        assessment = (
+            [
+                f"Svarsfrekvensen är {fmt_pct(answered / enrolled)} ({fmt_int(answered)} av {fmt_int(enrolled)}), under "
+                f"{fmt_pct(rate)}: resultaten kan vara missvisande om de som inte svarade skiljer sig från dem som svarade."
+            ]
+            if enrolled and answered / enrolled < rate
+            else []
+        )
+        changes = [f"{q.short}: {self.change(q, ALL)}" for q in self.questions_closed] if self.previous else []
+        figure = self.overview_figure()
+        return CommitteeContent(
+            title=self.codebook.title,
+            label=self.meta["label"],
+            synthetic=self.synthetic,
+            summary=summary,
+            highlights=[f"{row['Fråga']}: {row[ALL]}" for row in rows] + changes,
+            assessment=assessment + changes,
+            figures=[Figure("Vårdnadshavarnas svar", *figure, self.sentences(self.questions_closed[0], ALL)[0])]
+            if figure
+            else [],
+            quality=quality_lines(self.quality),
+            method=self.method_text(),
+            manifest=self.manifest,
+        )
+
+
+def unit_contribution(processed_dir: Path) -> UnitContribution:
+    """The unit profiles' part of one survey period: its own per-unit table (the report's)
+    and, for the trend, those of the earlier surveys in the processed folder."""
+    report = GuardianSurveyReport.load(processed_dir, Processed(Path(processed_dir)).period)
+    periods = report.periods[report.periods["end"] <= report.meta["end"]].sort_values("end")
+    frames = []
+    for p in periods["period"]:
+        table = (
+            report.unit_table()
+            if p == report.period
+            else survey_units(report.long_of(p), report.units, report.version_of(p), p, {}, GROUP)
+        )
+        frames.append(with_names(table, report.units_of(p)))
+    return guardian_contribution(
+        pd.concat(frames, ignore_index=True), [{"period": p, "label": report.label_of(p)} for p in periods["period"]]
+    )

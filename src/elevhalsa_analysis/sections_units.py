@@ -64,6 +64,21 @@ def flag_text(hidden: bool, n: int, flag: str) -> str:
     return DASH if hidden or not n else (flag or WITHIN)
 
 
+def shown_unit_shares(part: pd.DataFrame, names: dict[str, str], group: tuple[str, str], unit_heading: str) -> pd.DataFrame:
+    """The shown units' shares of one group (`group` = its column heading and value) as table
+    rows: unit name, share with its counts, interval and funnel flag; hidden units left out."""
+    shown = part[~part["dold"] & (part["n"] > 0)]
+    return pd.DataFrame(
+        {
+            group[0]: group[1],
+            unit_heading: shown["skolenhetskod"].map(names),
+            "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
+            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
+            "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]],
+        }
+    )
+
+
 def funnel_section(
     frame: pd.DataFrame, names: dict[str, str], title: str, xlabel: str, ylabel: str, value: Format = pct, scale: float = 100.0
 ) -> str:

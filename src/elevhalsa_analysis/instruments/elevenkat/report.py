@@ -22,7 +22,7 @@ from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
 from ...markup import Html, esc, quality_html, table_html
 from ...processed import Processed
-from ...sections_units import WITHIN, funnel_section
+from ...sections_units import funnel_section, shown_unit_shares
 from ...stats import diff_interval_independent, mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 from ...survey import CodebookReport, municipal_estimates, survey_units
@@ -514,21 +514,9 @@ class StudentSurveyReport(CodebookReport):
         names = unit_names(self.units_of(self.period))
         parts = ['<h2 id="per-skolenhet">Andelar per skolenhet</h2>']
         for question in self.questions_closed:
-            tables = []
-            for a in self.year_groups:
-                part = self._answered_units(question, a)
-                shown = part[~part["dold"] & (part["n"] > 0)]
-                tables.append(
-                    pd.DataFrame(
-                        {
-                            "Årskurs": a,
-                            "Skolenhet": shown["skolenhetskod"].map(names),
-                            "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
-                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
-                            "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]],
-                        }
-                    )
-                )
+            tables = [
+                shown_unit_shares(self._answered_units(question, a), names, ("Årskurs", a), "Skolenhet") for a in self.year_groups
+            ]
             rows = pd.concat(tables, ignore_index=True)
             if len(rows):
                 parts.append(

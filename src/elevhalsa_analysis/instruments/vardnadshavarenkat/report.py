@@ -24,7 +24,7 @@ from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
 from ...markup import Html, esc, quality_html, table_html
 from ...processed import Processed
-from ...sections_units import WITHIN, funnel_section
+from ...sections_units import funnel_section, shown_unit_shares
 from ...stats import mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
 from ...survey import CodebookReport, design_frame, municipal_estimates, survey_units
@@ -377,21 +377,10 @@ class GuardianSurveyReport(CodebookReport):
         names = unit_names(self.units_of(self.period))
         parts = ['<h2 id="per-forskola">Andelar per förskola</h2>']
         for question in self.questions_closed:
-            tables = []
-            for a in self.age_groups:
-                part = self._answered_units(question, a)
-                shown = part[~part["dold"] & (part["n"] > 0)]
-                tables.append(
-                    pd.DataFrame(
-                        {
-                            "Åldersgrupp": a,
-                            "Förskola": shown["skolenhetskod"].map(names),
-                            "Andel": [f"{fmt_pct(x / n)} ({x} av {n})" for x, n in zip(shown["events"], shown["n"])],
-                            "95 % intervall": [fmt_pct_range(lo, hi) for lo, hi in zip(shown["lag"], shown["hog"])],
-                            "Jämfört med kommunen": [f or WITHIN for f in shown["avvikelse"]],
-                        }
-                    )
-                )
+            tables = [
+                shown_unit_shares(self._answered_units(question, a), names, ("Åldersgrupp", a), "Förskola")
+                for a in self.age_groups
+            ]
             rows = pd.concat(tables, ignore_index=True)
             if len(rows):
                 parts.append(

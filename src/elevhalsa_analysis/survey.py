@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +220,40 @@ class CodebookReport:
 
     def heading(self) -> str:
         return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
+
+
+@dataclass
+class SampleSurveyReport(CodebookReport):
+    """A report of a sample survey of groups in units (students, guardians): its answers in long
+    form, the units with their enrolment and responses, and the population's phrase."""
+
+    long: pd.DataFrame
+    units: pd.DataFrame
+    population_phrase: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, processed_dir: Path, period: str):
+        folder = Path(processed_dir)
+        common = cls.read_common(folder, period)
+        found = Processed(folder)
+        return cls(
+            **common,
+            long=found.table("svar"),
+            units=found.table("enheter"),
+            population_phrase=common["manifest"]["population"],
+        )
+
+    def _memo(self, key: tuple, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def long_of(self, period: str) -> pd.DataFrame:
+        return self._memo(("long", period), lambda: self.long[self.long["period"] == period])
+
+    def units_of(self, period: str) -> pd.DataFrame:
+        return self.units[self.units["period"] == period]
 
 
 def design_frame(

@@ -8,7 +8,7 @@ text appears only in the researchers' variant (the notebook tags that cell).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from ...processed import Processed
 from ...sections_units import funnel_section, shown_unit_shares
 from ...stats import diff_interval_independent, mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
-from ...survey import CodebookReport, municipal_estimates, survey_units
+from ...survey import SampleSurveyReport, municipal_estimates, survey_units
 from ...units import unit_names, with_names
 from .loading import year_group_phrase
 from .units import survey_contribution
@@ -44,39 +44,10 @@ class Change:
     comparable: bool = True
 
 
-@dataclass
-class StudentSurveyReport(CodebookReport):
+class StudentSurveyReport(SampleSurveyReport):
     """The student-survey report for one period, read from its processed folder."""
 
-    long: pd.DataFrame
-    units: pd.DataFrame
-    population_phrase: str
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def load(cls, processed_dir: Path, period: str) -> StudentSurveyReport:
-        folder = Path(processed_dir)
-        common = cls.read_common(folder, period)
-        found = Processed(folder)
-        return cls(
-            **common,
-            long=found.table("svar"),
-            units=found.table("enheter"),
-            population_phrase=common["manifest"]["population"],
-        )
-
     # -- facts -----------------------------------------------------------------------------
-
-    def _memo(self, key: tuple, compute):
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
-
-    def long_of(self, period: str) -> pd.DataFrame:
-        return self._memo(("long", period), lambda: self.long[self.long["period"] == period])
-
-    def units_of(self, period: str) -> pd.DataFrame:
-        return self.units[self.units["period"] == period]
 
     def grouped(self, period: str, *by: str) -> ind.Grouped:
         return self._memo(("grouped", period, by), lambda: ind.grouped(self.long_of(period), self.version_of(period), list(by)))

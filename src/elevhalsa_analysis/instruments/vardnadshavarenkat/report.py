@@ -10,7 +10,6 @@ that cell), redacted on reading and escaped here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from ...processed import Processed
 from ...sections_units import funnel_section, shown_unit_shares
 from ...stats import mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
-from ...survey import CodebookReport, design_frame, municipal_estimates, survey_units
+from ...survey import SampleSurveyReport, design_frame, municipal_estimates, survey_units
 from ...units import unit_names, with_names
 from .loading import age_group_phrase
 from .units import guardian_contribution
@@ -43,39 +42,10 @@ ASSUMPTION = (
 )
 
 
-@dataclass
-class GuardianSurveyReport(CodebookReport):
+class GuardianSurveyReport(SampleSurveyReport):
     """The guardian-survey report for one period, read from its processed folder."""
 
-    long: pd.DataFrame
-    units: pd.DataFrame
-    population_phrase: str
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def load(cls, processed_dir: Path, period: str) -> GuardianSurveyReport:
-        folder = Path(processed_dir)
-        common = cls.read_common(folder, period)
-        found = Processed(folder)
-        return cls(
-            **common,
-            long=found.table("svar"),
-            units=found.table("enheter"),
-            population_phrase=common["manifest"]["population"],
-        )
-
     # -- facts -----------------------------------------------------------------------------
-
-    def _memo(self, key: tuple, compute):
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
-
-    def long_of(self, period: str) -> pd.DataFrame:
-        return self._memo(("long", period), lambda: self.long[self.long["period"] == period])
-
-    def units_of(self, period: str) -> pd.DataFrame:
-        return self.units[self.units["period"] == period]
 
     @cached_property
     def age_groups(self) -> list[str]:

@@ -1,30 +1,87 @@
-"""The HTML every report section is built from: one escaper, one table builder, the
-heading with the synthetic-data banner and the gate's verdict, and the data-quality table.
+"""The rendering layer: every page and report section is a Jinja template, rendered here.
 
-Everything a user supplied (free text, unit names, labels) passes `esc`.
+Shared templates live in `templates/sections/`; an instrument keeps its own beside its code
+in `instruments/<name>/templates/` and gets them through `templates_beside(__file__)`.
+Autoescaping is on, so every value a template shows is escaped (free text, unit names,
+labels) unless it is already `Html`, i.e. the output of another template. Python modules
+outside this one hand templates values and never write tags themselves.
+
+A line break in a template, with the indentation after it, is layout of the template and
+not of the page: it is removed when the template is read, so templates can be indented
+freely while the pages stay the compact, byte-stable HTML the reports are compared by.
+End a line with a space where words run on.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import jinja2
+from jinja2.ext import Extension
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     import pandas as pd
 
-from .config import CSS_FILE
+from .config import CSS_FILE, TEMPLATE_DIR
 from .formatting import fmt_int
 
+SECTIONS_DIR = TEMPLATE_DIR / "sections"
 UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
-SYNTHETIC_BANNER = (
-    '<p class="syntetisk"><strong>Syntetiska exempeldata.</strong> Rapporten bygger på påhittade data '
-    "som skapats för att visa och testa verktyget; de beskriver inga verkliga personer eller skolor.</p>"
-)
+# The reports' Content-Security-Policy: nothing is fetched, no script runs.
+CSP = Markup("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+class Html(str):
+    """Markup: Jupyter displays it as HTML (so notebooks need no IPython import), and a
+    template shows it as it is (`__html__`), where any other value is escaped."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def esc(value: object) -> Html:
+    """The one escaper; the same function the templates' autoescaping uses."""
+    return Html(escape(value))
+
+
+_TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)
+
+
+class _TemplateLayout(Extension):
+    """Drops line breaks and the indentation after them outside Jinja tags, and folds
+    whitespace inside tags, so a tag may span lines."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return "".join(
+            re.sub(r"\s+", " ", part) if i % 2 else re.sub(r"\n[ \t]*", "", part) for i, part in enumerate(_TAG.split(source))
+        )
+
+
+@cache
+def templates_beside(module_file: str | None = None) -> jinja2.Environment:
+    """The templates of the folder `templates/` beside `module_file`, then the shared ones."""
+    folders = [Path(module_file).with_name("templates")] if module_file else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, SECTIONS_DIR]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=[_TemplateLayout],
+    )
+    env.globals.update(all=all, table=table_html, fmt_int=fmt_int, UNITS_DIR=UNITS_DIR, UNITS_INDEX=UNITS_INDEX, CSP=CSP)
+    return env
+
+
+def render(template: str, module_file: str | None = None, /, **context: object) -> Html:
+    """`template` rendered with `context`; looked up beside `module_file` first."""
+    return Html(templates_beside(module_file).get_template(template).render(**context))
 
 
 def table_html(
@@ -33,37 +90,33 @@ def table_html(
     numeric: Iterable[str] = (),
     footnote: str | None = None,
     classes: dict[str, Sequence[str]] | None = None,
-) -> str:
-    """A captioned table with header cells; numbers right-aligned; all text escaped.
+    *,
+    row_headers: bool = False,
+    framed: bool = False,
+) -> Html:
+    """The one table builder: a captioned table with header cells; numbers right-aligned.
 
     `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
-    accompanies an assessment word).
+    accompanies an assessment word). `row_headers` makes the first column the rows' headers;
+    `framed` wraps a wide table in a scrolling frame. Cells may be `Html` (links).
     """
     numeric = set(numeric)
     classes = classes or {}
-    num = ' class="num"'
 
-    def cell_class(column: str, i: int) -> str:
-        names = [*(["num"] if column in numeric else []), *([classes[column][i]] if column in classes else [])]
-        return f' class="{esc(" ".join(names))}"' if names else ""
+    def cell_class(column: str, i: int | None) -> str:
+        names = ["num"] if column in numeric else []
+        if i is not None and column in classes:
+            names.append(classes[column][i])
+        return " ".join(names)
 
-    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td{cell_class(c, i)}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
-        for i, row in enumerate(frame.itertuples(index=False))
+    head = [(c, cell_class(c, None)) for c in frame.columns]
+    rows = [[(v, cell_class(c, i)) for c, v in zip(frame.columns, row)] for i, row in enumerate(frame.itertuples(index=False))]
+    return render(
+        "table.html.j2", caption=caption, head=head, rows=rows, footnote=footnote, row_headers=row_headers, framed=framed
     )
-    foot = f'<p class="fotnot">{esc(footnote)}</p>' if footnote else ""
-    return f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
 
 
-class Html(str):
-    """A string that Jupyter displays as HTML (so notebooks need no IPython import)."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
-def quality_html(checks: Sequence[dict], verdict: str) -> str:
+def quality_html(checks: Sequence[dict], verdict: str) -> Html:
     """Every check with its severity, outcome, counts and examples (no personal data)."""
     import pandas as pd  # here, not at the top: the index and provenance pages need no pandas
 
@@ -99,60 +152,19 @@ def quality_html(checks: Sequence[dict], verdict: str) -> str:
                 "Exempel": "; ".join(examples) if not c["passed"] else "",
             }
         )
-    klass = "ok" if all(c["passed"] for c in checks) else "varning"
-    return f'<h2 id="datakvalitet">Datakvalitet</h2><p class="{klass}">{esc(verdict)}</p>' + table_html(
-        pd.DataFrame(rows),
-        "Kontroller av underlaget (great_expectations)",
-        numeric=["Antal avvikelser"],
-        footnote="Blockerande kontroller stoppar körningen; varningar visas här och rapporten görs ändå; "
-        "noteringar säger något om underlaget utan att vara fel.",
-    )
+    return render("quality.html.j2", checks=checks, verdict=verdict, rows=pd.DataFrame(rows))
 
 
-def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> str:
+def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> Html:
     """Title, the synthetic-data banner where it applies, and the gate's one-line verdict."""
-    parts = [f"<h1>{esc(title)} – {esc(label)}</h1>"]
-    if synthetic:
-        parts.append(SYNTHETIC_BANNER)
-    klass = "ok" if all(c["passed"] for c in quality["checks"]) else "varning"
-    parts.append(
-        f'<p class="{klass}"><strong>Datakvalitet:</strong> {esc(quality["verdict"])} '
-        f'<a href="#datakvalitet">Se avsnittet Datakvalitet.</a></p>'
-    )
-    # Every period with unit-level data gets profiles (pipeline), written beside the report.
-    parts.append(
-        f'<p>Varje skolenhet har en egen profil för rektor och områdeschef: <a href="{UNITS_DIR}/{UNITS_INDEX}">'
-        "skolenheternas profiler</a>.</p>"
-    )
-    return "".join(parts)
-
-
-# The reports' Content-Security-Policy: nothing is fetched, no script runs.
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+    return render("heading.html.j2", title=title, label=label, synthetic=synthetic, quality=quality)
 
 
 def standalone_page(title: str, body: str, body_class: str = "") -> str:
     """A self-contained page in the reports' style (index, validation pages)."""
-    css = CSS_FILE.read_text(encoding="utf-8")
-    klass = f' class="{esc(body_class)}"' if body_class else ""
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="sv">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-            f"<title>{esc(title)}</title>",
-            f'<style type="text/css">\n{css}</style>',
-            "</head>",
-            f"<body{klass}>",
-            "<main>",
-            f"<h1>{esc(title)}</h1>",
-            body,
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
+    return render(
+        "page.html.j2", title=title, body=Html(body), body_class=body_class, css=Markup(CSS_FILE.read_text(encoding="utf-8"))
     )
+
+
+SYNTHETIC_BANNER = render("synthetic.html.j2")

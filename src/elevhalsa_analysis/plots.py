@@ -180,35 +180,6 @@ def trend_chart(
     return to_png(fig), alt
 
 
-def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
-    """Unit × competence access; organisational facts, so every unit is shown."""
-    fig, ax = plt.subplots(figsize=(9.5, 0.32 * len(matrix) + 1.8))
-    sns.heatmap(
-        matrix,
-        cmap=sns.color_palette(["#D55E00", "#0072B2"], as_cmap=True),
-        vmin=0,
-        vmax=1,
-        cbar=False,
-        linewidths=0.5,
-        linecolor="white",
-        ax=ax,
-        annot=matrix.map(lambda v: "Ja" if v == 1 else ("Nej" if v == 0 else "–")),
-        fmt="",
-        annot_kws={"fontsize": 8, "color": "white"},
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.xaxis.tick_top()
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="left")
-    fig.tight_layout()
-    lacking = int((matrix == 0).any(axis=1).sum())
-    alt = (
-        f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
-        f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en."
-    )
-    return to_png(fig), alt
-
-
 def funnel_plot(
     f: Funnel, xlabel: str, ylabel: str, scale: float = 100.0, value_text=None, names: dict[str, str] | None = None
 ) -> tuple[bytes, str]:

@@ -64,12 +64,12 @@ class GuardianSurveyReport(SampleSurveySections):
 
         def compute() -> dict[str, dict[str, DesignEstimate]]:
             version = self.version_of(period)
-            questions = version.closed_questions
-            per_group = municipal_estimates(self.long_of(period), self.units, version, questions, period, fpc, GROUP)
+            closed = version.closed_questions
+            per_group = municipal_estimates(self.long_of(period), self.units, version, closed, period, fpc, GROUP)
             # All children: the same strata (unit within age group), one domain.
-            frame = design_frame(self.long_of(period), self.units, version, questions, period, GROUP).assign(alla=ALL)
-            overall = headline_shares(frame, "alla", [q.id for q in questions], fpc=fpc)
-            return {q.id: {**per_group.get(q.id, {}), **overall.get(q.id, {})} for q in questions}
+            frame = design_frame(self.long_of(period), self.units, version, closed, period, GROUP).assign(alla=ALL)
+            overall = headline_shares(frame, "alla", [q.id for q in closed], fpc=fpc)
+            return {q.id: {**per_group.get(q.id, {}), **overall.get(q.id, {})} for q in closed}
 
         return self._memo(("estimates", period, fpc), compute).get(question.id, {})
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from .config import PROJ_ROOT, TEMPLATE_DIR, TEMPLATE_NAME
 from .fileio import atomic_write_text
+from .markup import CSP
 
 Variant = Literal["ledning", "analys"]
 VARIANTS: tuple[str, ...] = ("ledning", "analys")
@@ -167,6 +168,7 @@ def export_html(
     resources = {
         "elevhalsa_variant": variant,
         "elevhalsa_title": title,
+        "elevhalsa_csp": CSP,
         # No real path: markdown2html would resolve relative images against it.
         "metadata": {"name": output.stem, "path": ""},
     }

@@ -93,14 +93,16 @@ def table_html(
     *,
     row_headers: bool = False,
     framed: bool = False,
+    code: Iterable[str] = (),
 ) -> Html:
     """The one table builder: a captioned table with header cells; numbers right-aligned.
 
     `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
     accompanies an assessment word). `row_headers` makes the first column the rows' headers;
-    `framed` wraps a wide table in a scrolling frame. Cells may be `Html` (links).
+    `framed` wraps a wide table in a scrolling frame; the cells of the `code` columns are set
+    as code (checksums, identifiers). Cells may be `Html` (links).
     """
-    numeric = set(numeric)
+    numeric, code = set(numeric), set(code)
     classes = classes or {}
 
     def cell_class(column: str, i: int | None) -> str:
@@ -110,15 +112,23 @@ def table_html(
         return " ".join(names)
 
     head = [(c, cell_class(c, None)) for c in frame.columns]
-    rows = [[(v, cell_class(c, i)) for c, v in zip(frame.columns, row)] for i, row in enumerate(frame.itertuples(index=False))]
+    rows = [
+        [(v, cell_class(c, i), c in code) for c, v in zip(frame.columns, row)]
+        for i, row in enumerate(frame.itertuples(index=False))
+    ]
     return render(
         "table.html.j2", caption=caption, head=head, rows=rows, footnote=footnote, row_headers=row_headers, framed=framed
     )
 
 
+def links_html(links: Sequence[tuple[str, str]], empty: str = "–") -> Html:
+    """Links, given as (href, text), one a line; `empty` where there are none."""
+    return render("links.html.j2", links=links, empty=empty)
+
+
 def quality_html(checks: Sequence[dict], verdict: str) -> Html:
     """Every check with its severity, outcome, counts and examples (no personal data)."""
-    import pandas as pd  # here, not at the top: the index and provenance pages need no pandas
+    import pandas as pd  # here, not at the top: `elevhalsa status` reads the index without pandas
 
     rows = []
     for c in checks:

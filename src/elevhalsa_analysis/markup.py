@@ -176,5 +176,3 @@ def standalone_page(title: str, body: str, body_class: str = "") -> str:
         "page.html.j2", title=title, body=Html(body), body_class=body_class, css=Markup(CSS_FILE.read_text(encoding="utf-8"))
     )
 
-
-SYNTHETIC_BANNER = render("synthetic.html.j2")

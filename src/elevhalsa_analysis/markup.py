@@ -32,7 +32,8 @@ from .formatting import fmt_int
 
 SECTIONS_DIR = TEMPLATE_DIR / "sections"
 UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
-# The reports' Content-Security-Policy: nothing is fetched, no script runs.
+# The reports' Content-Security-Policy: the browser itself refuses anything external or
+# scripted, should an output ever carry it; defence in depth behind the escaping.
 CSP = Markup("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
 
 
@@ -170,9 +171,16 @@ def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> Html
     return render("heading.html.j2", title=title, label=label, synthetic=synthetic, quality=quality)
 
 
-def standalone_page(title: str, body: str, body_class: str = "") -> str:
-    """A self-contained page in the reports' style (index, validation pages)."""
-    return render(
-        "page.html.j2", title=title, body=Html(body), body_class=body_class, css=Markup(CSS_FILE.read_text(encoding="utf-8"))
-    )
+def _css() -> Markup:
+    return Markup(CSS_FILE.read_text(encoding="utf-8"))
 
+
+def page_head(title: str) -> Html:
+    """The start of a page up to the end of its head: the same for the notebook reports
+    (`export.py`) as for the standalone pages."""
+    return render("page_head.html.j2", title=title, css=_css())
+
+
+def standalone_page(title: str, body: str, body_class: str = "") -> str:
+    """A self-contained page in the reports' style (index, validation pages, unit profiles)."""
+    return render("page.html.j2", title=title, body=Html(body), body_class=body_class, css=_css())

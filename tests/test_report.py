@@ -19,6 +19,7 @@ from elevhalsa_analysis.errors import ElevhalsaError
 from elevhalsa_analysis.export import export_html
 from elevhalsa_analysis.fileio import atomic_write_text
 from elevhalsa_analysis.kernel import execute_notebook
+from elevhalsa_analysis.markup import CSP
 from elevhalsa_analysis.provenance import collect_provenance, git_version, provenance_from_manifest, provenance_html, run_date
 from elevhalsa_analysis.report_index import read_index_entries, update_index, write_index
 
@@ -128,6 +129,8 @@ def test_leadership_variant_is_clean_and_self_contained(runs):
     assert page.all("html")[0].get("lang") == "sv"
     assert any(m.get("charset", "").lower() == "utf-8" for m in page.all("meta"))
     assert any(m.get("name") == "viewport" for m in page.all("meta"))
+    # The one policy of every page, the standalone ones' too.
+    assert [m["content"] for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"] == [CSP]
     assert page.title == TITLE
 
     assert "<script" not in raw.lower()
@@ -376,7 +379,7 @@ def test_provenance_html_is_swedish_and_escaped(tmp_path):
     page = Page(out)
     assert "Metod och spårbarhet" in page.text
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "a<b>.csv" in page.text and hashlib.sha256(b"x").hexdigest() in page.text
+    assert "a<b>.csv" in page.text and f'<code class="hash">{hashlib.sha256(b"x").hexdigest()}</code>' in out
     assert "Körningsdatum" in page.text and "2024-01-02" in page.text
 
 

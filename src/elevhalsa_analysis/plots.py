@@ -1,14 +1,13 @@
 """Charts for the reports: seaborn/matplotlib rendered to embedded PNG with alt text.
 
-Figures are returned as HTML (`<figure>` with a data-URI image) so that every image has a
-meaningful alt text and the report stays one self-contained file. PNG metadata is fixed so
+Figures are returned as HTML (a figure with a data-URI image, `figure.html.j2`) so that every
+image has a meaningful alt text and the report stays one self-contained file. PNG metadata is fixed so
 that reruns give byte-identical files.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 
 import matplotlib
@@ -22,6 +21,7 @@ import seaborn as sns
 from .formatting import fmt_pct, shares_summing_to_100
 from .funnel import Funnel, control_limits
 from .indicators import NOT_ANSWERED, QuestionResult
+from .markup import Html, render
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
 PALETTE = {"Ja": "#0072B2", "Till viss del": "#E69F00", "Nej": "#D55E00", NOT_ANSWERED: "#BBBBBB"}
@@ -38,12 +38,8 @@ def to_png(fig: plt.Figure) -> bytes:
     return buf.getvalue()
 
 
-def figure_html(png: bytes, alt: str, caption: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-    )
+def figure_html(png: bytes, alt: str, caption: str) -> Html:
+    return render("figure.html.j2", data=base64.b64encode(png).decode("ascii"), alt=alt, caption=caption)
 
 
 # Diverging scales without a fixed colour: blues for the headline side, oranges for the

@@ -29,7 +29,7 @@ from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .instrument import Carried, Instrument, Prepared
 from .loaders import PeriodMeta, find_input, list_periods
-from .markup import heading_html
+from .markup import Html, heading_html
 from .privacy import load_salt
 from .processed import PERIODS, Processed
 from .stats import wilson_interval
@@ -218,7 +218,7 @@ class CodebookReport:
     def synthetic(self) -> bool:
         return bool(self.periods["syntetisk"].any())
 
-    def heading(self) -> str:
+    def heading(self) -> Html:
         return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
 
 

@@ -122,7 +122,7 @@ class SurveyReport(CodebookReport):
         )
 
     def overview(self) -> Html:
-        return render("overview.html.j2", __file__, figure=Html(plots.figure_html(*self.overview_figure())))
+        return render("overview.html.j2", __file__, figure=plots.figure_html(*self.overview_figure()))
 
     def question_section(self, question: Question) -> Html:
         r = ind.question_result(self.long, self.population, self.version, question, self.period)
@@ -198,7 +198,7 @@ class SurveyReport(CodebookReport):
             "trend.html.j2",
             __file__,
             wide=wide.reset_index(drop=True),
-            figure=Html(plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")),
+            figure=plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period."),
             numeric=list(wide.columns[1:]),
         )
 

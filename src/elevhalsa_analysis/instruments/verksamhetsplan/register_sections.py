@@ -195,10 +195,10 @@ def reports_html(
         "days_principal": (fmt_decimal(days_principal.median(), 1), len(days_principal)) if len(days_principal) else None,
     }
     if elevantal is None:
-        return render("reports.html.j2", __file__, **context, tables=None, no_students=missing_html("elevantal", period))
+        return render("reports.html.j2", __file__, **context, enrolment=None, no_students=missing_html("elevantal", period))
     with_form = m.with_skolform(reports, elevantal)
     staff_with_form = m.with_skolform(staff, elevantal)
-    tables = {
+    enrolment = {  # what needs elevantal.csv
         "by_type": _by_type(reports, elevantal),
         "by_skolform": _by_skolform(with_form, elevantal),
         "staff_count": len(staff_with_form),
@@ -215,7 +215,7 @@ def reports_html(
             )
         ),
     }
-    return render("reports.html.j2", __file__, **context, tables=tables, no_students=None)
+    return render("reports.html.j2", __file__, **context, enrolment=enrolment, no_students=None)
 
 
 def _by_type(reports: pd.DataFrame, elevantal: pd.DataFrame) -> Html:

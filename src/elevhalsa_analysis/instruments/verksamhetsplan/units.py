@@ -123,6 +123,7 @@ class UnitData:
 
 
 def _absence(data: UnitData, code: str) -> Html:
+    """The unit's high absence per term beside the municipality's, with the trend chart."""
     table = data.tables.get("enheter_franvaro")
     if table is None:
         return render("unit_absence.html.j2", __file__, lacking="file")
@@ -170,12 +171,13 @@ def _absence(data: UnitData, code: str) -> Html:
         __file__,
         lacking=None,
         rows=frame.reset_index(drop=True),
-        footnote=SMALL_FOOTNOTE,
+        hidden_note=SMALL_FOOTNOTE,
         chart=chart,
     )
 
 
 def _reports(data: UnitData, code: str) -> Html:
+    """The unit's reports per period beside the municipality's rate."""
     table = data.tables.get("enheter_anmalningar")
     if table is None:
         return render("unit_reports.html.j2", __file__, lacking="file")
@@ -193,7 +195,7 @@ def _reports(data: UnitData, code: str) -> Html:
     ]
     if not rows:
         return render("unit_reports.html.j2", __file__, lacking="unit")
-    return render("unit_reports.html.j2", __file__, lacking=None, rows=pd.DataFrame(rows), footnote=SMALL_FOOTNOTE)
+    return render("unit_reports.html.j2", __file__, lacking=None, rows=pd.DataFrame(rows), hidden_note=SMALL_FOOTNOTE)
 
 
 def carried_tables(

@@ -63,5 +63,5 @@ def _indicator(plan: Plan, spec: IndicatorSpec, kolada: pd.DataFrame) -> KoladaI
             lambda s: fmt_decimal(100 * s, 1),
             ylim=(0, None),
         )
-        figure = Html(plots.figure_html(png, alt, f"{spec.namn}: kommunen och jämförelserna per år (Kolada {spec.kpi})."))
+        figure = plots.figure_html(png, alt, f"{spec.namn}: kommunen och jämförelserna per år (Kolada {spec.kpi}).")
     return KoladaIndicator(figure, pd.DataFrame(rows), f"{spec.namn} (Kolada {spec.kpi})", [str(y) for y in years])

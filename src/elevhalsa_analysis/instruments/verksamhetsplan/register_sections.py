@@ -68,14 +68,12 @@ def absence_html(franvaro: pd.DataFrame | None, elevantal: pd.DataFrame | None, 
         sentences.append(f"{fmt_int(unscheduled)} rader utan schemalagd tid är inte medräknade.")
     names = unit_names(elevantal, franvaro)
     funnels = [
-        Html(
-            funnel_section(
-                absence_units(franvaro, limit, term),
-                names,
-                f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}",
-                "Elever med schemalagd tid vid enheten",
-                "Andel med hög frånvaro (%)",
-            )
+        funnel_section(
+            absence_units(franvaro, limit, term),
+            names,
+            f"Minst {fmt_decimal(limit, 0)} % frånvaro, {term}",
+            "Elever med schemalagd tid vid enheten",
+            "Andel med hög frånvaro (%)",
         )
         for term in found
         for limit in limits
@@ -204,15 +202,13 @@ def reports_html(
         "staff_count": len(staff_with_form),
         "staff_per_100": fmt_decimal(100 * len(staff_with_form) / students, 2),
         "staff": _staff(staff_with_form),
-        "funnel": Html(
-            funnel_section(
-                report_units(reports, elevantal),
-                unit_names(elevantal),
-                "Anmälningar per 100 elever per skolenhet",
-                "Inskrivna elever vid enheten",
-                "Anmälningar per 100 elever",
-                value=per_100,
-            )
+        "funnel": funnel_section(
+            report_units(reports, elevantal),
+            unit_names(elevantal),
+            "Anmälningar per 100 elever per skolenhet",
+            "Inskrivna elever vid enheten",
+            "Anmälningar per 100 elever",
+            value=per_100,
         ),
     }
     return render("reports.html.j2", __file__, **context, enrolment=enrolment, no_students=None)

@@ -161,10 +161,8 @@ def _absence(data: UnitData, code: str) -> Html:
         png, alt = plots.trend_chart(
             points, titles, "Andel med hög frånvaro (%)", "andelen elever med hög frånvaro", pct, ylim=(0, None)
         )
-        chart = Html(
-            plots.figure_html(
-                png, alt, "Andel elever med hög frånvaro per termin, enheten och kommunen. En dold uppgift saknar punkt."
-            )
+        chart = plots.figure_html(
+            png, alt, "Andel elever med hög frånvaro per termin, enheten och kommunen. En dold uppgift saknar punkt."
         )
     return render(
         "unit_absence.html.j2",

@@ -24,7 +24,7 @@ from . import indicators as ind
 from . import quality as q
 from .cache import PeriodCache, period_key
 from .codebook import Codebook, Question, Version, load_codebook
-from .config import CODEBOOK_DIR, raw_period_dir
+from .config import codebook_file, raw_period_dir
 from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .instrument import Carried, Instrument, Prepared
@@ -53,7 +53,7 @@ class SurveyInstrument(Instrument):
 
     @property
     def config_files(self) -> list[Path]:
-        return [CODEBOOK_DIR / f"{self.name}.yaml"]
+        return [codebook_file(self.name)]
 
     def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes, *, history: bool = False) -> Any:
         """`load_period`, kept for as long as the period's files, the codebook and the code are the same.

@@ -3,7 +3,7 @@
 A period folder holds the plan (`verksamhetsplan.yaml`, validated strictly) and, each
 optional, the status of its insatser, enrolment, absence, reports of offensive treatment
 and saved Kolada answers. The loaders and most of the quality gate are generated from
-`codebooks/verksamhetsplan.yaml`, the contract's columns as data. Children's personnummer
+`contract.yaml` in this folder, the contract's columns as data. Children's personnummer
 become a salted pseudonym and their names and the reports' descriptions are dropped in
 the loader, so nothing downstream can leak what it never received.
 """
@@ -79,6 +79,11 @@ class PlanInstrument(Instrument):
         from .report import PlanReport
 
         return PlanReport.load(processed_dir, period)
+
+    def fetch_public_statistics(self, period: str, data_dir: Path) -> Path:
+        from .kolada import fetch
+
+        return fetch(period, data_dir)
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
         from .units import plan_contributions

@@ -1,4 +1,4 @@
-"""The plan's input files read by their contract (`codebooks/verksamhetsplan.yaml`, the columns as
+"""The plan's input files read by their contract (`contract.yaml` beside this module, the columns as
 data): personal columns handled first, values made canonical, the gate's checks generated."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from ... import quality as q
 from ...codebook import normalize_label
-from ...config import CODEBOOK_DIR
+from ...config import instrument_dir
 from ...errors import DataError
 from ...loaders import (
     ALL_YEAR_GROUPS,
@@ -34,7 +34,7 @@ from ...loaders import (
 from ...privacy import Redactor, pseudonymize
 from ...schema import Strict, load_yaml
 
-CONTRACT_FILE = CODEBOOK_DIR / "verksamhetsplan.yaml"
+CONTRACT_FILE = instrument_dir("verksamhetsplan") / "contract.yaml"
 KOLADA_FILE = "kolada.json"
 
 

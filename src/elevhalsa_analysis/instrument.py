@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import quality as q
 from .codebook import normalize_label
-from .loaders import PeriodMeta
+from .periods import PeriodMeta
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from typing import Any
 
 import pandas as pd
 
+from .cells import AS_WRITTEN, ROW
 from .errors import DataError, Severity
+from .exports import Export
 from .formatting import fmt_decimal, fmt_int
-from .loaders import AS_WRITTEN, ROW, SKOLFORMER, Export
+from .population import SKOLFORMER
 
 BLOCKING: Severity = "blockerande"
 WARNING: Severity = "varning"
@@ -396,7 +398,7 @@ def padded_codes_note(
     id_column: str = ROW,
     id_label: str = "rad",
 ) -> list[CheckResult]:
-    """The unit codes whose leading zeros were put back (`loaders.unit_code`), as a note."""
+    """The unit codes whose leading zeros were put back (`cells.unit_code`), as a note."""
     written = frame[column + AS_WRITTEN].fillna("").astype(str).str.strip()
     padded = written.ne(frame[column].fillna("")) & frame[column].fillna("").str.fullmatch(r"\d{8}")
     return read_as_note(

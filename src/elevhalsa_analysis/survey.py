@@ -28,12 +28,13 @@ from .config import codebook_file, raw_period_dir
 from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .instrument import Carried, Instrument, Prepared
-from .loaders import PeriodMeta, find_input, list_periods
 from .markup import heading_html
+from .periods import PeriodMeta, list_periods
 from .privacy import load_salt
 from .processed import PERIODS, Processed
 from .stats import wilson_interval
 from .suppression import suppress_shares
+from .tables import find_input
 from .units import with_flags
 
 

@@ -12,30 +12,27 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
-from ...codebook import Codebook, Version, normalize_label
-from ...config import raw_period_dir
-from ...errors import DataError
-from ...loaders import (
+from ...cells import (
     ALL_YEAR_GROUPS,
     AS_WRITTEN,
     ROW,
     ROW_TEXT,
-    PeriodMeta,
-    canonical_answers,
     each_distinct,
     excel_serial,
-    find_input,
     keep_written,
     normalize_arskurs,
     parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
     row_text,
-    to_long,
     unit_code,
 )
+from ...codebook import Codebook, Version, normalize_label
+from ...config import raw_period_dir
+from ...errors import DataError
+from ...exports import canonical_answers, read_export, to_long
+from ...periods import PeriodMeta, period_bounds
+from ...population import read_register
 from ...privacy import period_redactor
+from ...tables import find_input
 
 POPULATION_FILE = "elevantal.csv"
 POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]

@@ -10,26 +10,16 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import ROW, excel_serial, parse_timestamps
 from ...codebook import Codebook, Version
 from ...config import raw_period_dir
 from ...errors import DataError
+from ...exports import canonical_answers, explode_options, read_export, to_long
 from ...formatting import fmt_pct
-from ...loaders import (
-    REGISTER_COLUMNS,
-    ROW,
-    PeriodMeta,
-    canonical_answers,
-    excel_serial,
-    explode_options,
-    find_input,
-    link,
-    parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
-    to_long,
-)
+from ...periods import PeriodMeta, period_bounds
+from ...population import REGISTER_COLUMNS, link, read_register
 from ...privacy import period_redactor, pseudonymize
+from ...tables import find_input
 
 REGISTER_FILE = "rektorer.csv"
 

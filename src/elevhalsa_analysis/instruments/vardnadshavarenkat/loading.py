@@ -15,27 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import AS_WRITTEN, ROW, ROW_TEXT, each_distinct, keep_written, parse_timestamps, row_text, unit_code
 from ...codebook import Codebook, Version, normalize_label
 from ...config import raw_period_dir
 from ...errors import DataError
-from ...loaders import (
-    AS_WRITTEN,
-    ROW,
-    ROW_TEXT,
-    PeriodMeta,
-    canonical_answers,
-    each_distinct,
-    find_input,
-    keep_written,
-    parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
-    row_text,
-    to_long,
-    unit_code,
-)
+from ...exports import canonical_answers, read_export, to_long
+from ...periods import PeriodMeta, period_bounds
+from ...population import read_register
 from ...privacy import period_redactor
+from ...tables import find_input
 
 POPULATION_FILE = "barnantal.csv"
 POPULATION_COLUMNS = ["enhetskod", "enhet", "aldersgrupp", "antal"]

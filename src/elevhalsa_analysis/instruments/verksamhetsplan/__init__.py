@@ -15,20 +15,16 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import ROW
 from ...codebook import normalize_label
 from ...config import raw_period_dir
 from ...errors import DataError
 from ...instrument import Instrument, Prepared, UnitContribution
-from ...loaders import (
-    ROW,
-    PeriodMeta,
-    find_input,
-    list_periods,
-    read_table,
-)
+from ...periods import PeriodMeta, list_periods
 from ...privacy import load_salt
 from ...processed import PERIODS
 from ...registry import get
+from ...tables import find_input, read_table
 from . import measures
 from .period import load_plan_period
 from .plan import PLAN_FILE, VALUE_COLUMNS, value_rows

@@ -18,7 +18,7 @@ from pydantic import Field
 from ...config import instrument_dir, raw_period_dir
 from ...errors import ElevhalsaError
 from ...fileio import atomic_write_text
-from ...loaders import list_periods
+from ...periods import list_periods
 from ...schema import Strict, load_yaml
 from .plan import load_plan
 from .registers import KOLADA_FILE

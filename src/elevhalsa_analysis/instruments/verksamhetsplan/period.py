@@ -8,13 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import AS_WRITTEN, ROW, ROW_TEXT
 from ...config import raw_period_dir
-from ...loaders import (
-    AS_WRITTEN,
-    ROW,
-    ROW_TEXT,
-    PeriodMeta,
-)
+from ...periods import PeriodMeta
 from ...privacy import period_redactor
 from . import measures
 from .plan import NO_STATUS, PLAN_FILE, Plan, load_plan

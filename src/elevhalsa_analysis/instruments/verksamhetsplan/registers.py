@@ -15,24 +15,23 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from ... import quality as q
-from ...codebook import normalize_label
-from ...config import instrument_dir
-from ...errors import DataError
-from ...loaders import (
+from ...cells import (
     ALL_YEAR_GROUPS,
     AS_WRITTEN,
     ROW,
     ROW_TEXT,
     excel_serial,
-    find_input,
     keep_written,
     normalize_arskurs,
-    read_table,
     row_text,
     unit_code,
 )
+from ...codebook import normalize_label
+from ...config import instrument_dir
+from ...errors import DataError
 from ...privacy import Redactor, pseudonymize
 from ...schema import Strict, load_yaml
+from ...tables import find_input, read_table
 
 CONTRACT_FILE = instrument_dir("verksamhetsplan") / "contract.yaml"
 KOLADA_FILE = "kolada.json"
@@ -67,7 +66,7 @@ class ColumnSpec(Strict):
     @model_validator(mode="before")
     @classmethod
     def _year_groups(cls, data: object) -> object:
-        # A year-group column reads every form the student survey reads (loaders.normalize_arskurs).
+        # A year-group column reads every form the student survey reads (cells.normalize_arskurs).
         if isinstance(data, dict) and data.get("type") == "arskurs" and not data.get("labels"):
             return {**data, "labels": list(ALL_YEAR_GROUPS)}
         return data

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from ... import quality as q
+from ... import suites
 from ...cells import (
     ALL_YEAR_GROUPS,
     AS_WRITTEN,
@@ -236,11 +237,11 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact
     notes = []
     for column in spec.columns:
         if column.key in frame and column.type == "kod":
-            notes += q.padded_codes_note(name, path.name, frame, column.key, column.header)
+            notes += suites.padded_codes_note(name, path.name, frame, column.key, column.header)
         elif column.key in frame and column.type == "datum":
             written = frame[column.key + AS_WRITTEN]
             serial = written.map(lambda v: v is not None and excel_serial(v) is not None)
-            notes += q.read_as_note(
+            notes += suites.read_as_note(
                 f"{name}:seriedatum:{column.key}",
                 "Datum skrivna som Excel-serienummer lästes som datum",
                 path.name,
@@ -286,7 +287,7 @@ def contract_check(
 
 def structure_checks(loaded: Loaded) -> list[q.Check]:
     columns = {c.key: c.header for c in loaded.spec.columns if c.type not in ("namn", "utelamnas") and not c.optional}
-    return q.structure_checks(loaded.file, loaded.name, columns, min_rows=0 if loaded.spec.empty_is_zero else 1)
+    return suites.structure_checks(loaded.file, loaded.name, columns, min_rows=0 if loaded.spec.empty_is_zero else 1)
 
 
 def format_checks(loaded: Loaded) -> list[q.Check]:

@@ -26,9 +26,10 @@ from ...processed import PERIODS
 from ...registry import get
 from ...tables import find_input, read_table
 from . import measures
+from .contract import CONTRACT_FILE, input_contract
 from .period import load_plan_period
 from .plan import PLAN_FILE, VALUE_COLUMNS, value_rows
-from .registers import CONTRACT_FILE, clean_text, input_contract
+from .registers import clean_text
 from .units import carried_tables, register_tables
 
 

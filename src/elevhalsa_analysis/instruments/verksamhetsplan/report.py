@@ -22,6 +22,7 @@ from ...sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
 from ...suppression import MIN_GROUP, suppress
 from ...units import unit_names
 from . import measures as m
+from .contract import contract_labels, input_contract
 from .plan import (
     ACHIEVED,
     CANNOT_JUDGE,
@@ -34,7 +35,6 @@ from .plan import (
     assess,
     suppressed,
 )
-from .registers import contract_labels, input_contract
 from .units import absence_units, report_units
 
 NOT_WORSE = (

@@ -21,7 +21,7 @@ from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.formatting import fmt_int
 from elevhalsa_analysis.instruments.elevenkat.loading import load_student_period
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 from elevhalsa_analysis.survey import municipal_estimates
 
 RESPONSES = 50_000

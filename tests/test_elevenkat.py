@@ -26,7 +26,7 @@ from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.elevenkat.loading import load_student_period, normalize_arskurs
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 from elevhalsa_analysis.registry import get
 from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
 from sample_elevenkat import write_sample_data

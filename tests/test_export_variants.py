@@ -26,7 +26,7 @@ from elevhalsa_analysis.instruments.rektorsenkat import grid
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
 from elevhalsa_analysis.instruments.verksamhetsplan.period import load_plan_period
 from elevhalsa_analysis.instruments.verksamhetsplan.registers import normalize_personnummer
-from elevhalsa_analysis.loaders import list_periods, load_period_meta
+from elevhalsa_analysis.periods import list_periods, load_period_meta
 from elevhalsa_analysis.registry import get
 
 PERIOD = "2024-10"

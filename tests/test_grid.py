@@ -11,7 +11,7 @@ from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.config import DATA_DIR
 from elevhalsa_analysis.instruments.rektorsenkat import grid
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 
 CB = load_codebook("rektorsenkat")
 V = CB.version_for(dt.date(2024, 10, 31))

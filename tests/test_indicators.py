@@ -17,7 +17,7 @@ from elevhalsa_analysis import narrative
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.config import DATA_DIR
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 from elevhalsa_analysis.stats import TestResult
 
 CB = load_codebook("rektorsenkat")

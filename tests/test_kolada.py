@@ -12,8 +12,8 @@ import yaml
 
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import ElevhalsaError
+from elevhalsa_analysis.instruments.verksamhetsplan.kolada import URL_ENV, fetch
 from elevhalsa_analysis.instruments.verksamhetsplan.registers import read_kolada
-from elevhalsa_analysis.kolada import URL_ENV, fetch
 
 PLAN = {
     "namn": "Plan",

@@ -23,7 +23,7 @@ from conftest import EN_META, SV_META, Q, principals, write_csv, write_period, w
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 
 CB = load_codebook("rektorsenkat")
 PERIOD = "2024-10"

@@ -20,10 +20,11 @@ from conftest import (
     write_register,
     write_xlsx,
 )
+from elevhalsa_analysis.cells import parse_timestamps
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
-from elevhalsa_analysis.loaders import list_periods, parse_timestamps
+from elevhalsa_analysis.periods import list_periods
 
 CB = load_codebook("rektorsenkat")
 SALT = b"salt"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import sample_data as sd
-from elevhalsa_analysis.config import CODEBOOK_DIR
+from elevhalsa_analysis.config import codebook_file
 
 PERIODS = ["2023-10", "2024-10", "2025-10"]
 KOMPETENSER = ["Skolläkare", "Skolsköterska", "Psykolog", "Kurator", "Specialpedagogisk kompetens"]
@@ -49,7 +49,7 @@ def read_register(root: Path, period: str) -> pd.DataFrame:
 
 
 def load_codebook() -> dict:
-    return yaml.safe_load((CODEBOOK_DIR / "rektorsenkat.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(codebook_file("rektorsenkat").read_text(encoding="utf-8"))
 
 
 def question_columns(df: pd.DataFrame) -> dict[str, str]:

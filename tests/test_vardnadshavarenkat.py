@@ -25,7 +25,7 @@ from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.formatting import fmt_int, fmt_pct
 from elevhalsa_analysis.instruments.vardnadshavarenkat import INSTRUMENT
 from elevhalsa_analysis.instruments.vardnadshavarenkat.loading import load_preschool_period
-from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.periods import list_periods
 
 CB = load_codebook("vardnadshavarenkat")
 PERIOD = "2025-03"

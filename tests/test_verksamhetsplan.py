@@ -356,7 +356,7 @@ def test_absence_above_schedule_stops_and_names_the_row_not_the_child(tmp_path):
 
 
 def test_year_groups_are_read_as_the_student_survey_reads_them(tmp_path):
-    # One reader of year groups for both instruments (loaders.normalize_arskurs).
+    # One reader of year groups for both instruments (cells.normalize_arskurs).
     data = write_data(tmp_path)
     forms = ["6", "åk6", "ÅK 6", "Årskurs 6", "Åk\u00a06", "klass 6"]
     write_csv(

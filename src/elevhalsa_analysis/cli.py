@@ -72,9 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _kolada(args: argparse.Namespace) -> int:
-    from .kolada import fetch
+    from .registry import all_instruments
 
-    print(f"Kolada-data sparade: {fetch(args.period, args.data_dir)}")
+    # The instruments that offer it (the operations plan) say what they need and where it is saved.
+    for instrument in (i for i in all_instruments() if i.fetches_public_statistics):
+        print(f"Kolada-data sparade: {instrument.fetch_public_statistics(args.period, args.data_dir)}")
     return 0
 
 

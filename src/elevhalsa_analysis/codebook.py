@@ -1,4 +1,4 @@
-"""The codebooks of the survey instruments, read from YAML in the package.
+"""The codebooks of the survey instruments, read from YAML in each instrument's folder.
 
 A codebook names each question, its header text (and older wordings), its scale, which
 answers make the headline, and the phrase a sentence uses. The loaders, the quality gate,
@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .config import CODEBOOK_DIR
+from .config import codebook_file
 from .schema import Strict, load_yaml
 
 
@@ -172,5 +171,5 @@ class Codebook(Strict):
 
 
 @cache
-def load_codebook(instrument: str, directory: Path = CODEBOOK_DIR) -> Codebook:
-    return load_yaml(Path(directory) / f"{instrument}.yaml", Codebook)
+def load_codebook(instrument: str) -> Codebook:
+    return load_yaml(codebook_file(instrument), Codebook)

@@ -24,11 +24,27 @@ PROJ_ROOT = _project_root()
 DATA_DIR = PROJ_ROOT / "data"
 REPORTS_DIR = PROJ_ROOT / "reports"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
-CODEBOOK_DIR = PACKAGE_DIR / "codebooks"
+# Each instrument's folder holds its code and its configuration (codebook or contract).
+INSTRUMENTS_DIR = PACKAGE_DIR / "instruments"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 # Our nbconvert template and the style every page shares.
 TEMPLATE_NAME = "elevhalsa"
 CSS_FILE = TEMPLATE_DIR / TEMPLATE_NAME / "elevhalsa.css"
+
+
+def instrument_dir(name: str) -> Path:
+    return INSTRUMENTS_DIR / name
+
+
+def codebook_file(name: str) -> Path:
+    """A survey's codebook: its questions, scales, synonyms and headlines (codebook.py)."""
+    return instrument_dir(name) / "codebook.yaml"
+
+
+def package_key(path: Path) -> str:
+    """A package file's path relative to the package, as a manifest records configuration:
+    every instrument's codebook has the same file name, so the name alone is no key."""
+    return Path(path).relative_to(PACKAGE_DIR).as_posix()
 
 
 def raw_dir(data_dir: Path) -> Path:

@@ -78,7 +78,7 @@ def sha256_file(path: Path) -> str:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """SHA-256 over every file of the package (code, codebooks, report template).
+    """SHA-256 over every file of the package (code, the instruments' codebooks and contracts, templates).
 
     What a version number misses: a change to the code between releases changes this.
     """

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from . import __version__
 from .config import (
-    CODEBOOK_DIR,
     COMMITTEE_SUFFIXES,
     KOMMUN_FILE,
     NOTEBOOKS_DIR,
+    PACKAGE_DIR,
     kommun_file,
     processed_period_dir,
     raw_dir,
@@ -118,8 +118,8 @@ def _stale_reason(man: dict, instrument: str, data_dir: Path, hashes: _Hashes) -
     if hashes[NOTEBOOKS_DIR / str(notebook.get("name"))] != notebook.get("sha256"):
         return f"notebooken {notebook.get('name')} har ändrats"
     for name, digest in sorted((man.get("config") or {}).items()):
-        # Every instrument keeps its configuration (codebook, contract) in codebooks/.
-        if hashes[CODEBOOK_DIR / name] != digest:
+        # Keyed by the path in the package (config.package_key) of the instrument's codebook or contract.
+        if hashes[PACKAGE_DIR / name] != digest:
             return f"kodboken {name} har ändrats"
     if man.get("code") != code_fingerprint():
         return "programkoden har ändrats sedan förra körningen"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import quality as q
 from .codebook import normalize_label
-from .loaders import PeriodMeta
+from .periods import PeriodMeta
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ class Instrument(ABC):
 
     @property
     def config_files(self) -> list[Path]:
-        """Configuration in the package (codebooks) whose hashes also decide staleness."""
+        """Configuration in the package (a codebook or contract in the instrument's folder, and
+        any other instrument's it reads) whose hashes also decide staleness."""
         return []
 
     @abstractmethod
@@ -177,6 +178,15 @@ class Instrument(ABC):
     def indicator(self, period: str, data_dir: Path, question: str, **filters) -> IndicatorValue:
         """A headline figure for the operations plan's scorecard."""
         raise NotImplementedError(f"{self.name} lämnar inga indikatorer till verksamhetsplanen")
+
+    @property
+    def fetches_public_statistics(self) -> bool:
+        return type(self).fetch_public_statistics is not Instrument.fetch_public_statistics
+
+    def fetch_public_statistics(self, period: str, data_dir: Path) -> Path:
+        """For `elevhalsa kolada`: fetch the public statistics (Kolada) that the period's inputs
+        name into its raw folder, where a run reads them like any other input; the file written."""
+        raise NotImplementedError(f"{self.name} hämtar ingen offentlig statistik")
 
     def carried_units(
         self, periods: list[tuple[str, PeriodMeta]], follow_up: PeriodMeta, referenced: list[str], data_dir: Path, salt: bytes

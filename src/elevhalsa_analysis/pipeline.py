@@ -23,7 +23,7 @@ from . import __version__, cache, processed
 from . import quality as q
 from .committee import DOCX_SUFFIX, PPTX_SUFFIX, load_kommun
 from .committee_files import write_documents
-from .config import NOTEBOOKS_DIR, kommun_file, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
+from .config import NOTEBOOKS_DIR, kommun_file, package_key, processed_period_dir, raw_dir, raw_period_dir, report_period_dir
 from .errors import DataError
 from .export import export_html, warm_export
 from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_dir
@@ -141,7 +141,7 @@ def manifest(prepared: Prepared, data_dir: Path, instrument: Instrument) -> dict
             },
         ),
         "notebook": {"name": instrument.notebook, "sha256": sha256_file(notebook)},
-        "config": {p.name: sha256_file(p) for p in instrument.config_files},
+        "config": {package_key(p): sha256_file(p) for p in instrument.config_files},
         "package_version": __version__,
         "code": code_fingerprint(),
         # The committee's documents take names and colours from it.

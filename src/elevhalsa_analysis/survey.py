@@ -24,16 +24,17 @@ from . import indicators as ind
 from . import quality as q
 from .cache import PeriodCache, period_key
 from .codebook import Codebook, Question, Version, load_codebook
-from .config import CODEBOOK_DIR, raw_period_dir
+from .config import codebook_file, raw_period_dir
 from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .instrument import Carried, Instrument, Prepared
-from .loaders import PeriodMeta, find_input, list_periods
 from .markup import Html, heading_html
+from .periods import PeriodMeta, list_periods
 from .privacy import load_salt
 from .processed import PERIODS, Processed
 from .stats import wilson_interval
 from .suppression import suppress_shares
+from .tables import find_input
 from .units import with_flags
 
 
@@ -53,7 +54,7 @@ class SurveyInstrument(Instrument):
 
     @property
     def config_files(self) -> list[Path]:
-        return [CODEBOOK_DIR / f"{self.name}.yaml"]
+        return [codebook_file(self.name)]
 
     def _load_once(self, period: str, meta: PeriodMeta, data_dir: Path, salt: bytes, *, history: bool = False) -> Any:
         """`load_period`, kept for as long as the period's files, the codebook and the code are the same.

@@ -11,19 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...cells import normalize_arskurs
 from ...config import raw_period_dir
 from ...errors import DataError
 from ...estimates import headline_shares
 from ...indicators import grouped
 from ...instrument import Carried, IndicatorValue, UnitContribution
-from ...loaders import (
-    PeriodMeta,
-    find_input,
-    list_periods,
-    normalize_arskurs,
-)
+from ...periods import PeriodMeta, list_periods
 from ...suppression import MIN_GROUP
 from ...survey import SurveyInstrument, design_frame, municipal_estimates
+from ...tables import find_input
 from ...units import with_names
 from .loading import GROUPS, SUFFIXES, StudentPeriod, load_student_period, year_group_phrase
 

@@ -12,30 +12,28 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
-from ...codebook import Codebook, Version, normalize_label
-from ...config import raw_period_dir
-from ...errors import DataError
-from ...loaders import (
+from ... import suites
+from ...cells import (
     ALL_YEAR_GROUPS,
     AS_WRITTEN,
     ROW,
     ROW_TEXT,
-    PeriodMeta,
-    canonical_answers,
     each_distinct,
     excel_serial,
-    find_input,
     keep_written,
     normalize_arskurs,
     parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
     row_text,
-    to_long,
     unit_code,
 )
+from ...codebook import Codebook, Version, normalize_label
+from ...config import raw_period_dir
+from ...errors import DataError
+from ...exports import canonical_answers, read_export, to_long
+from ...periods import PeriodMeta, period_bounds
+from ...population import read_register
 from ...privacy import period_redactor
+from ...tables import find_input
 
 POPULATION_FILE = "elevantal.csv"
 POPULATION_COLUMNS = ["skolenhetskod", "skolenhet", "skolform", "årskurs", "antal"]
@@ -86,9 +84,9 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     pop_name, exp_name = population_path.name, export_path.name
     population = read_population(population_path)
     export = read_export(export_path, codebook, version)
-    structure = q.structure_checks(
+    structure = suites.structure_checks(
         pop_name, "elevantal", {c if c != "årskurs" else "arskurs": c for c in POPULATION_COLUMNS}
-    ) + q.structure_checks(exp_name, "export", q.required_columns(codebook, version))
+    ) + suites.structure_checks(exp_name, "export", suites.required_columns(codebook, version))
     results = q.run_checks({"elevantal": population, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
@@ -101,14 +99,14 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
     frame["arskurs"] = each_distinct(frame["arskurs"], normalize_arskurs)
     frame["kon"] = each_distinct(frame["kon"], lambda v: gender.get(normalize_label(v), " ".join(v.split())) or None)
     has_time = "completed" in frame
-    notes = q.padded_codes_note("elevantal", pop_name, population) + q.padded_codes_note(
+    notes = suites.padded_codes_note("elevantal", pop_name, population) + suites.padded_codes_note(
         "export", exp_name, frame, header=codebook.metadata_columns["unit"][0], id_column="response_id", id_label="svars-id"
     )
     if has_time:
         written = frame["completed"].fillna("")
         frame["completed"] = parse_timestamps(written)
         serial = written.map(excel_serial).notna()
-        notes += q.read_as_note(
+        notes += suites.read_as_note(
             "export:serietid",
             "Tider skrivna som Excel-serienummer lästes som tidpunkter",
             exp_name,
@@ -120,7 +118,7 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
         )
 
     g = q.gx().expectations
-    common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
+    common, common_frames = suites.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
     header = codebook.metadata_columns
     known_units = sorted(set(population["skolenhetskod"].dropna()))
     content = [
@@ -174,7 +172,7 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
             exp_name,
             column=header["kon"][0],
         ),
-        *q.unit_register_checks("elevantal", pop_name, "elevantal.csv"),
+        *suites.unit_register_checks("elevantal", pop_name, "elevantal.csv"),
         q.Check(
             "elevantal:arskurs",
             "Okänd årskurs i elevantal.csv",
@@ -218,7 +216,7 @@ def load_student_period(codebook: Codebook, period: str, meta: PeriodMeta, data_
         q.run_checks(
             {"export": frame.astype({c: "category" for c in labelled}), "elevantal": population, **common_frames}, content
         )
-        + q.ignored_columns_note(export)
+        + suites.ignored_columns_note(export)
         + notes
     )
     q.raise_on_blocking(results)

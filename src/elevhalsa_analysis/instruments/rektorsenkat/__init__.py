@@ -15,11 +15,8 @@ from ... import indicators as ind
 from ...config import raw_period_dir
 from ...errors import DataError
 from ...instrument import Carried, IndicatorValue, UnitContribution
-from ...loaders import (
-    PeriodMeta,
-    list_periods,
-    read_register,
-)
+from ...periods import PeriodMeta, list_periods
+from ...population import read_register
 from ...privacy import load_salt
 from ...processed import Processed
 from ...survey import SurveyInstrument

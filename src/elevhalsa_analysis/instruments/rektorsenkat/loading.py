@@ -10,26 +10,17 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ... import suites
+from ...cells import ROW, excel_serial, parse_timestamps
 from ...codebook import Codebook, Version
 from ...config import raw_period_dir
 from ...errors import DataError
+from ...exports import canonical_answers, explode_options, read_export, to_long
 from ...formatting import fmt_pct
-from ...loaders import (
-    REGISTER_COLUMNS,
-    ROW,
-    PeriodMeta,
-    canonical_answers,
-    excel_serial,
-    explode_options,
-    find_input,
-    link,
-    parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
-    to_long,
-)
+from ...periods import PeriodMeta, period_bounds
+from ...population import REGISTER_COLUMNS, link, read_register
 from ...privacy import period_redactor, pseudonymize
+from ...tables import find_input
 
 REGISTER_FILE = "rektorer.csv"
 
@@ -60,8 +51,8 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     export = read_export(export_path, codebook, version)
     reg_name, exp_name = register_path.name, export_path.name
 
-    required = q.required_columns(codebook, version)
-    structure = q.structure_checks(reg_name, "register", {c: c for c in REGISTER_COLUMNS}) + q.structure_checks(
+    required = suites.required_columns(codebook, version)
+    structure = suites.structure_checks(reg_name, "register", {c: c for c in REGISTER_COLUMNS}) + suites.structure_checks(
         exp_name, "export", required
     )
     results = q.run_checks({"register": reg, "export": export.frame}, structure)
@@ -80,7 +71,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     frame["email"] = frame["email"].fillna("").map(lambda e: e.strip())
     g = q.gx().expectations
     multiple = [qu for qu in version.closed_questions if qu.type == "multiple"]
-    common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta))
+    common, common_frames = suites.export_checks(codebook, version, export, period_bounds(meta))
     content = [
         *common,
         q.Check(
@@ -102,7 +93,7 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
             column=codebook.metadata_columns["email"][0],
             show_values=False,
         ),
-        *q.unit_register_checks("register", reg_name, "registret"),
+        *suites.unit_register_checks("register", reg_name, "registret"),
         # One principal may lead two units (two rows, one e-mail); the same unit twice is an error.
         q.Check(
             "register:e-post",
@@ -121,9 +112,9 @@ def load_survey_period(codebook: Codebook, period: str, meta: PeriodMeta, data_d
     frames.update({f"alternativ:{qu.id}": explode_options(frame, qu.id) for qu in multiple})
     results += (
         q.run_checks(frames, content)
-        + q.ignored_columns_note(export)
-        + q.padded_codes_note("register", reg_name, reg)
-        + q.read_as_note(
+        + suites.ignored_columns_note(export)
+        + suites.padded_codes_note("register", reg_name, reg)
+        + suites.read_as_note(
             "export:serietid",
             "Tider skrivna som Excel-serienummer lästes som tidpunkter",
             exp_name,

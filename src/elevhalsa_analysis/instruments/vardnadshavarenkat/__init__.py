@@ -18,9 +18,10 @@ from ...errors import DataError
 from ...estimates import headline_shares
 from ...indicators import grouped
 from ...instrument import Carried, IndicatorValue, UnitContribution
-from ...loaders import PeriodMeta, find_input, list_periods
+from ...periods import PeriodMeta, list_periods
 from ...suppression import MIN_GROUP
 from ...survey import SurveyInstrument, design_frame, municipal_estimates, survey_units
+from ...tables import find_input
 from ...units import with_names
 from .loading import GROUPS, SUFFIXES, PreschoolPeriod, age_group_phrase, load_preschool_period
 

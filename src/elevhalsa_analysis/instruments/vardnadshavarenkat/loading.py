@@ -15,27 +15,16 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ... import suites
+from ...cells import AS_WRITTEN, ROW, ROW_TEXT, each_distinct, keep_written, parse_timestamps, row_text, unit_code
 from ...codebook import Codebook, Version, normalize_label
 from ...config import raw_period_dir
 from ...errors import DataError
-from ...loaders import (
-    AS_WRITTEN,
-    ROW,
-    ROW_TEXT,
-    PeriodMeta,
-    canonical_answers,
-    each_distinct,
-    find_input,
-    keep_written,
-    parse_timestamps,
-    period_bounds,
-    read_export,
-    read_register,
-    row_text,
-    to_long,
-    unit_code,
-)
+from ...exports import canonical_answers, read_export, to_long
+from ...periods import PeriodMeta, period_bounds
+from ...population import read_register
 from ...privacy import period_redactor
+from ...tables import find_input
 
 POPULATION_FILE = "barnantal.csv"
 POPULATION_COLUMNS = ["enhetskod", "enhet", "aldersgrupp", "antal"]
@@ -101,11 +90,11 @@ def load_preschool_period(codebook: Codebook, period: str, meta: PeriodMeta, dat
     pop_name, exp_name = population_path.name, export_path.name
     population = read_population(population_path, codebook)
     export = read_export(export_path, codebook, version)
-    structure = q.structure_checks(
+    structure = suites.structure_checks(
         pop_name,
         "barnantal",
         {"skolenhetskod": "enhetskod", "skolenhet": "enhet", "aldersgrupp": "aldersgrupp", "antal": "antal"},
-    ) + q.structure_checks(exp_name, "export", q.required_columns(codebook, version))
+    ) + suites.structure_checks(exp_name, "export", suites.required_columns(codebook, version))
     results = q.run_checks({"barnantal": population, "export": export.frame}, structure)
     q.raise_on_blocking(results)
 
@@ -119,7 +108,7 @@ def load_preschool_period(codebook: Codebook, period: str, meta: PeriodMeta, dat
     frame[WHERE] = (
         "rad " + frame[ROW].astype(str) + ", förskola " + frame["skolenhetskod" + AS_WRITTEN].fillna("(tom)").astype(str)
     )
-    notes = q.padded_codes_note("barnantal", pop_name, population) + q.padded_codes_note(
+    notes = suites.padded_codes_note("barnantal", pop_name, population) + suites.padded_codes_note(
         "export", exp_name, frame, header=codebook.metadata_columns["unit"][0], id_column="response_id", id_label="svars-id"
     )
     has_time = "completed" in frame
@@ -127,7 +116,7 @@ def load_preschool_period(codebook: Codebook, period: str, meta: PeriodMeta, dat
         frame["completed"] = parse_timestamps(frame["completed"].fillna(""))
 
     g = q.gx().expectations
-    common, common_frames = q.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
+    common, common_frames = suites.export_checks(codebook, version, export, period_bounds(meta) if has_time else None)
     header = codebook.metadata_columns
     known_units = sorted(set(population["skolenhetskod"].dropna()))
     content = [
@@ -234,7 +223,7 @@ def load_preschool_period(codebook: Codebook, period: str, meta: PeriodMeta, dat
         q.run_checks(
             {"export": frame.astype({c: "category" for c in labelled}), "barnantal": population, **common_frames}, content
         )
-        + q.ignored_columns_note(export)
+        + suites.ignored_columns_note(export)
         + notes
     )
     q.raise_on_blocking(results)

@@ -3,7 +3,7 @@
 A period folder holds the plan (`verksamhetsplan.yaml`, validated strictly) and, each
 optional, the status of its insatser, enrolment, absence, reports of offensive treatment
 and saved Kolada answers. The loaders and most of the quality gate are generated from
-`codebooks/verksamhetsplan.yaml`, the contract's columns as data. Children's personnummer
+`contract.yaml` in this folder, the contract's columns as data. Children's personnummer
 become a salted pseudonym and their names and the reports' descriptions are dropped in
 the loader, so nothing downstream can leak what it never received.
 """
@@ -15,24 +15,21 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import ROW
 from ...codebook import normalize_label
 from ...config import raw_period_dir
 from ...errors import DataError
 from ...instrument import Instrument, Prepared, UnitContribution
-from ...loaders import (
-    ROW,
-    PeriodMeta,
-    find_input,
-    list_periods,
-    read_table,
-)
+from ...periods import PeriodMeta, list_periods
 from ...privacy import load_salt
 from ...processed import PERIODS
 from ...registry import get
+from ...tables import find_input, read_table
 from . import measures
+from .contract import CONTRACT_FILE, input_contract
 from .period import load_plan_period
 from .plan import PLAN_FILE, VALUE_COLUMNS, value_rows
-from .registers import CONTRACT_FILE, clean_text, input_contract
+from .registers import clean_text
 from .units import carried_tables, register_tables
 
 
@@ -79,6 +76,11 @@ class PlanInstrument(Instrument):
         from .report import PlanReport
 
         return PlanReport.load(processed_dir, period)
+
+    def fetch_public_statistics(self, period: str, data_dir: Path) -> Path:
+        from .kolada import fetch
+
+        return fetch(period, data_dir)
 
     def unit_data(self, processed_dir: Path) -> list[UnitContribution]:
         from .units import plan_contributions

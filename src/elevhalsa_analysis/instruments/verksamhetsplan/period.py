@@ -8,28 +8,14 @@ from pathlib import Path
 import pandas as pd
 
 from ... import quality as q
+from ...cells import AS_WRITTEN, ROW, ROW_TEXT
 from ...config import raw_period_dir
-from ...loaders import (
-    AS_WRITTEN,
-    ROW,
-    ROW_TEXT,
-    PeriodMeta,
-)
+from ...periods import PeriodMeta
 from ...privacy import period_redactor
 from . import measures
+from .contract_checks import contract_check, extra_check, format_checks, structure_checks, value_checks
 from .plan import NO_STATUS, PLAN_FILE, Plan, load_plan
-from .registers import (
-    KOLADA_FILE,
-    Loaded,
-    contract_check,
-    extra_check,
-    format_checks,
-    read_input,
-    read_kolada,
-    structure_checks,
-    typed,
-    value_checks,
-)
+from .registers import KOLADA_FILE, Loaded, read_input, read_kolada, typed
 
 # --- one period -------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from ...instrument import IndicatorValue
 from ...schema import KeyProblem, Strict, load_yaml
 from ...suppression import MIN_GROUP
 from . import measures
-from .registers import contract_labels
+from .contract import contract_labels
 
 PLAN_FILE = "verksamhetsplan.yaml"
 NO_STATUS = "ingen uppgift"

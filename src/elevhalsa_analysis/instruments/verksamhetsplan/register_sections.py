@@ -17,7 +17,7 @@ from ...sections_units import SMALL, SMALL_FOOTNOTE, funnel_section, per_100
 from ...suppression import MIN_GROUP, suppress
 from ...units import unit_names
 from . import measures as m
-from .registers import contract_labels
+from .contract import contract_labels
 from .scorecard import value_text
 from .units import absence_units, report_units
 

@@ -1,5 +1,5 @@
-"""The plan's input files read by their contract (`codebooks/verksamhetsplan.yaml`, the columns as
-data): personal columns handled first, values made canonical, the gate's checks generated."""
+"""The plan's input files read by their contract (contract.py): personal columns handled
+first, values made canonical; and the saved Kolada answers."""
 
 from __future__ import annotations
 
@@ -7,101 +7,29 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-from pydantic import Field, model_validator
 
 from ... import quality as q
-from ...codebook import normalize_label
-from ...config import CODEBOOK_DIR
-from ...errors import DataError
-from ...loaders import (
-    ALL_YEAR_GROUPS,
+from ... import suites
+from ...cells import (
     AS_WRITTEN,
     ROW,
     ROW_TEXT,
     excel_serial,
-    find_input,
     keep_written,
     normalize_arskurs,
-    read_table,
     row_text,
     unit_code,
 )
+from ...codebook import normalize_label
+from ...errors import DataError
 from ...privacy import Redactor, pseudonymize
-from ...schema import Strict, load_yaml
+from ...tables import find_input, read_table
+from .contract import NORMALISED, PERSONAL, ColumnSpec, FileSpec, input_contract
 
-CONTRACT_FILE = CODEBOOK_DIR / "verksamhetsplan.yaml"
 KOLADA_FILE = "kolada.json"
-
-
-# --- the inputs, as data ----------------------------------------------------------------------
-
-ColumnType = Literal[
-    "text", "kod", "etikett", "arskurs", "tal", "datum", "termin", "personnummer", "namn", "fritext", "utelamnas"
-]
-# Never reach a frame that anything else sees.
-PERSONAL = ("personnummer", "namn", "utelamnas")
-# Read into a canonical form that may differ from the cell (kept as written for messages).
-NORMALISED = ("kod", "etikett", "arskurs", "tal", "datum", "termin")
-
-
-class ColumnSpec(Strict):
-    key: str
-    headers: list[str]
-    type: ColumnType
-    required: bool = False
-    # The column may be left out of the file altogether (a comment column): read as empty.
-    optional: bool = False
-    labels: list[str] = Field(default_factory=list)
-    synonyms: dict[str, str] = Field(default_factory=dict)
-    min: float | None = None
-
-    @property
-    def header(self) -> str:
-        return self.headers[0]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _year_groups(cls, data: object) -> object:
-        # A year-group column reads every form the student survey reads (loaders.normalize_arskurs).
-        if isinstance(data, dict) and data.get("type") == "arskurs" and not data.get("labels"):
-            return {**data, "labels": list(ALL_YEAR_GROUPS)}
-        return data
-
-    def lookup(self) -> dict[str, str]:
-        table = {normalize_label(lbl): lbl for lbl in self.labels}
-        table.update({normalize_label(k): v for k, v in self.synonyms.items()})
-        return table
-
-
-class FileSpec(Strict):
-    stem: str
-    suffixes: list[str]
-    columns: list[ColumnSpec]
-    # A file of events (reports) may have none in a year: headers without rows count 0.
-    empty_is_zero: bool = False
-
-    def column(self, key: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.key == key)
-
-
-class InputContract(Strict):
-    instrument: str
-    title: str
-    files: dict[str, FileSpec]
-
-
-@cache
-def input_contract() -> InputContract:
-    return load_yaml(CONTRACT_FILE, InputContract)
-
-
-def contract_labels(file: str, key: str) -> list[str]:
-    return input_contract().files[file].column(key).labels
 
 
 def clean_text(value: object) -> str | None:
@@ -237,11 +165,11 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact
     notes = []
     for column in spec.columns:
         if column.key in frame and column.type == "kod":
-            notes += q.padded_codes_note(name, path.name, frame, column.key, column.header)
+            notes += suites.padded_codes_note(name, path.name, frame, column.key, column.header)
         elif column.key in frame and column.type == "datum":
             written = frame[column.key + AS_WRITTEN]
             serial = written.map(lambda v: v is not None and excel_serial(v) is not None)
-            notes += q.read_as_note(
+            notes += suites.read_as_note(
                 f"{name}:seriedatum:{column.key}",
                 "Datum skrivna som Excel-serienummer lästes som datum",
                 path.name,
@@ -255,91 +183,6 @@ def read_input(folder: Path, name: str, salt: bytes, reference_year: int, redact
     return Loaded(name, path, spec, frame, extra, found_names, notes)
 
 
-def contract_check(
-    loaded: Loaded,
-    cid: str,
-    title: str,
-    expectation,
-    column: ColumnSpec | None = None,
-    severity=q.BLOCKING,
-    table: str | None = None,
-    show_values: bool = True,
-    id_column: str = ROW,
-    id_label: str = "rad",
-    written: str | None = None,
-) -> q.Check:
-    if written is None and column is not None and column.type in NORMALISED:
-        written = column.key + AS_WRITTEN
-    return q.Check(
-        f"{loaded.name}:{cid}",
-        title,
-        severity,
-        table or loaded.name,
-        expectation,
-        loaded.file,
-        column=column.header if column else None,
-        id_column=id_column,
-        id_label=id_label,
-        show_values=show_values,
-        written=written,
-    )
-
-
-def structure_checks(loaded: Loaded) -> list[q.Check]:
-    columns = {c.key: c.header for c in loaded.spec.columns if c.type not in ("namn", "utelamnas") and not c.optional}
-    return q.structure_checks(loaded.file, loaded.name, columns, min_rows=0 if loaded.spec.empty_is_zero else 1)
-
-
-def format_checks(loaded: Loaded) -> list[q.Check]:
-    """The contract's per-column rules, generated from its column types."""
-    g = q.gx().expectations
-    checks = []
-    for c in loaded.spec.columns:
-        if c.type in ("namn", "utelamnas"):
-            continue
-        if c.type == "personnummer":
-            # Rows are named, never the number itself.
-            checks.append(
-                contract_check(
-                    loaded,
-                    f"form:{c.key}",
-                    "Personnummer saknas eller har fel form",
-                    g.ExpectColumnValuesToBeInSet(column=f"{c.key}_giltigt", value_set=[True]),
-                    c,
-                    show_values=False,
-                )
-            )
-            continue
-        if c.required:
-            checks.append(
-                contract_check(
-                    loaded,
-                    f"saknas:{c.key}",
-                    f"Värde saknas i kolumnen «{c.header}»",
-                    g.ExpectColumnValuesToNotBeNull(column=c.key),
-                    c,
-                    show_values=False,
-                )
-            )
-        rule = {
-            "etikett": ("Okänt värde", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
-            "arskurs": ("Okänd årskurs", g.ExpectColumnValuesToBeInSet(column=c.key, value_set=c.labels)),
-            "kod": ("Skolenhetskod är inte åtta siffror", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{8}$")),
-            "tal": ("Värdet är inget tal", g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^-?\d+(?:\.\d+)?$")),
-            "datum": (
-                "Datumet kan inte tolkas (skriv ÅÅÅÅ-MM-DD)",
-                g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^\d{4}-\d{2}-\d{2}$"),
-            ),
-            "termin": (
-                "Terminen ska skrivas HT eller VT och ett år, till exempel HT 2023",
-                g.ExpectColumnValuesToMatchRegex(column=c.key, regex=r"^(?:HT|VT) \d{4}$"),
-            ),
-        }.get(c.type)
-        if rule:
-            checks.append(contract_check(loaded, f"varde:{c.key}", f"{rule[0]} i kolumnen «{c.header}»", rule[1], c))
-    return checks
-
-
 def typed(loaded: Loaded) -> pd.DataFrame:
     """Numbers and dates as such, once the format checks passed."""
     frame = loaded.frame.copy()
@@ -351,35 +194,6 @@ def typed(loaded: Loaded) -> pd.DataFrame:
         elif c.type == "datum":
             frame[c.key] = pd.to_datetime(frame[c.key], format="%Y-%m-%d")
     return frame
-
-
-def value_checks(loaded: Loaded) -> list[q.Check]:
-    g = q.gx().expectations
-    return [
-        contract_check(
-            loaded,
-            f"min:{c.key}",
-            f"Negativt värde i kolumnen «{c.header}»",
-            g.ExpectColumnValuesToBeBetween(column=c.key, min_value=c.min),
-            c,
-        )
-        for c in loaded.spec.columns
-        if c.type == "tal" and c.min is not None
-    ]
-
-
-def extra_check(loaded: Loaded) -> q.Check:
-    g = q.gx().expectations
-    return contract_check(
-        loaded,
-        "extra",
-        "Extra kolumner som inte används (lästes inte)",
-        g.ExpectColumnValuesToBeInSet(column="kolumn", value_set=[]),
-        severity=q.WARNING,
-        table=f"extra:{loaded.name}",
-        id_column="kolumn",
-        id_label="kolumn",
-    )
 
 
 def read_kolada(path: Path) -> pd.DataFrame:

@@ -12,10 +12,10 @@ import pandas as pd
 from ...instrument import IndicatorValue
 from ...markup import Html, heading_html, quality_html, render
 from ...processed import PERIODS, Processed
+from .contract import input_contract
 from .kolada_section import kolada_html
 from .plan import CANNOT_JUDGE, NO_STATUS, NOT_ACHIEVED, Assessment, Plan, assess
 from .register_sections import absence_figure, absence_html, reports_by_unit_html, reports_html
-from .registers import input_contract
 from .scorecard import insatser_html, scorecard_html, summary_html, summary_parts
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 from ... import plots, registry
 from ...formatting import fmt_decimal, fmt_int
 from ...instrument import UnitContribution
-from ...loaders import PeriodMeta
 from ...markup import Html, render
+from ...periods import PeriodMeta
 from ...processed import Processed
 from ...sections_units import DASH, SMALL_FOOTNOTE, count_cell, flag_text, pct
 from ...units import hidden_units, with_flags

@@ -1,4 +1,4 @@
-"""Fetching the plan's Kolada KPIs from Kolada's open API (version 2).
+"""Fetching the plan's Kolada KPIs from Kolada's open API (version 2): `elevhalsa kolada`.
 
 The only step that writes under `data/raw/`: it acquires public statistics that a run then
 reads like any other input. Every page is fetched (following `next_page`) before
@@ -15,13 +15,13 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .config import CODEBOOK_DIR, raw_period_dir
-from .errors import ElevhalsaError
-from .fileio import atomic_write_text
-from .instruments.verksamhetsplan.plan import load_plan
-from .instruments.verksamhetsplan.registers import KOLADA_FILE
-from .loaders import list_periods
-from .schema import Strict, load_yaml
+from ...config import instrument_dir, raw_period_dir
+from ...errors import ElevhalsaError
+from ...fileio import atomic_write_text
+from ...periods import list_periods
+from ...schema import Strict, load_yaml
+from .plan import load_plan
+from .registers import KOLADA_FILE
 
 URL_ENV = "ELEVHALSA_KOLADA_URL"
 
@@ -34,7 +34,7 @@ class KoladaConfig(Strict):
 
 
 def load_config() -> KoladaConfig:
-    config = load_yaml(CODEBOOK_DIR / "kolada.yaml", KoladaConfig)
+    config = load_yaml(instrument_dir("verksamhetsplan") / "kolada.yaml", KoladaConfig)
     override = os.environ.get(URL_ENV, "").strip()
     return config.model_copy(update={"base_url": override}) if override else config
 

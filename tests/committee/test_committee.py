@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from conftest import answers_2024, export_rows, principals, write_period, write_register, write_xlsx
+from contract_files import answers_2024, export_rows, principals, write_period, write_register, write_xlsx
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.committee import load_kommun
 from elevhalsa_analysis.errors import DataError

@@ -25,7 +25,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ALL5, SV_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
+from contract_files import (
+    ALL5,
+    SV_META,
+    Q,
+    answers_2024,
+    export_rows,
+    principals,
+    write_csv,
+    write_period,
+    write_register,
+    write_xlsx,
+)
 from elevhalsa_analysis.cli import main
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "reports" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 

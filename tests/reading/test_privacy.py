@@ -17,13 +17,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import answers_2024, export_rows, principals, write_register, write_xlsx
+from contract_files import answers_2024, export_rows, principals, write_register, write_xlsx
 from elevhalsa_analysis import batch, bugs, sections_units
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.kernel import execute_notebook
 from elevhalsa_analysis.privacy import Redactor, audit
-from test_verksamhetsplan import INSATS_IDS, STATUSES, write_data
+from plan_files import INSATS_IDS, STATUSES, write_data
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = pytest.mark.e2e

@@ -19,7 +19,7 @@ from elevhalsa_analysis.sections_units import write_period_pages
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = pytest.mark.e2e
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw"
 PLANTED = "UNIK-REKTORSKOMMENTAR-7f3a9c"
 SMALL_UNIT = "48170396"  # Klöverskolan: 3–4 pupils in the surveyed year groups
 

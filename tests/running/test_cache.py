@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import copy_sample
+from contract_files import copy_sample
 from elevhalsa_analysis import cache
 from elevhalsa_analysis.instruments.rektorsenkat import PrincipalSurvey
 from elevhalsa_analysis.registry import get

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
+from contract_files import EN_META, Q, answers_2024, export_rows, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis.cli import main
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from check_notes import notes
 from contract_files import ENROLLED, GENDERS, JA_NEJ, SCALE, STUDENT_Q
 from contract_files import write_student_common as write_common
 from contract_files import write_student_csv as write_csv
@@ -398,3 +399,62 @@ def test_sample_data_is_deterministic_synthetic_and_the_committed_copy(sample_re
     small = load(data, "2024-04").units
     assert (small["svar"] < MIN_GROUP).any() and len(small["skolenhetskod"].unique()) == 21
     assert load(data, "2025-04").version.version == "2025.1"
+
+
+def student_folder(root: Path, write=write_xlsx, rows=None) -> Path:
+    folder = root / "data" / "raw" / "2024-04"
+    write_common(folder)
+    write(folder, responses() if rows is None else rows)
+    return root / "data"
+
+
+def test_spss_file_with_numeric_unit_codes_is_read_with_a_note(tmp_path):
+    """SPSS stores Skolenhetskod as a number: 01234567 arrives as 1234567.0."""
+    rows = responses()
+    data = student_folder(tmp_path, write_sav, rows)
+    path = data / "raw" / "2024-04" / "elevenkat.sav"
+    frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    frame["Skolenhetskod"] = frame["Skolenhetskod"].astype(float)
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=meta.column_names_to_labels,
+        variable_value_labels=meta.variable_value_labels,
+        missing_ranges=meta.missing_ranges,
+    )
+    sp = load(data)
+    assert sp.units["svar"].sum() == len(rows)
+    assert "«1234567» som 01234567" in notes(sp.checks)["export:kod_utfylld"]
+
+
+def test_elevantal_resaved_by_excel_is_read_with_a_note(tmp_path):
+    data = student_folder(tmp_path)
+    path = data / "raw" / "2024-04" / "elevantal.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("01234567", "1234567"), encoding="utf-8")
+    sp = load(data)
+    assert set(sp.units["skolenhetskod"]) == {"01234567", "23456789", "34567890"}
+    assert "«1234567» som 01234567" in notes(sp.checks)["elevantal:kod_utfylld"]
+
+
+def test_a_year_group_not_asked_is_quoted_as_the_file_writes_it(tmp_path):
+    rows = responses()
+    rows[6]["year_written"] = "2"
+    with pytest.raises(DataError) as err:
+        load(student_folder(tmp_path, rows=rows))
+    e = err.value
+    assert (Path(e.file).name, e.column, e.value, list(e.rows)) == ("elevenkat.xlsx", "Årskurs", "2", [rows[6]["id"]])
+
+
+def test_a_duplicated_elevantal_row_is_shown_as_the_row(tmp_path):
+    data = student_folder(tmp_path)
+    path = data / "raw" / "2024-04" / "elevantal.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1].replace("Åk 5", "5")]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data)
+    e = err.value
+    assert Path(e.file).name == "elevantal.csv" and list(e.rows) == ["2", str(len(lines) + 1)]
+    assert (
+        e.value == f"rad 2: {lines[1].replace(',', ';')}, rad {len(lines) + 1}: {lines[1].replace(',', ';').replace('Åk 5', '5')}"
+    )
+    assert "{" not in str(e)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import (
+from check_notes import notes
+from contract_files import (
     EN_META,
     SV_META,
     Q,
@@ -20,11 +21,13 @@ from conftest import (
     write_register,
     write_xlsx,
 )
+from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
-from elevhalsa_analysis.loaders import list_periods, parse_timestamps
+from elevhalsa_analysis.loaders import list_periods
 
+PERIOD = "2024-10"
 CB = load_codebook("rektorsenkat")
 SALT = b"salt"
 
@@ -177,15 +180,112 @@ def test_missing_question_column_is_a_data_error(tmp_path):
     assert "saknas" in str(err.value)
 
 
-def test_period_order_follows_end_not_folder_name(tmp_path):
-    data = tmp_path / "data"
-    write_period(data / "raw" / "b-first", "första", "2023-01-01", "2023-06-30")
-    write_period(data / "raw" / "a-second", "andra", "2024-01-01", "2024-06-30")
-    assert [p for p, _ in list_periods(data)] == ["b-first", "a-second"]
+def survey_folder(root: Path, people=None, export=None, writer=write_xlsx, name="rektorsenkat.xlsx", **kw) -> Path:
+    folder = root / "data" / "raw" / PERIOD
+    write_period(folder)
+    write_register(folder, principals() if people is None else people)
+    writer(folder / name, *(export or export_rows(principals(), answers_2024())), **kw)
+    return root / "data"
 
 
-def test_timestamps_swedish_and_english_forms():
-    parsed = parse_timestamps(pd.Series(["2024-09-12 14:03", "9/12/2024 2:03:11 PM", "", "igår"]))
-    assert parsed.iloc[0] == pd.Timestamp("2024-09-12 14:03")
-    assert parsed.iloc[1] == pd.Timestamp("2024-09-12 14:03:11")
-    assert parsed.iloc[2:].isna().all()
+def seed_counts(sp) -> tuple[int, int, int]:
+    v = sp.version
+    r = ind.question_result(sp.long, sp.population, v, v.question("tagit_del_av_planen"), PERIOD)
+    return r.population, r.answered, r.headline
+
+
+def english(header, rows):
+    return [*EN_META, *header[len(EN_META) :]], rows
+
+
+@pytest.mark.parametrize(
+    "variant", ["xlsx-svenska", "xlsx-engelska", "csv-semikolon-utf8-bom", "csv-komma-cp1252", "csv-engelska"]
+)
+def test_forms_exports_are_read(tmp_path, variant):
+    export = export_rows(principals(), answers_2024())
+    if "engelska" in variant:
+        export = english(*export)
+    if variant.startswith("xlsx"):
+        data = survey_folder(tmp_path, export=export)
+    else:
+        sep, enc = (";", "utf-8-sig") if "semikolon" in variant else (",", "cp1252")
+        data = survey_folder(tmp_path, export=export, writer=write_csv, name="rektorsenkat.csv", sep=sep, encoding=enc)
+    assert seed_counts(load(data)) == (18, 18, 12)
+
+
+def test_register_with_odd_rows_is_read(tmp_path):
+    """BOM, cp1252-free UTF-8, blank lines, trailing spaces, upper-case headers, `;`."""
+    data = survey_folder(tmp_path)
+    people = principals()
+    lines = ["E-POST ; Namn;Skolenhetskod;Skolenhet ;Skolform", ""]
+    lines += [f"{p['e-post']} ;{p['namn']} ; {p['skolenhetskod']} ;{p['skolenhet']} ; {p['skolform'].lower()} " for p in people]
+    (data / "raw" / PERIOD / "rektorer.csv").write_bytes(("\ufeff" + "\r\n".join([*lines, "", ";;;;", ""])).encode("utf-8"))
+    sp = load(data)
+    assert seed_counts(sp) == (18, 18, 12)
+    assert sorted(sp.population["skolenhetskod"]) == sorted(p["skolenhetskod"] for p in people)
+
+
+def test_register_resaved_by_excel_gets_its_zeros_back_with_a_note(tmp_path):
+    people = principals()
+    people[0]["skolenhetskod"] = "1234567"  # was 01234567
+    sp = load(survey_folder(tmp_path, people=people))
+    assert "01234567" in set(sp.population["skolenhetskod"])
+    note = notes(sp.checks)["register:kod_utfylld"]
+    assert "«1234567» som 01234567" in note and "rad: 2" in note and "rektorer.csv" in note
+
+
+@pytest.mark.parametrize("code, row", [("123456789", "3"), ("12A4567", "3"), ("1234567-8", "3")])
+def test_a_code_that_cannot_have_lost_zeros_is_refused_as_written(tmp_path, code, row):
+    people = principals()
+    people[1]["skolenhetskod"] = code
+    with pytest.raises(DataError) as err:
+        load(survey_folder(tmp_path, people=people))
+    e = err.value
+    assert (Path(e.file).name, e.column, e.value, list(e.rows)) == ("rektorer.csv", "skolenhetskod", code, [row])
+
+
+@pytest.mark.parametrize("written", [45567.5, "45567.5", "45567,5"])
+def test_completion_time_as_an_excel_serial_is_a_time_with_a_note(tmp_path, written):
+    header, rows = export_rows(principals(), answers_2024())
+    rows[3][header.index("Tid för slutförande")] = written
+    if isinstance(written, float):
+        data = survey_folder(tmp_path, export=(header, rows))
+    else:
+        data = survey_folder(tmp_path, export=(header, rows), writer=write_csv, name="rektorsenkat.csv")
+    sp = load(data)
+    assert seed_counts(sp) == (18, 18, 12)
+    note = notes(sp.checks)["export:serietid"]
+    assert f"«{written}» som 2024-10-02 12:00" in note and "svars-id: 4" in note
+
+
+def test_google_forms_csv_is_refused_for_want_of_a_response_id(tmp_path):
+    """Google Forms writes Tidstämpel and E-postadress but no response id: the contract requires one."""
+    header, rows = export_rows(principals(), answers_2024())
+    google = [["Tidstämpel", "E-postadress", *header[5:]], *([r[2].strftime("%Y/%m/%d %H:%M:%S"), r[3], *r[5:]] for r in rows)]
+    data = survey_folder(tmp_path, export=(google[0], google[1:]), writer=write_csv, name="rektorsenkat.csv", sep=",")
+    with pytest.raises(DataError) as err:
+        load(data)
+    assert (Path(err.value.file).name, err.value.column) == ("rektorsenkat.csv", "ID")
+
+
+def test_one_principal_for_two_units_counts_once_and_shows_under_both(tmp_path):
+    people = principals()
+    second = {**people[0], "skolenhetskod": "07654321", "skolenhet": "Testskolan 19", "namn": people[0]["namn"]}
+    sp = load(survey_folder(tmp_path, people=[*people, second]))
+    # 18 persons asked, 18 answered; the principal of two units is one of the 12 Ja.
+    assert seed_counts(sp) == (18, 18, 12)
+    units = ind.competence_matrix(sp.long, sp.population, sp.version, sp.version.question("tillgang_kompetenser"), PERIOD)
+    assert {"Testskolan 1", "Testskolan 19"} <= set(units.index) and len(units) == 19
+    by_form = ind.breakdown(sp.long, sp.population, sp.version, sp.version.question("tagit_del_av_planen"), PERIOD, "skolform")
+    assert by_form.set_index("skolform")["population"].to_dict() == {"Anpassad grundskola": 1, "Grundskola": 17}
+    note = notes(sp.checks)["register:flera_enheter"]
+    assert "rad 2, 20" in note and "räknas en gång" in note
+    assert not [c for c in sp.checks if not c.passed]
+
+
+def test_the_same_principal_twice_for_one_unit_is_refused(tmp_path):
+    people = principals()
+    with pytest.raises(DataError) as err:
+        load(survey_folder(tmp_path, people=[*people, dict(people[4])]))
+    assert (Path(err.value.file).name, err.value.column, list(err.value.rows)) == ("rektorer.csv", "e-post", ["6", "20"])
+    assert err.value.value is None  # e-mail addresses are never shown

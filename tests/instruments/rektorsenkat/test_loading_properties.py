@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import EN_META, SV_META, Q, principals, write_csv, write_period, write_register, write_xlsx
+from contract_files import EN_META, SV_META, Q, principals, write_csv, write_period, write_register, write_xlsx
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period

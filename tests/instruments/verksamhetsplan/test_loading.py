@@ -1,7 +1,7 @@
 """The operations-plan follow-up: the plan's schema, the register loaders and their figures
 counted independently here, privacy end to end, and a run that lacks some inputs.
 
-The data folder is written by this test (not by the sample generator), with what the
+The data folder is written by `plan_files.py` (not by the sample generator), with what the
 contract allows: personnummer in every usual form, a student who moved units mid-term, a
 row without scheduled time, comma decimals, children's names and report descriptions.
 """
@@ -16,261 +16,33 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 import sample_verksamhetsplan as sample
-from contract_files import ABSENCE_HEADER, INSATS_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
+from check_notes import notes
+from contract_files import POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.verksamhetsplan import PlanInstrument
+from elevhalsa_analysis.instruments.verksamhetsplan.period import load_plan_period
 from elevhalsa_analysis.instruments.verksamhetsplan.plan import load_plan
 from elevhalsa_analysis.instruments.verksamhetsplan.registers import normalize_personnummer
+from elevhalsa_analysis.loaders import list_periods
+from elevhalsa_analysis.registry import get
+from plan_files import (
+    REPORT_DATES,
+    SECRET,
+    UNITS,
+    absence_rows,
+    forms,
+    plan_text,
+    report_rows,
+    students,
+    write_data,
+)
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_9bb0558aa624b247.txt"
-UNITS = [
-    ("10000001", "Norrskolan", "Grundskola"),
-    ("10000002", "Söderskolan", "Grundskola"),
-    ("10000003", "Gläntan", "Anpassad grundskola"),
-]
-INSATS_IDS = [f"insats_{i}" for i in range(1, 11)]
-STATUSES = ["Genomförd"] * 6 + ["Påbörjad"] * 3 + ["Ej påbörjad"]
-SECRET = "HEMLIG-BESKRIVNING"
-
-
-def plan_text() -> str:
-    indikatorer = [
-        {
-            "id": "hog_ht",
-            "namn": "Minst 20 % frånvaro HT",
-            "kalla": "franvaro",
-            "matt": "andel_minst",
-            "grans": 20,
-            "termin": "HT",
-            "riktning": "lagre",
-            "malvarde": 30,
-        },
-        {
-            "id": "hog_vt",
-            "namn": "Minst 15 % frånvaro VT",
-            "kalla": "franvaro",
-            "matt": "andel_minst",
-            "grans": 15,
-            "termin": "VT",
-            "riktning": "lagre",
-            "malvarde": 5,
-        },
-        {
-            "id": "bada",
-            "namn": "Minst 15 % båda terminerna",
-            "kalla": "franvaro",
-            "matt": "andel_minst_bada_terminerna",
-            "grans": 15,
-            "riktning": "lagre",
-            "malvarde": 10,
-        },
-        {
-            "id": "anm",
-            "namn": "Anmälningar per 100 elever",
-            "kalla": "krankningar",
-            "matt": "per_100_elever",
-            "riktning": "ingen",
-        },
-        {
-            "id": "anm_personal",
-            "namn": "Anmälningar från personal per 100 elever",
-            "kalla": "krankningar",
-            "matt": "per_100_elever",
-            "utovare": "Personal",
-            "riktning": "ingen",
-        },
-        {
-            "id": "avslutade",
-            "namn": "Avslutade anmälningar",
-            "kalla": "krankningar",
-            "matt": "andel_avslutade",
-            "riktning": "hogre",
-            "malvarde": 50,
-        },
-        {
-            "id": "dagar",
-            "namn": "Dagar till avslut",
-            "kalla": "krankningar",
-            "matt": "median_dagar_till_avslut",
-            "riktning": "lagre",
-            "malvarde": 30,
-        },
-        {
-            "id": "huvudman",
-            "namn": "Dagar till huvudmannen",
-            "kalla": "krankningar",
-            "matt": "median_dagar_till_huvudman",
-            "riktning": "lagre",
-            "malvarde": 5,
-        },
-        {
-            "id": "inom",
-            "namn": "Till huvudmannen inom 3 dagar",
-            "kalla": "krankningar",
-            "matt": "andel_till_huvudman_inom",
-            "dagar": 3,
-            "riktning": "hogre",
-            "malvarde": 90,
-        },
-        {
-            "id": "trygga",
-            "namn": "Trygga elever i åk 8",
-            "kalla": "elevenkat",
-            "fraga": "trygg_i_skolan",
-            "arskurs": "Åk 8",
-            "period": "2024-04",
-            "riktning": "hogre",
-            "malvarde": 90,
-        },
-        {"id": "examen", "namn": "Examen inom 4 år", "kalla": "kolada", "kpi": "N17461", "riktning": "hogre", "malvarde": 75},
-    ]
-    insatser = [
-        {"id": iid, "text": f"Insats nummer {i + 1}.", "indikatorer": ["hog_ht"] if i == 0 else []}
-        for i, iid in enumerate(INSATS_IDS)
-    ]
-    return yaml.safe_dump(
-        {
-            "namn": "Testplan 2024",
-            "omrade": "Lärande och trygghet",
-            "kommunkod": "0581",
-            "franvarogranser": [15, 20],
-            "indikatorer": indikatorer,
-            "insatser": insatser,
-        },
-        allow_unicode=True,
-        sort_keys=False,
-    )
-
-
-def pnr(i: int) -> str:
-    return f"2012{(i % 12) + 1:02d}{(i % 28) + 1:02d}{1000 + i:04d}"
-
-
-def forms(number: str) -> list[str]:
-    """Every way the contract allows a personnummer to be written."""
-    short = number[2:]
-    return [
-        number,
-        f"{number[:8]}-{number[8:]}",
-        f"{number[:8]} {number[8:]}",
-        short,
-        f"{short[:6]}-{short[6:]}",
-        f"{short[:6]}+{short[6:]}",
-        f"{short[:6]} {short[6:]}",
-    ]
-
-
-def students() -> list[dict]:
-    out = []
-    for i in range(30):
-        unit = UNITS[0] if i < 14 else (UNITS[1] if i < 27 else UNITS[2])
-        out.append(
-            {
-                "pnr": pnr(i),
-                "name": f"Barnet{chr(65 + i % 26)} Testbarnsson{i}",
-                "unit": unit,
-                # Absence minutes per 1000 scheduled, per term; some at exactly 15 and 20 %.
-                "VT": [50, 150, 149, 300, 200][i % 5],
-                "HT": [200, 199, 60, 250, 0][i % 5],
-            }
-        )
-    return out
-
-
-def absence_rows() -> list[list[object]]:
-    rows = []
-    for i, s in enumerate(students()):
-        written = forms(s["pnr"])[i % 7]
-        code, name, _ = s["unit"]
-        for term in ("VT", "HT"):
-            absent = s[term]
-            if i == 3 and term == "HT":
-                # Moved mid-term: half the schedule in each unit, the number written another way.
-                other = UNITS[1]
-                rows.append([written, s["name"], code, name, "Åk 6", f"{term} 2024", 500, absent // 2, 0])
-                rows.append(
-                    [forms(s["pnr"])[4], s["name"], other[0], other[1], "Åk 6", f"{term} 2024", "500,0", absent - absent // 2, 0]
-                )
-                continue
-            rows.append(
-                [
-                    written,
-                    s["name"],
-                    code,
-                    name,
-                    "Åk 6",
-                    f"{term} 2024",
-                    1000,
-                    absent - 10 if absent >= 10 else absent,
-                    10 if absent >= 10 else 0,
-                ]
-            )
-    rows.append([forms(pnr(99))[1], "Utan Schemasson", UNITS[0][0], UNITS[0][1], "Åk 6", "HT 2024", "", "", ""])
-    return rows
-
-
-REPORT_DATES = [  # (reported, to principal, status, closed, perpetrator, unit)
-    ("2024-02-01", "2024-02-01", "Avslutad", "2024-02-11", "Elev", 0),
-    ("2024-03-01", "2024-03-05", "Avslutad", "2024-04-20", "Personal", 0),
-    ("2024-04-02", "2024-04-03", "Utreds", "", "Elev", 1),
-    ("2024-05-06", "", "Anmäld", "", "Okänd", 1),
-    ("2024-09-10", "2024-09-12", "Avslutad", "2024-09-30", "Elev", 2),
-    ("2023-12-20", "2023-12-21", "Avslutad", "2024-01-10", "Elev", 0),  # outside the period: not counted
-]
-
-
-def report_rows() -> list[list[object]]:
-    kids = students()
-    return [
-        [
-            f"KB-{i + 1}",
-            UNITS[u][0],
-            d,
-            h,
-            "Kränkande behandling",
-            who,
-            st,
-            c,
-            f"{SECRET} {kids[i]['name']} ({kids[i]['pnr']}) blev retad.",
-        ]
-        for i, (d, h, st, c, who, u) in enumerate(REPORT_DATES)
-    ]
-
-
-def write_data(root: Path, *, franvaro=True, krankningar=True, elevantal=True, insatser=True) -> Path:
-    data = root / "data"
-    folder = data / "raw" / "2024"
-    folder.mkdir(parents=True)
-    (folder / "period.yaml").write_text(
-        'label: "2024"\nstart: 2024-01-01\nend: 2024-12-31\npopulation: elever\n', encoding="utf-8"
-    )
-    (folder / "verksamhetsplan.yaml").write_text(plan_text(), encoding="utf-8")
-    if franvaro:
-        write_xlsx(folder / "franvaro.xlsx", ABSENCE_HEADER, absence_rows())
-    if krankningar:
-        write_csv(folder / "krankningar.csv", REPORT_HEADER, report_rows(), encoding="cp1252")
-    if elevantal:
-        write_csv(
-            folder / "elevantal.csv",
-            POPULATION_HEADER,
-            [[c, n, f, "Åk 6", 100 if f == "Grundskola" else 8] for c, n, f in UNITS],
-            sep=",",
-            encoding="utf-8",
-        )
-    if insatser:
-        kid = students()[5]
-        rows = [
-            [iid, st, "Centrala elevhälsan", f"Klart. Se {kid['name']}, {kid['pnr']}." if i == 0 else "<b>pågår</b>"]
-            for i, (iid, st) in enumerate(zip(INSATS_IDS, STATUSES))
-        ]
-        write_xlsx(folder / "insatser.xlsx", INSATS_HEADER, rows)
-    return data
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_9bb0558aa624b247.txt"
 
 
 # --- independent counts ------------------------------------------------------------------------
@@ -494,3 +266,117 @@ def test_sample_follow_ups_prepare_with_every_status(tmp_path):
     statuses |= set(PlanInstrument().prepare("2023", raw.parent).tables["insatser"]["status"])
     assert statuses == {"Ej påbörjad", "Påbörjad", "Genomförd", "Avbruten"}
     assert 8000 < prepared.tables["elevantal"]["antal"].sum() < 10000
+
+
+def plan(data: Path):
+    return load_plan_period("2024", dict(list_periods(data))["2024"], data, b"salt")
+
+
+def rewrite(path: Path, header, rows, sep=";", encoding="cp1252") -> None:
+    write_csv(path, header, rows, sep=sep, encoding=encoding)
+
+
+def test_a_year_without_reports_is_a_count_of_zero(tmp_path):
+    data = write_data(tmp_path)
+    rewrite(data / "raw" / "2024" / "krankningar.csv", REPORT_HEADER, [])
+    prepared = get("verksamhetsplan").prepare("2024", data)
+    anm = prepared.tables["indikatorer"].set_index("id").loc["anm"]
+    assert (anm["varde"], anm["taljare"], anm["namnare"]) == (0.0, 0, 208)
+    assert not [c for c in prepared.checks if c.severity == "blockerande" and not c.passed]
+
+
+def test_insatser_without_rows_are_each_ingen_uppgift(tmp_path):
+    data = write_data(tmp_path, insatser=False)
+    write_xlsx(data / "raw" / "2024" / "insatser.xlsx", ["insats", "status", "ansvarig", "kommentar"], [])
+    pp = plan(data)
+    assert pp.tables["insatser"].empty
+    assert [c for c in pp.checks if c.id == "insatser:utan_rad" and not c.passed]
+
+
+def test_report_dates_as_excel_serials_and_codes_without_zeros_are_read_with_notes(tmp_path):
+    data = write_data(tmp_path, franvaro=False)
+    folder = data / "raw" / "2024"
+    rows = report_rows()
+    rows[0][2] = "45323"  # 2024-02-01 as a number
+    rows[0][1] = rows[0][1].lstrip("1")  # not a lost zero: 10000001 → 0000001 (seven digits)
+    rewrite(folder / "krankningar.csv", REPORT_HEADER, rows)
+    pp = plan(data)
+    table = pp.tables["krankningar"]
+    assert table.loc[table["arende"] == "KB-1", "anmald"].iloc[0] == pd.Timestamp("2024-02-01")
+    found = notes(pp.checks)
+    assert "«45323» som 2024-02-01" in found["krankningar:seriedatum:anmald"]
+    assert "«0000001» som 00000001" in found["krankningar:kod_utfylld"]
+    # The padded code is a unit elevantal.csv does not list: a warning that quotes the file.
+    unknown = next(c for c in pp.checks if c.id == "krankningar:okand_enhet")
+    assert unknown.values == ["0000001"] and unknown.rows == ["2"]
+    assert not [c for c in pp.tables if c.endswith("(i filen)")]
+    assert not [c for t in pp.tables.values() for c in t.columns if "(i filen)" in c]
+
+
+def test_a_percentage_in_a_minutes_column_is_quoted_as_written(tmp_path):
+    data = write_data(tmp_path, franvaro=False)
+    rows = absence_rows()
+    rows[4][7] = "12,5 %"
+    rewrite(
+        data / "raw" / "2024" / "franvaro.csv",
+        [
+            "Personnummer",
+            "Namn",
+            "Skolenhetskod",
+            "Skolenhet",
+            "Årskurs",
+            "Termin",
+            "Schemalagd tid (min)",
+            "Giltig frånvaro (min)",
+            "Ogiltig frånvaro (min)",
+        ],
+        rows,
+    )
+    with pytest.raises(DataError) as err:
+        plan(data)
+    e = err.value
+    assert (Path(e.file).name, e.column, e.value, list(e.rows)) == ("franvaro.csv", "Giltig frånvaro (min)", "12,5 %", ["6"])
+
+
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("20120315-T123", "20120315T123"),
+        ("120315-R123", "20120315R123"),
+        ("20120315TF01", "20120315TF01"),
+        ("120375-1234", "201203751234"),  # samordningsnummer: day + 60
+    ],
+)
+def test_reservnummer_and_samordningsnummer_are_a_childs_identity(written, read):
+    assert normalize_personnummer(written, 2024) == read
+
+
+@pytest.mark.parametrize("written", ["Kim Ek", "20121315-T123", "2012031-T12", "T123"])
+def test_what_is_no_identity_number_is_still_refused(written):
+    assert normalize_personnummer(written, 2024) is None
+
+
+def test_reservnummer_in_the_absence_register_are_pseudonymised(tmp_path):
+    data = write_data(tmp_path, franvaro=False)
+    rows = absence_rows()
+    for row in rows[:2]:  # one child, both terms, with a school's temporary number
+        row[0] = "20120101-T001"
+    rewrite(
+        data / "raw" / "2024" / "franvaro.csv",
+        [
+            "Personnummer",
+            "Namn",
+            "Skolenhetskod",
+            "Skolenhet",
+            "Årskurs",
+            "Termin",
+            "Schemalagd tid (min)",
+            "Giltig frånvaro (min)",
+            "Ogiltig frånvaro (min)",
+        ],
+        rows,
+    )
+    pp = plan(data)
+    table = pp.tables["franvaro"]
+    assert not table["elev"].astype(str).str.contains("T001").any()
+    assert table["elev"].iloc[0] == table["elev"].iloc[1]

@@ -50,3 +50,10 @@ def test_overdispersion_widens_limits_and_says_so():
     f = funnel(units)
     assert f.overdispersed and f.phi > 1
     assert "överspridning" in f.method
+
+
+@pytest.mark.parametrize("events", [[0, 0, 0], [5, 7, 9]])
+def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
+    f = funnel(pd.DataFrame({"unit": ["a", "b", "c"], "n": [5, 7, 9], "events": events}))
+    assert (f.table["avvikelse"] == "").all()
+    assert (f.table["nedre_99,8"] == f.target).all() and (f.table["ovre_99,8"] == f.target).all()

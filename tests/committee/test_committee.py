@@ -14,14 +14,12 @@ from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.committee import load_kommun
 from elevhalsa_analysis.errors import DataError
 
-# Runs notebooks (reports end to end): left out of `make test-fast`.
-pytestmark = pytest.mark.e2e
-
 PLANTED_COMMENT = "Ring mig gärna om planen"
 SEED_FIGURES = ["12 av 18", "17 av 18", "6 av 18", "14 av 18", "6 av 12", "16 av 18", "15 av 18"]
 HEADINGS = ["Förslag till beslut", "Sammanfattning", "Bedömning", "Beslutsunderlag"]
 
 
+# The document tests run the reports end to end (e2e): left out of `make test-fast`.
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> tuple[Path, Path, Path, list[dict]]:
     """The seed's period with a planted comment, run twice into two report folders."""
@@ -57,6 +55,7 @@ def _sections(paragraphs: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+@pytest.mark.e2e
 def test_tjansteskrivelse_states_the_seed_figures_under_the_four_headings(runs):
     _, reports, _, _ = runs
     paragraphs = _paragraphs(reports / "2024-10" / "rektorsenkat_tjansteskrivelse.docx")
@@ -79,6 +78,7 @@ def test_tjansteskrivelse_states_the_seed_figures_under_the_four_headings(runs):
     assert any(style == "Caption" and "18 tillfrågade" in text for style, text in paragraphs)
 
 
+@pytest.mark.e2e
 def test_documents_hold_no_personal_data_or_free_text(runs):
     _, reports, _, people = runs
     for path in (reports / "2024-10").glob("*.[dp][op][c|t]x"):
@@ -89,6 +89,7 @@ def test_documents_hold_no_personal_data_or_free_text(runs):
             assert person["e-post"] not in text and person["namn"] not in text
 
 
+@pytest.mark.e2e
 def test_every_picture_has_alt_text_and_the_language_is_swedish(runs):
     _, reports, _, _ = runs
     docx = Document(str(reports / "2024-10" / "rektorsenkat_tjansteskrivelse.docx"))
@@ -115,6 +116,7 @@ def test_every_picture_has_alt_text_and_the_language_is_swedish(runs):
     assert runs_ and {r._r.get_or_add_rPr().get("lang") for r in runs_} == {"sv-SE"}
 
 
+@pytest.mark.e2e
 def test_rerun_gives_identical_documents_dated_the_run_date(runs):
     _, first, second, _ = runs
     for name in ("rektorsenkat_tjansteskrivelse.docx", "rektorsenkat_presentation.pptx"):
@@ -128,6 +130,7 @@ def test_rerun_gives_identical_documents_dated_the_run_date(runs):
     )
 
 
+@pytest.mark.e2e
 def test_index_lists_the_documents(runs):
     _, reports, _, _ = runs
     index = (reports / "index.html").read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import html
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from contract_files import (
@@ -30,8 +29,6 @@ from contract_files import (
     write_xlsx,
 )
 from elevhalsa_analysis.cli import main
-from elevhalsa_analysis.funnel import funnel
-from elevhalsa_analysis.instruments.verksamhetsplan.measures import repeated_high_absence
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
 pytestmark = pytest.mark.e2e
@@ -335,26 +332,3 @@ def test_insatser_without_the_comment_column(plan_report):
     insatser = section(plan_report, "Insatser 0 av 2", "Frånvaro")
     assert "0 av 2 insatser är genomförda, 1 påbörjad, 1 utan uppgift. Ingen ansvarig har lämnat någon kommentar." in insatser
     assert "Kommentar" not in insatser.replace("kommentar.", "") and "None" not in insatser
-
-
-# --- pieces at 0 % and 100 % without a notebook ------------------------------------------------
-
-
-@pytest.mark.parametrize("events", [[0, 0, 0], [5, 7, 9]])
-def test_funnel_limits_at_0_and_100_percent_flag_no_unit(events):
-    f = funnel(pd.DataFrame({"unit": ["a", "b", "c"], "n": [5, 7, 9], "events": events}))
-    assert (f.table["avvikelse"] == "").all()
-    assert (f.table["nedre_99,8"] == f.target).all() and (f.table["ovre_99,8"] == f.target).all()
-
-
-def test_repeated_high_absence_when_a_term_has_no_scheduled_time():
-    rows = pd.DataFrame(
-        {
-            "termin": ["VT 2024", "HT 2024"],
-            "elev": ["a", "a"],
-            "schemalagd": [float("nan"), 1000.0],
-            "giltig": [float("nan"), 300.0],
-            "ogiltig": [float("nan"), 0.0],
-        }
-    )
-    assert repeated_high_absence(rows, 15, "VT 2024", "HT 2024") == (0, 0)

@@ -1,4 +1,4 @@
-"""Personal data in free text, the audit before anything is written, and bugs told as bugs.
+"""Personal data in free text and the audit before anything is written.
 
 One period folder holds the principal survey and the operations plan, with a colleague's
 name that no register lists in a principal's comment and in an insats comment, and a
@@ -14,19 +14,14 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from contract_files import answers_2024, export_rows, principals, write_register, write_xlsx
-from elevhalsa_analysis import batch, bugs, sections_units
+from elevhalsa_analysis import bugs, sections_units
 from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.errors import DataError
-from elevhalsa_analysis.kernel import execute_notebook
 from elevhalsa_analysis.privacy import Redactor, audit
 from plan_files import INSATS_IDS, STATUSES, write_data
-
-# Runs notebooks (reports end to end): left out of `make test-fast`.
-pytestmark = pytest.mark.e2e
 
 PERIOD = "2024"
 COLLEAGUE = "Sven Planterad"  # in no register and no name list
@@ -40,7 +35,7 @@ INSATS_COMMENT = f"Klart. {COLLEAGUE} på Norrskolan och Centrala elevhälsan an
 
 
 def build(root: Path) -> Path:
-    """The plan's period (test_verksamhetsplan's data) with the principal survey beside it."""
+    """The plan's period (plan_files' data) with the principal survey beside it."""
     data = write_data(root)
     folder = data / "raw" / PERIOD
     rows = [
@@ -74,6 +69,7 @@ def readable(blob: bytes) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
+# The runs below go through the CLI and notebooks (e2e): left out of `make test-fast`.
 @pytest.fixture(scope="module")
 def good_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("privacy")
@@ -102,6 +98,7 @@ def test_a_name_shape_goes_and_the_periods_unit_names_stay():
     assert redact("Maj Andersson och Per Ek kom") == "[namn] och [namn] kom"  # first names that are also words
 
 
+@pytest.mark.e2e
 def test_every_free_text_field_is_redacted_in_every_output(good_run):
     data, reports, _, files = good_run
     assert any(p.startswith("processed/.cache/") for p in files)  # the cache is among what is compared later
@@ -119,6 +116,7 @@ def test_every_free_text_field_is_redacted_in_every_output(good_run):
 # --- the audit ------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_the_audit_stops_a_run_whose_redaction_failed_and_nothing_is_replaced(good_run, monkeypatch, capsys):
     data, reports, argv, before = good_run
     # A new name list (same names) gives the period a new cache key: it is read again, unredacted.
@@ -154,9 +152,10 @@ def test_the_audit_names_file_and_kind_never_the_value(tmp_path):
     assert "Anna" not in str(found.value) and "BERG" not in str(found.value)
 
 
-# --- bugs -------------------------------------------------------------------------------------------
+# --- a bug during a run ----------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_an_internal_error_is_a_bug_with_a_report_and_nothing_is_replaced(good_run, monkeypatch, capsys):
     data, reports, argv, before = good_run
 
@@ -176,40 +175,7 @@ def test_an_internal_error_is_a_bug_with_a_report_and_nothing_is_replaced(good_r
     assert outputs(data, reports) == before
 
 
-def test_a_bug_inside_the_notebook_is_told_as_one_without_its_message(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell(f"raise ValueError('saknar {COLLEAGUE}\\nrad två')"),
-    ]
-    notebook = tmp_path / "bugg.ipynb"
-    nbformat.write(nb, notebook)
-    with pytest.raises(bugs.NotebookBug) as found:
-        execute_notebook(notebook, tmp_path / "ut.ipynb", {}, cwd=tmp_path)
-    exc = found.value
-    assert (exc.ename, exc.cell, bugs.where(exc)) == ("ValueError", "kodcell 2", "notebooken bugg.ipynb, kodcell 2")
-    report = bugs.write_report(exc, {"kommando": "run"}, tmp_path).read_text(encoding="utf-8")
-    assert "I kärnan (ValueError):" in report and "ValueError: " + bugs.OMITTED in report
-    assert "Planterad" not in report and "rad två" not in report
-
-
-def test_run_all_carries_a_bug_per_period_and_exits_2(tmp_path, monkeypatch, capsys):
-    import elevhalsa_analysis.pipeline as pipeline
-
-    def broken(*args, **kwargs):
-        raise ZeroDivisionError("division by zero")
-
-    monkeypatch.setattr(pipeline, "run_period", broken)
-    result = batch._run_one("2024-10", tmp_path, tmp_path / "reports", None, queue=None)
-    assert result.status == batch.BUG and "ZeroDivisionError" in result.message
-    assert len(list((tmp_path / "reports").glob("felrapport-*.txt"))) == 1
-    assert "Programfel i 2024-10: Ett fel i programmet" in batch.summary([result])
-
-    monkeypatch.setattr(batch, "run_all", lambda *a, **k: [result, batch.PeriodResult("2023-10", batch.FAILED, 1.0, message="x")])
-    assert main(["run", "--all", "--data-dir", str(tmp_path), "--reports-dir", str(tmp_path / "reports")]) == bugs.EXIT_CODE
-    assert "programfel: se nedan" in capsys.readouterr().out
-
-
+@pytest.mark.e2e
 def test_the_validation_page_passes_the_audit_before_it_is_written(tmp_path, capsys):
     """The gate quotes unknown answers; an e-mail address typed into a closed question must
     stop `validate` like a run, without printing it and without writing the page."""

@@ -188,3 +188,16 @@ def test_assessment_by_direction_and_margin():
     assert assess(survey, value(88.0, (85.0, 91.0))).word == WITHIN_MARGIN
     assert assess(survey, value(95.0, (92.0, 97.0))).word == ACHIEVED
     assert assess(survey, value(100.0, den=4)).word == CANNOT_JUDGE
+
+
+def test_repeated_high_absence_when_a_term_has_no_scheduled_time():
+    rows = pd.DataFrame(
+        {
+            "termin": ["VT 2024", "HT 2024"],
+            "elev": ["a", "a"],
+            "schemalagd": [float("nan"), 1000.0],
+            "giltig": [float("nan"), 300.0],
+            "ogiltig": [float("nan"), 0.0],
+        }
+    )
+    assert m.repeated_high_absence(rows, 15, "VT 2024", "HT 2024") == (0, 0)

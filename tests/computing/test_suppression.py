@@ -2,10 +2,10 @@ import itertools
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from elevhalsa_analysis.suppression import FOOTNOTE, MIN_GROUP, suppress, suppress_table, suppressed_groups
+from elevhalsa_analysis.suppression import FOOTNOTE, MIN_GROUP, suppress, suppress_shares, suppress_table, suppressed_groups
 
 
 def test_small_group_and_complement_hidden():
@@ -135,3 +135,42 @@ def test_complement_only_when_needed(case):
     small = [g for g, n in counts.items() if 0 < n < MIN_GROUP]
     assert set(small) <= set(hidden)
     assert len(hidden) - len(small) <= 1
+
+
+def feasible(cells: list[tuple[int, int]], hidden: list[int], total: tuple[int, int], min_n: int):
+    """Every (sizes, positives) of the hidden cells consistent with what a reader sees: the
+    shown cells, the totals, sizes ≥ 1 and, under the "all small" hypothesis, < min_n."""
+    n_left = total[0] - sum(n for i, (n, _) in enumerate(cells) if i not in hidden)
+    x_left = total[1] - sum(x for i, (_, x) in enumerate(cells) if i not in hidden)
+    for small in (False, True):
+        top = min_n - 1 if small else n_left
+        for sizes in itertools.product(range(1, top + 1), repeat=len(hidden)):
+            if sum(sizes) != n_left:
+                continue
+            for xs in itertools.product(*(range(n + 1) for n in sizes)):
+                if sum(xs) == x_left:
+                    yield small, sizes, xs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 9), st.floats(0, 1)), min_size=2, max_size=4))
+def test_no_suppressed_cell_can_be_derived_from_shown_cells_and_totals(groups):
+    cells = [(n, round(n * f)) for n, f in groups]
+    names = [f"g{i}" for i in range(len(cells))]
+    total = (sum(n for n, _ in cells), sum(x for _, x in cells))
+    hidden_map = suppress_shares({g: n for g, (n, _) in zip(names, cells)}, {g: x for g, (_, x) in zip(names, cells)}, *total)
+    hidden = [i for i, g in enumerate(names) if hidden_map[g]]
+    small = [i for i in hidden if cells[i][0] < MIN_GROUP]
+    assert all(hidden_map[g] for g, (n, _) in zip(names, cells) if n < MIN_GROUP)
+    if not small or len(hidden) == len(cells) and total[1] in (0, total[0]):
+        return  # nothing small is hidden, or the total itself says every group is 0 % or 100 %
+    truth = tuple(cells[i][0] for i in hidden), tuple(cells[i][1] for i in hidden)
+    for model_small in (False, True):
+        solutions = [(s, x) for m, s, x in feasible(cells, hidden, total, MIN_GROUP) if m == model_small]
+        if truth not in solutions:
+            continue  # the reader's hypothesis is false here, so it reveals nothing true
+        for k, i in enumerate(hidden):
+            if cells[i][0] >= MIN_GROUP:
+                continue  # a large group's figures may follow; the threshold protects it
+            assert len({s[k] for s, _ in solutions}) > 1 or len({x[k] / s[k] for s, x in solutions}) > 1, (cells, hidden)
+            assert len({x[k] / s[k] for s, x in solutions}) > 1 or total[1] in (0, total[0]), (cells, hidden)

@@ -1,21 +1,14 @@
-"""The student survey: every export format the contract allows, the gate, suppression,
-and the reports built from the synthetic sample (two full runs)."""
+"""The student survey's loading: every export format the contract allows, realistic variants
+of them, and the gate's stops."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import html
-import itertools
-import re
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pyreadstat
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from check_notes import notes
 from contract_files import ENROLLED, GENDERS, JA_NEJ, SCALE, STUDENT_Q
@@ -23,14 +16,11 @@ from contract_files import write_student_common as write_common
 from contract_files import write_student_csv as write_csv
 from contract_files import write_student_xlsx as write_xlsx
 from elevhalsa_analysis import indicators as ind
-from elevhalsa_analysis.cli import main
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.elevenkat.loading import load_student_period, normalize_arskurs
 from elevhalsa_analysis.loaders import list_periods
 from elevhalsa_analysis.registry import get
-from elevhalsa_analysis.suppression import MIN_GROUP, suppress_shares
-from sample_elevenkat import write_sample_data
 
 CB = load_codebook("elevenkat")
 Q = STUDENT_Q
@@ -222,152 +212,6 @@ def test_more_responses_than_pupils_is_a_blocking_error(tmp_path):
     assert "Fler svar än elever" in str(err.value) and "23456789 Åk 5" in str(err.value)
 
 
-# --- suppression: nothing hidden can be worked out ------------------------------------------
-
-
-def feasible(cells: list[tuple[int, int]], hidden: list[int], total: tuple[int, int], min_n: int):
-    """Every (sizes, positives) of the hidden cells consistent with what a reader sees: the
-    shown cells, the totals, sizes ≥ 1 and, under the "all small" hypothesis, < min_n."""
-    n_left = total[0] - sum(n for i, (n, _) in enumerate(cells) if i not in hidden)
-    x_left = total[1] - sum(x for i, (_, x) in enumerate(cells) if i not in hidden)
-    for small in (False, True):
-        top = min_n - 1 if small else n_left
-        for sizes in itertools.product(range(1, top + 1), repeat=len(hidden)):
-            if sum(sizes) != n_left:
-                continue
-            for xs in itertools.product(*(range(n + 1) for n in sizes)):
-                if sum(xs) == x_left:
-                    yield small, sizes, xs
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 9), st.floats(0, 1)), min_size=2, max_size=4))
-def test_no_suppressed_cell_can_be_derived_from_shown_cells_and_totals(groups):
-    cells = [(n, round(n * f)) for n, f in groups]
-    names = [f"g{i}" for i in range(len(cells))]
-    total = (sum(n for n, _ in cells), sum(x for _, x in cells))
-    hidden_map = suppress_shares({g: n for g, (n, _) in zip(names, cells)}, {g: x for g, (_, x) in zip(names, cells)}, *total)
-    hidden = [i for i, g in enumerate(names) if hidden_map[g]]
-    small = [i for i in hidden if cells[i][0] < MIN_GROUP]
-    assert all(hidden_map[g] for g, (n, _) in zip(names, cells) if n < MIN_GROUP)
-    if not small or len(hidden) == len(cells) and total[1] in (0, total[0]):
-        return  # nothing small is hidden, or the total itself says every group is 0 % or 100 %
-    truth = tuple(cells[i][0] for i in hidden), tuple(cells[i][1] for i in hidden)
-    for model_small in (False, True):
-        solutions = [(s, x) for m, s, x in feasible(cells, hidden, total, MIN_GROUP) if m == model_small]
-        if truth not in solutions:
-            continue  # the reader's hypothesis is false here, so it reveals nothing true
-        for k, i in enumerate(hidden):
-            if cells[i][0] >= MIN_GROUP:
-                continue  # a large group's figures may follow; the threshold protects it
-            assert len({s[k] for s, _ in solutions}) > 1 or len({x[k] / s[k] for s, x in solutions}) > 1, (cells, hidden)
-            assert len({x[k] / s[k] for s, x in solutions}) > 1 or total[1] in (0, total[0]), (cells, hidden)
-
-
-# --- the sample reports (two full runs) ------------------------------------------------------
-
-
-def text_of(path: Path) -> str:
-    raw = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
-
-
-@pytest.fixture(scope="module")
-def sample_reports(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("elevenkat")
-    data, reports = tmp / "data", tmp / "reports"
-    write_sample_data(data / "raw")
-    for period in ("2024-04", "2025-04"):
-        assert (
-            main(["run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--run-date", "2025-05-01"])
-            == 0
-        )
-    return data, reports
-
-
-@pytest.mark.e2e
-def test_2024_compares_with_2023_in_the_contracts_sentences(sample_reports):
-    _, reports = sample_reports
-    text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
-    assert "Syntetiska exempeldata" in text
-    assert re.search(
-        r"\d+ av \d+ elever i åk 8 som besvarat frågan \(\d+ %\) känner sig trygga i skolan; \d+ svarade Vet ej", text
-    )
-    assert re.search(r"Skattat för alla elever i åk 8: \d+ % \(\d+–\d+ %\)\. Svarsfrekvens \d+ % \(\d+ av \d+\)\.", text)
-    assert "förutsätter att de elever som svarade liknar dem som inte svarade" in text
-    assert "Jämfört med våren 2023" in text and "statistiskt säkerställd ökning" in text
-    assert "Ingen jämförelse" not in text
-
-
-@pytest.mark.e2e
-def test_the_summary_table_states_who_answered_each_question(sample_reports):
-    data, reports = sample_reports
-    page = (reports / "2024-04" / "elevenkat_ledning.html").read_text(encoding="utf-8")
-    table = html.unescape(re.search(r'<h2 id="sammanfattning">.*?</table>.*?</p>', page, flags=re.S).group(0))
-    population = pd.read_csv(data / "raw" / "2024-04" / "elevantal.csv", dtype=str)
-    year_column = next(c for c in population.columns if c.lower().startswith("årskurs"))
-    enrolled = population.assign(antal=population["antal"].astype(int)).groupby(year_column)["antal"].sum()
-    cells = re.findall(r"<td[^>]*>([^<]*;[^<]*)</td>", table)
-    assert cells
-    for cell in cells:
-        answered, of = (
-            int(x.replace("\u00a0", "").replace(" ", ""))
-            for x in re.search(r"; ([\d\s\u00a0]+) av ([\d\s\u00a0]+)$", cell).groups()
-        )
-        assert answered <= of and of in set(enrolled.tolist()), cell
-    assert "elever som besvarade frågan av alla elever i årskursen" in table and "Vet ej" in table
-
-
-@pytest.mark.e2e
-def test_2025_compares_no_statement_with_2024_and_says_why(sample_reports):
-    _, reports = sample_reports
-    text = text_of(reports / "2025-04" / "elevenkat_ledning.html")
-    statements = [q for q in CB.version_for(dt.date(2025, 4, 25)).closed_questions if q.scale == "instammande"]
-    sections = {q.id: text.split(f" {q.short} Fråga: «")[1].split(" Svar per årskurs")[0] for q in statements}
-    for qid, section in sections.items():
-        assert "Jämfört med våren 2024" not in section, qid
-        assert section.count("Ingen jämförelse med våren 2024: svarsalternativen har ändrats") == 3, qid
-    krankt = text.split(" Blivit kränkt eller illa behandlad Fråga: «")[1].split(" Svar per årskurs")[0]
-    assert "Jämfört med våren 2024" in krankt
-
-
-@pytest.mark.e2e
-def test_comments_only_for_researchers_redacted_and_escaped(sample_reports):
-    data, reports = sample_reports
-    for period in ("2024-04", "2025-04"):
-        leadership = (reports / period / "elevenkat_ledning.html").read_text(encoding="utf-8")
-        researchers = (reports / period / "elevenkat_analys.html").read_text(encoding="utf-8")
-        assert "gruppchatten" not in leadership and "Kommentarer" not in text_of(reports / period / "elevenkat_ledning.html")
-        assert "&lt;script&gt;" in researchers and "<script>alert" not in researchers
-        assert "[telefonnummer]" in researchers and "070-123 45 67" not in researchers
-        # Klöverskolan's groups have fewer than five respondents: its comment is not shown.
-        assert "alla vet vem som skrivit" not in researchers
-        for name in ("Kerstin Ahl", "Mohammed Rahimi", "Lisa Berg"):
-            assert name not in researchers
-
-
-@pytest.mark.e2e
-def test_no_identifying_column_in_any_processed_file(sample_reports):
-    data, _ = sample_reports
-    files = list((data / "processed").rglob("*.parquet"))
-    assert files
-    for path in files:
-        frame = pd.read_parquet(path)
-        assert not {"E-post", "IP-adress", "email", "ip"} & set(frame.columns), path
-        blob = frame.astype(str).to_csv()
-        assert "@skola.exempel.se" not in blob and "192.0.2." not in blob, path
-
-
-@pytest.mark.e2e
-def test_suppressed_units_are_listed_and_the_plan_gets_an_estimate(sample_reports):
-    data, reports = sample_reports
-    text = text_of(reports / "2024-04" / "elevenkat_ledning.html")
-    assert "Visas inte" in text and "Klöverskolan" in text.split("Visas inte")[1][:200]
-    value = get("elevenkat").indicator("2024-04", data, "trygg_i_skolan", arskurs="åk8")
-    assert value.unit == "%" and value.interval[0] < value.value < value.interval[1]
-    assert 0 < value.numerator < value.denominator
-
-
 def test_the_plans_indicator_says_why_when_there_is_no_figure(tmp_path):
     data = tmp_path / "data"
     write_common(data / "raw" / "2024-04")
@@ -378,27 +222,6 @@ def test_the_plans_indicator_says_why_when_there_is_no_figure(tmp_path):
     assert few.value is None and "färre än 5" in few.note
     every = get("elevenkat").indicator("2024-04", data, "blivit_krankt")
     assert every.value is not None and every.interval is not None
-
-
-@pytest.mark.e2e
-def test_sample_data_is_deterministic_synthetic_and_the_committed_copy(sample_reports, tmp_path):
-    from elevhalsa_analysis.config import DATA_DIR
-
-    data, _ = sample_reports
-    again = write_sample_data(tmp_path / "raw")
-    assert {p.parent.name for p in again} == {"2023-04", "2024-04", "2025-04"}
-    for path in again:
-        rel = path.relative_to(tmp_path / "raw")
-        # Digests, not bytes: pytest's diff of two 100 kB byte strings can run for an hour.
-        digests = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (path, data / "raw" / rel, DATA_DIR / "raw" / rel)}
-        assert len(digests) == 1, f"{rel} differs between two runs of the generator or from the committed copy"
-    for period in ("2023-04", "2024-04", "2025-04"):
-        meta = dict(list_periods(data))[period]
-        assert meta.syntetisk and meta.population == "elever"
-        assert "SYNTETISKA EXEMPELDATA" in (data / "raw" / period / "LÄSMIG.txt").read_text(encoding="utf-8")
-    small = load(data, "2024-04").units
-    assert (small["svar"] < MIN_GROUP).any() and len(small["skolenhetskod"].unique()) == 21
-    assert load(data, "2025-04").version.version == "2025.1"
 
 
 def student_folder(root: Path, write=write_xlsx, rows=None) -> Path:

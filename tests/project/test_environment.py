@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+import elevhalsa_analysis
 from devtools import environment_yml, lock_pins
 from elevhalsa_analysis.config import NOTEBOOKS_DIR, PROJ_ROOT
 
@@ -42,3 +43,7 @@ def test_notebooks_are_committed_without_outputs():
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+def test_package_version_is_known():
+    assert elevhalsa_analysis.__version__ != "0.0.0"

@@ -1,4 +1,6 @@
-"""Each export variant the contract allows gives the same counted answers."""
+"""The principal survey's loading: each export variant the contract allows gives the same
+counted answers, and the realistic variants in the README's table (Excel re-saves, Google
+Forms, a principal of two units) are read with a note or refused naming file, column and row."""
 
 from __future__ import annotations
 

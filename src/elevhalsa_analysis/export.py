@@ -19,6 +19,7 @@ from typing import Literal
 
 from .config import PROJ_ROOT, TEMPLATE_DIR, TEMPLATE_NAME
 from .fileio import atomic_write_text
+from .markup import page_head
 
 Variant = Literal["ledning", "analys"]
 VARIANTS: tuple[str, ...] = ("ledning", "analys")
@@ -166,7 +167,7 @@ def export_html(
         _prepare_for_analysis(nb, _path_aliases(executed, path_aliases))
     resources = {
         "elevhalsa_variant": variant,
-        "elevhalsa_title": title,
+        "elevhalsa_head": page_head(title),
         # No real path: markdown2html would resolve relative images against it.
         "metadata": {"name": output.stem, "path": ""},
     }

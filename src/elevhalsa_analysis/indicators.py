@@ -54,7 +54,8 @@ class QuestionResult:
         return nonresponse_bounds(self.headline, self.answered, self.population - self.outside)
 
 
-def _answers(long: pd.DataFrame, period: str, qid: str) -> pd.Series:
+def answers_of(long: pd.DataFrame, period: str, qid: str) -> pd.Series:
+    """The answers to question `qid` in `period` of those who answered it, indexed by respondent."""
     # Only the rows and two columns needed: a sample survey's long table has millions of rows.
     rows = (long["period"] == period) & (long["question"] == qid) & long["answer"].notna()
     return long.loc[rows, ["respondent", "answer"]].set_index("respondent")["answer"]
@@ -67,7 +68,7 @@ def option_sets(answers: pd.Series) -> pd.Series:
 
 def headline_flags(long: pd.DataFrame, version: Version, question: Question, period: str) -> pd.Series:
     """True where a respondent gave the headline answer; only those in the denominator."""
-    return _headline(_answers(long, period, question.id), version, question)
+    return _headline(answers_of(long, period, question.id), version, question)
 
 
 def _headline(answers: pd.Series, version: Version, question: Question) -> pd.Series:
@@ -90,7 +91,7 @@ def asked(population: pd.DataFrame, period: str) -> int:
 def question_result(
     long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
 ) -> QuestionResult:
-    answers = _answers(long, period, question.id)
+    answers = answers_of(long, period, question.id)
     labels = version.scales[question.scale].labels
     if question.type == "multiple":
         exploded = answers.str.split(";").explode()
@@ -124,32 +125,6 @@ def counts_table(result: QuestionResult) -> pd.DataFrame:
         n / result.answered if result.answered and label not in outside else float("nan") for label, n in rows
     ]
     return table
-
-
-def competence_gaps(
-    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
-) -> pd.DataFrame:
-    """Units whose principal lacks at least one option: access is organisational, shown per unit."""
-    labels = version.scales[question.scale].labels
-    answers = option_sets(_answers(long, period, question.id))
-    missing = answers.map(lambda s: [lbl for lbl in labels if lbl not in s])
-    units = population[population["period"] == period].set_index("respondent")
-    gaps = pd.DataFrame({"saknas": missing[missing.map(len) > 0]}).join(units[["skolenhetskod", "skolenhet", "skolform"]])
-    return gaps.reset_index(drop=True).sort_values("skolenhetskod").reset_index(drop=True)
-
-
-def competence_matrix(
-    long: pd.DataFrame, population: pd.DataFrame, version: Version, question: Question, period: str
-) -> pd.DataFrame:
-    """Unit × option access (1 = access, 0 = not, NaN = not answered), ordered by unit code."""
-    labels = version.scales[question.scale].labels
-    units = population[population["period"] == period].set_index("respondent")[["skolenhetskod", "skolenhet"]]
-    answers = option_sets(_answers(long, period, question.id))
-    matrix = pd.DataFrame(
-        {lbl: answers.map(lambda s, lbl=lbl: float(lbl in s)).astype(float) for lbl in labels}, index=answers.index
-    )
-    table = units.join(matrix)
-    return table.sort_values("skolenhetskod").set_index("skolenhet").drop(columns="skolenhetskod")
 
 
 def trend(

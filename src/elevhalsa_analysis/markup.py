@@ -32,7 +32,8 @@ from .formatting import fmt_int
 
 SECTIONS_DIR = TEMPLATE_DIR / "sections"
 UNITS_DIR, UNITS_INDEX = "enheter", "index.html"  # reports/<period>/enheter/index.html
-# The reports' Content-Security-Policy: nothing is fetched, no script runs.
+# The reports' Content-Security-Policy: the browser itself refuses anything external or
+# scripted, should an output ever carry it; defence in depth behind the escaping.
 CSP = Markup("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
 
 
@@ -93,14 +94,16 @@ def table_html(
     *,
     row_headers: bool = False,
     framed: bool = False,
+    code: Iterable[str] = (),
 ) -> Html:
     """The one table builder: a captioned table with header cells; numbers right-aligned.
 
     `classes` gives a column's cells a CSS class each, row by row (e.g. a colour that
     accompanies an assessment word). `row_headers` makes the first column the rows' headers;
-    `framed` wraps a wide table in a scrolling frame. Cells may be `Html` (links).
+    `framed` wraps a wide table in a scrolling frame; the cells of the `code` columns are set
+    as code (checksums, identifiers). Cells may be `Html` (links).
     """
-    numeric = set(numeric)
+    numeric, code = set(numeric), set(code)
     classes = classes or {}
 
     def cell_class(column: str, i: int | None) -> str:
@@ -110,15 +113,23 @@ def table_html(
         return " ".join(names)
 
     head = [(c, cell_class(c, None)) for c in frame.columns]
-    rows = [[(v, cell_class(c, i)) for c, v in zip(frame.columns, row)] for i, row in enumerate(frame.itertuples(index=False))]
+    rows = [
+        [(v, cell_class(c, i), c in code) for c, v in zip(frame.columns, row)]
+        for i, row in enumerate(frame.itertuples(index=False))
+    ]
     return render(
         "table.html.j2", caption=caption, head=head, rows=rows, footnote=footnote, row_headers=row_headers, framed=framed
     )
 
 
+def links_html(links: Sequence[tuple[str, str]], empty: str = "–") -> Html:
+    """Links, given as (href, text), one a line; `empty` where there are none."""
+    return render("links.html.j2", links=links, empty=empty)
+
+
 def quality_html(checks: Sequence[dict], verdict: str) -> Html:
     """Every check with its severity, outcome, counts and examples (no personal data)."""
-    import pandas as pd  # here, not at the top: the index and provenance pages need no pandas
+    import pandas as pd  # here, not at the top: `elevhalsa status` reads the index without pandas
 
     rows = []
     for c in checks:
@@ -160,11 +171,16 @@ def heading_html(title: str, label: str, synthetic: bool, quality: dict) -> Html
     return render("heading.html.j2", title=title, label=label, synthetic=synthetic, quality=quality)
 
 
+def _css() -> Markup:
+    return Markup(CSS_FILE.read_text(encoding="utf-8"))
+
+
+def page_head(title: str) -> Html:
+    """The start of a page up to the end of its head: the same for the notebook reports
+    (`export.py`) as for the standalone pages."""
+    return render("page_head.html.j2", title=title, css=_css())
+
+
 def standalone_page(title: str, body: str, body_class: str = "") -> str:
-    """A self-contained page in the reports' style (index, validation pages)."""
-    return render(
-        "page.html.j2", title=title, body=Html(body), body_class=body_class, css=Markup(CSS_FILE.read_text(encoding="utf-8"))
-    )
-
-
-SYNTHETIC_BANNER = render("synthetic.html.j2")
+    """A self-contained page in the reports' style (index, validation pages, unit profiles)."""
+    return render("page.html.j2", title=title, body=Html(body), body_class=body_class, css=_css())

@@ -14,7 +14,6 @@ from .indicators import QuestionResult
 from .stats import TestResult
 
 ALPHA = 0.05
-NUMBER_WORDS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem"}
 
 
 def count_phrase(r: QuestionResult) -> str:
@@ -180,16 +179,3 @@ def change_sentence(previous_label: str, previous: float, difference: float, int
     if low > 0 or high < 0:
         return text + f" Det är en statistiskt säkerställd {'ökning' if difference > 0 else 'minskning'}."
     return text + " Intervallet innehåller noll, så förändringen kan inte skiljas från slumpen."
-
-
-def competence_gap_sentence(gaps: list[tuple[str, str, list[str]]], singular: str) -> str:
-    """Who lacks which competences, per unit (organisation, not a personal opinion)."""
-    parts = []
-    for unit, skolform, missing in gaps:
-        k = len(missing)
-        word = NUMBER_WORDS.get(k, str(k))
-        what = "kompetens" if k == 1 else "kompetenser"
-        parts.append(
-            f"{singular.capitalize()}n vid {unit} ({skolform.lower()}) saknar {word} {what}: {', '.join(m.lower() for m in missing)}."
-        )
-    return " ".join(parts)

@@ -30,7 +30,7 @@ from .fileio import atomic_write_text, code_fingerprint, sha256_file, staging_di
 from .freshness import period_folders, raw_state
 from .instrument import Instrument, Prepared
 from .kernel import execute_notebook, started_kernel, warm_up
-from .markup import esc, quality_html, standalone_page
+from .markup import quality_html, render, standalone_page
 from .privacy import audit
 from .provenance import provenance_from_manifest, provenance_html
 from .provenance import run_date as resolve_run_date
@@ -53,13 +53,13 @@ class Validation:
         return self.error is None and not q.blocking_failures(self.checks)
 
     def page(self) -> str:
-        stop = f'<p class="varning"><strong>Körningen stoppades:</strong> {esc(self.error)}</p>' if self.error else ""
-        body = stop + quality_html(
+        quality = quality_html(
             [c.to_dict() for c in self.checks],
             q.verdict(self.checks)
             if not self.error
             else "Underlaget håller inte för analys: en blockerande kontroll misslyckades.",
         )
+        body = render("validation.html.j2", error=str(self.error) if self.error else "", quality=quality)
         return standalone_page(f"Datakontroll för perioden {self.period}", body)
 
 

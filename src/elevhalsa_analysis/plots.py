@@ -1,14 +1,13 @@
 """Charts for the reports: seaborn/matplotlib rendered to embedded PNG with alt text.
 
-Figures are returned as HTML (`<figure>` with a data-URI image) so that every image has a
-meaningful alt text and the report stays one self-contained file. PNG metadata is fixed so
+Figures are returned as HTML (a figure with a data-URI image, `figure.html.j2`) so that every
+image has a meaningful alt text and the report stays one self-contained file. PNG metadata is fixed so
 that reruns give byte-identical files.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 
 import matplotlib
@@ -22,6 +21,7 @@ import seaborn as sns
 from .formatting import fmt_pct, shares_summing_to_100
 from .funnel import Funnel, control_limits
 from .indicators import NOT_ANSWERED, QuestionResult
+from .markup import Html, render
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in grey.
 PALETTE = {"Ja": "#0072B2", "Till viss del": "#E69F00", "Nej": "#D55E00", NOT_ANSWERED: "#BBBBBB"}
@@ -38,12 +38,8 @@ def to_png(fig: plt.Figure) -> bytes:
     return buf.getvalue()
 
 
-def figure_html(png: bytes, alt: str, caption: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-    )
+def figure_html(png: bytes, alt: str, caption: str) -> Html:
+    return render("figure.html.j2", data=base64.b64encode(png).decode("ascii"), alt=alt, caption=caption)
 
 
 # Diverging scales without a fixed colour: blues for the headline side, oranges for the
@@ -176,35 +172,6 @@ def trend_chart(
         f"Linjediagram över {subject} per period, {order[0]} till {order[-1]}. Senaste perioden: "
         + "; ".join(f"{titles[r.question]} {value_text(r.share)}" for r in last.itertuples())
         + "."
-    )
-    return to_png(fig), alt
-
-
-def competence_heatmap(matrix: pd.DataFrame) -> tuple[bytes, str]:
-    """Unit × competence access; organisational facts, so every unit is shown."""
-    fig, ax = plt.subplots(figsize=(9.5, 0.32 * len(matrix) + 1.8))
-    sns.heatmap(
-        matrix,
-        cmap=sns.color_palette(["#D55E00", "#0072B2"], as_cmap=True),
-        vmin=0,
-        vmax=1,
-        cbar=False,
-        linewidths=0.5,
-        linecolor="white",
-        ax=ax,
-        annot=matrix.map(lambda v: "Ja" if v == 1 else ("Nej" if v == 0 else "–")),
-        fmt="",
-        annot_kws={"fontsize": 8, "color": "white"},
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.xaxis.tick_top()
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="left")
-    fig.tight_layout()
-    lacking = int((matrix == 0).any(axis=1).sum())
-    alt = (
-        f"Rutnät över tillgång till elevhälsans kompetenser vid {len(matrix)} skolenheter; "
-        f"{len(matrix) - lacking} har tillgång till alla, {lacking} saknar minst en."
     )
     return to_png(fig), alt
 

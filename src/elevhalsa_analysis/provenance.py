@@ -17,11 +17,13 @@ from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import __version__
 from .config import PROJ_ROOT
 from .errors import ElevhalsaError
 from .fileio import plain, sha256_file
-from .markup import esc
+from .markup import Html, render, table_html
 
 NOT_VERSIONED = "ej versionshanterad"
 LOCAL_CHANGES = " (med lokala ändringar)"
@@ -163,25 +165,16 @@ def provenance_from_manifest(manifest: Mapping, parameters: dict, run_date: dt.d
     return _provenance(inputs, str(codebook or "okänd"), parameters, run_date)
 
 
-def _kv_table(caption: str, head: tuple[str, str], rows: list[tuple[str, str]], code_values: bool = False) -> str:
-    def cell(v: str) -> str:
-        return f'<code class="hash">{esc(v)}</code>' if code_values else esc(v)
-
-    body = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{cell(v)}</td></tr>' for k, v in rows)
-    return (
-        f'<div class="tabellram"><table><caption>{esc(caption)}</caption>'
-        f'<thead><tr><th scope="col">{esc(head[0])}</th><th scope="col">{esc(head[1])}</th></tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
+def _kv_table(caption: str, head: tuple[str, str], rows: list[tuple[str, str]], code_values: bool = False) -> Html:
+    frame = pd.DataFrame(rows, columns=list(head), dtype=object)
+    return table_html(frame, caption, row_headers=True, framed=True, code=[head[1]] if code_values else ())
 
 
-def provenance_html(prov: Mapping) -> str:
+def provenance_html(prov: Mapping) -> Html:
     """Swedish section "Metod och spårbarhet": what went in, with which versions, when."""
     inputs = list((prov.get("inputs") or {}).items())
     input_table = (
-        _kv_table("Indatafiler och kontrollsummor (SHA-256)", ("Fil", "SHA-256"), inputs, code_values=True)
-        if inputs
-        else "<p>Inga indatafiler är registrerade för rapporten.</p>"
+        _kv_table("Indatafiler och kontrollsummor (SHA-256)", ("Fil", "SHA-256"), inputs, code_values=True) if inputs else ""
     )
     versions = [
         ("Körningsdatum", prov.get("run_date", "")),
@@ -196,12 +189,9 @@ def provenance_html(prov: Mapping) -> str:
         for k, v in sorted((prov.get("parameters") or {}).items())
     ]
     param_table = _kv_table("Parametrar för körningen", ("Parameter", "Värde"), params) if params else ""
-    return (
-        '<section class="sparbarhet"><h2 id="sparbarhet">Metod och spårbarhet</h2>'
-        "<p>Rapporten är framställd automatiskt från de filer som listas nedan. Kontrollsumman (SHA-256) "
-        "identifierar varje fil exakt: samma filer, samma kodbok och samma programversioner ger samma rapport.</p>"
-        + input_table
-        + _kv_table("Körning och programversioner", ("Uppgift", "Version"), [(k, str(v)) for k, v in versions])
-        + param_table
-        + "</section>"
+    return render(
+        "provenance.html.j2",
+        inputs=input_table,
+        versions=_kv_table("Körning och programversioner", ("Uppgift", "Version"), [(k, str(v)) for k, v in versions]),
+        parameters=param_table,
     )

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .errors import ElevhalsaError
 from .fileio import atomic_write_text, plain
-from .markup import esc, standalone_page
+from .markup import Html, links_html, render, standalone_page, table_html
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"
@@ -68,63 +68,41 @@ def _grouped(entries: list[dict]) -> list[tuple[str, list[dict]]]:
     return sorted(groups, key=lambda g: _period_key(g[1]), reverse=True)
 
 
-def _committee_links(entry: dict) -> str:
-    links = [
-        f'<a href="{esc(quote(entry[key], safe="/"))}">{label}</a>'
-        for key, label in zip(COMMITTEE_KEYS, ("Tjänsteskrivelse (Word)", "Presentation (PowerPoint)"))
-        if entry.get(key)
-    ]
-    return "<br>".join(links) or "–"
+def _url(target: str) -> str:
+    return quote(target, safe="/")
+
+
+def _reports_table(label: str, entries: list[dict]) -> Html:
+    import pandas as pd  # here, not at the top: `elevhalsa status` reads the index without pandas
+
+    committee = tuple(zip(COMMITTEE_KEYS, ("Tjänsteskrivelse (Word)", "Presentation (PowerPoint)")))
+    rows = {
+        "Uppföljning": [e["instrument_title"] for e in entries],
+        "För ledningen": [links_html([(_url(e["ledning"]), f"{e['instrument_title']} – ledning")]) for e in entries],
+        "För analys": [links_html([(_url(e["analys"]), f"{e['instrument_title']} – analys")]) for e in entries],
+        "För nämnden": [links_html([(_url(e[k]), text) for k, text in committee if e.get(k)]) for e in entries],
+        "Körningsdatum": [e["run_date"] for e in entries],
+        "Datakvalitet": [e["verdict"] for e in entries],
+    }
+    # dtype=object: a column of links only would otherwise become strings and be escaped.
+    return table_html(pd.DataFrame(rows, dtype=object), f"Rapporter för {label}", framed=True)
 
 
 def _index_html(groups: list[tuple[str, list[dict]]]) -> str:
-    title = "Elevhälsans uppföljningar – rapporter"
-    parts = [
-        "<p>Varje rapport finns i två versioner: <strong>ledning</strong> visar resultat, slutsatser och "
-        "datakvalitet; <strong>analys</strong> är samma rapport med programkod och tekniska detaljer för den "
-        "som vill granska eller upprepa beräkningarna. Den senaste perioden står först.</p>",
-    ]
-    if not groups:
-        parts.append("<p>Inga rapporter har tagits fram ännu.</p>")
+    periods = []
     for period, entries in groups:
         label = entries[0].get("label") or period
-        parts.append(f'<section class="index-period" id="period-{esc(period)}">')
-        parts.append(f"<h2>{esc(label)}</h2>")
-        parts.append(f'<p class="metadata">Period: {esc(period)}</p>')
-        if any(e["synthetic"] for e in entries):
-            parts.append(
-                '<p class="syntetisk">Syntetiska exempeldata: rapporterna bygger på påhittade svar '
-                "och beskriver inga verkliga personer eller skolor.</p>"
-            )
-        rows = []
-        for e in entries:
-            name = esc(e["instrument_title"])
-            rows.append(
-                "<tr>"
-                f"<td>{name}</td>"
-                f'<td><a href="{esc(quote(e["ledning"], safe="/"))}">{name} – ledning</a></td>'
-                f'<td><a href="{esc(quote(e["analys"], safe="/"))}">{name} – analys</a></td>'
-                f"<td>{_committee_links(e)}</td>"
-                f"<td>{esc(e['run_date'])}</td>"
-                f"<td>{esc(e['verdict'])}</td>"
-                "</tr>"
-            )
-        parts.append(
-            '<div class="tabellram"><table>'
-            f"<caption>Rapporter för {esc(label)}</caption>"
-            '<thead><tr><th scope="col">Uppföljning</th><th scope="col">För ledningen</th>'
-            '<th scope="col">För analys</th><th scope="col">För nämnden</th><th scope="col">Körningsdatum</th>'
-            '<th scope="col">Datakvalitet</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
         units = next((e["enheter"] for e in entries if e.get("enheter")), None)
-        if units:
-            parts.append(
-                f'<p>Varje skolenhet har en egen profil: <a href="{esc(quote(units, safe="/"))}">skolenheternas '
-                f"profiler för {esc(label)}</a>.</p>"
-            )
-        parts.append("</section>")
-    return standalone_page(title, "\n".join(parts), "index")
+        periods.append(
+            {
+                "period": period,
+                "label": label,
+                "synthetic": any(e["synthetic"] for e in entries),
+                "table": _reports_table(label, entries),
+                "units": _url(units) if units else "",
+            }
+        )
+    return standalone_page("Elevhälsans uppföljningar – rapporter", render("report_index.html.j2", periods=periods), "index")
 
 
 def write_index(reports_dir: Path, entries: list[dict]) -> Path:

@@ -1,7 +1,7 @@
-"""Funnel sections and the unit profiles, as escaped HTML (issue 10).
+"""Funnel sections and the unit profiles, rendered through templates (issue 10).
 
 A unit profile is one school unit's figures beside the municipality's, for its principal
-and area manager. Profiles are written with `report.standalone_page`, not a notebook each:
+and area manager. Profiles are written with `markup.standalone_page`, not a notebook each:
 a period has many units, and a notebook per unit would take minutes. Nothing here ranks
 units: tables are ordered by unit code, and a unit is called deviating only outside the
 funnel's 99,8 % limits. Hidden cells stay hidden: the profiles read the `dold` flags that
@@ -23,7 +23,7 @@ from .codebook import load_codebook
 from .fileio import atomic_write_text
 from .formatting import fmt_decimal, fmt_int, fmt_pct, fmt_pct_range
 from .instrument import UnitContribution
-from .markup import SYNTHETIC_BANNER, UNITS_DIR, esc, standalone_page, table_html
+from .markup import UNITS_DIR, Html, links_html, render, standalone_page, table_html
 from .markup import UNITS_INDEX as INDEX_PAGE
 from .processed import Processed
 from .suppression import FOOTNOTE, MIN_GROUP
@@ -81,63 +81,54 @@ def shown_unit_shares(part: pd.DataFrame, names: dict[str, str], group: tuple[st
 
 def funnel_section(
     frame: pd.DataFrame, names: dict[str, str], title: str, xlabel: str, ylabel: str, value: Format = pct, scale: float = 100.0
-) -> str:
+) -> Html:
     """A funnel plot of one indicator, the deviating units by code, the method, and the
     hidden units named. `frame` has skolenhetskod, n, events, dold and kommun."""
     target = float(frame["kommun"].iloc[0]) if len(frame) else 0.0
     found = units.unit_funnel(frame, target)
     hidden = sorted(names.get(c, c) for c in frame.loc[frame["dold"].astype(bool), "skolenhetskod"])
-    parts = [f"<h3>{esc(title)}</h3>"]
-    if found is None:
-        parts.append("<p>Ingen skolenhet kan visas.</p>")
-    else:
+    figure, directions, table = None, [], None
+    if found is not None:
         png, alt = plots.funnel_plot(found, xlabel, ylabel, scale, value, names)
-        parts.append(
-            plots.figure_html(
-                png,
-                f"{title}. {alt}",
-                f"{title}: varje punkt är en skolenhet. Kommunens värde "
-                f"{value(found.target)}; streckat 95 %, heldraget 99,8 % kontrollgränser.",
-            )
+        figure = plots.figure_html(
+            png,
+            f"{title}. {alt}",
+            f"{title}: varje punkt är en skolenhet. Kommunens värde "
+            f"{value(found.target)}; streckat 95 %, heldraget 99,8 % kontrollgränser.",
         )
         out = found.table[found.table["avvikelse"] != ""]
         if len(out) > MAX_TABLE_ROWS:
-            parts.append(
-                "".join(
-                    f"<p>{esc(word.capitalize())} ({fmt_int(len(group))} skolenheter, i skolenhetskodens ordning): "
-                    f"{esc(', '.join(names.get(c, c) for c in group['unit']))}.</p>"
-                    for word, group in out.groupby("avvikelse", sort=True)
-                )
-                + f"<p>{esc(NOT_A_RANKING)}</p>"
-            )
+            directions = [
+                (word.capitalize(), [names.get(c, c) for c in group["unit"]])
+                for word, group in out.groupby("avvikelse", sort=True)
+            ]
         elif len(out):
-            parts.append(
-                table_html(
-                    pd.DataFrame(
-                        {
-                            "Skolenhetskod": out["unit"],
-                            "Skolenhet": [names.get(c, c) for c in out["unit"]],
-                            "Värde": [
-                                f"{value(s)} ({fmt_int(int(x))} av {fmt_int(int(n))})"
-                                for s, x, n in zip(out["share"], out["events"], out["n"])
-                            ],
-                            "Jämfört med kommunen": out["avvikelse"],
-                        }
-                    ),
-                    f"{title}: skolenheter utanför 99,8 %-gränserna",
-                    numeric=["Värde"],
-                    footnote=NOT_A_RANKING,
-                )
+            table = table_html(
+                pd.DataFrame(
+                    {
+                        "Skolenhetskod": out["unit"],
+                        "Skolenhet": [names.get(c, c) for c in out["unit"]],
+                        "Värde": [
+                            f"{value(s)} ({fmt_int(int(x))} av {fmt_int(int(n))})"
+                            for s, x, n in zip(out["share"], out["events"], out["n"])
+                        ],
+                        "Jämfört med kommunen": out["avvikelse"],
+                    }
+                ),
+                f"{title}: skolenheter utanför 99,8 %-gränserna",
+                numeric=["Värde"],
+                footnote=NOT_A_RANKING,
             )
-        else:
-            parts.append(f"<p>Ingen skolenhet ligger utanför 99,8 %-gränserna. {esc(NOT_A_RANKING)}</p>")
-        parts.append(f'<p class="fotnot">{esc(found.method)}</p>')
-    if hidden:
-        parts.append(
-            f'<p class="fotnot">Visas inte (för få för att visas, eller dolda så att ett litet antal inte kan räknas '
-            f"fram): {esc(', '.join(hidden))}.</p>"
-        )
-    return "".join(parts)
+    return render(
+        "funnel_section.html.j2",
+        title=title,
+        figure=figure,
+        directions=directions,
+        table=table,
+        not_a_ranking=NOT_A_RANKING,
+        method=found.method if found is not None else "",
+        hidden=hidden,
+    )
 
 
 # --- unit profiles ----------------------------------------------------------------------------
@@ -151,33 +142,26 @@ def swedish_order(text: str) -> str:
 def profile_page(
     code: str,
     name: str,
-    sections: list[str],
+    sections: list[Html],
     lacking: list[str],
     label: str,
     synthetic: bool,
     run_date: dt.date,
     methods: Sequence[str] = (),
 ) -> str:
-    lacks = (
-        (f"<p>Profilen har inga uppgifter för {esc(label)} om {esc(' eller '.join(lacking))}; de följs upp i andra perioder.</p>")
-        if lacking
-        else ""
+    return standalone_page(
+        f"{name} – {label}",
+        render(
+            "unit_profile.html.j2",
+            code=code,
+            sections=sections,
+            lacking=lacking,
+            label=label,
+            synthetic=synthetic,
+            run_date=run_date.isoformat(),
+            methods=methods,
+        ),
     )
-    body = [
-        SYNTHETIC_BANNER if synthetic else "",
-        '<p><a href="index.html">Alla skolenheter</a></p>',
-        f"<p>Skolenhetskod {esc(code)}. Profilen är skriven för enhetens rektor och områdeschef: enhetens siffror bredvid "
-        "kommunens, utvecklingen över tid och om enheten avviker från kommunen mer än slumpen förklarar (utanför "
-        "trattdiagrammets 99,8 %-gränser). Enheter rangordnas inte. Uppgifter om färre än fem elever visas inte.</p>",
-        lacks,
-        *sections,
-        '<h2 id="metod">Metod</h2><p>Jämförelsen med kommunen görs med trattdiagram (Spiegelhalter 2005): exakta '
-        "binomialgränser kring kommunens värde, vidgade om enheterna sprider sig mer än slumpen förklarar."
-        + "".join(f" {esc(m)}" for m in methods if m)
-        + "</p>",
-        f'<p class="metadata">Körningsdatum {esc(run_date.isoformat())}.</p>',
-    ]
-    return standalone_page(f"{name} – {label}", "".join(body))
 
 
 def index_page(
@@ -185,33 +169,30 @@ def index_page(
 ) -> str:
     """The units grouped by school form, alphabetical: code, each source's coverage, and
     where a unit lies outside the funnel limits (named, never ranked)."""
-    parts = [
-        SYNTHETIC_BANNER if synthetic else "",
-        "<p>En profil per skolenhet, för enhetens rektor och områdeschef. Enheterna står i bokstavsordning per skolform; "
-        "de rangordnas inte. En enhet avviker när den ligger utanför trattdiagrammets 99,8 %-gränser kring kommunens "
-        "värde.</p>",
-    ]
-    if lacking:
-        parts.append(f"<p>Perioden har inga uppgifter per enhet om {esc(' eller '.join(lacking))}.</p>")
+    forms = []
     for form, group in listed.groupby("skolform", sort=False):
-        rows = []
-        for code, name in zip(group["skolenhetskod"], group["skolenhet"]):
-            cells = [c.coverage.get(code, "ingår inte") for c in chosen]
-            found = [d for c in chosen for d in c.deviates.get(code, [])]
-            rows.append(
-                f'<tr><td><a href="{esc(code)}.html">{esc(name)}</a></td><td>{esc(code)}</td>'
-                + "".join(f'<td class="tal">{esc(c)}</td>' for c in cells)
-                + f"<td>{esc('; '.join(found)) if found else 'nej'}</td></tr>"
-            )
-        heads = "".join(f'<th scope="col">{esc(c.heading)}</th>' for c in chosen)
+        codes = list(group["skolenhetskod"])
+        columns = {
+            "Skolenhet": [links_html([(f"{code}.html", name)]) for code, name in zip(codes, group["skolenhet"])],
+            "Skolenhetskod": codes,
+            **{c.heading: [c.coverage.get(code, "ingår inte") for code in codes] for c in chosen},
+            "Avviker från kommunen": ["; ".join(d for c in chosen for d in c.deviates.get(code, [])) or "nej" for code in codes],
+        }
         count = f"{fmt_int(len(group))} {'skolenhet' if len(group) == 1 else 'skolenheter'}"
-        parts.append(
-            f'<h2>{esc(form)}</h2><div class="tabellram"><table><caption>{esc(form)}: {count}'
-            f'</caption><thead><tr><th scope="col">Skolenhet</th><th scope="col">Skolenhetskod</th>{heads}'
-            f'<th scope="col">Avviker från kommunen</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        forms.append(
+            (
+                form,
+                table_html(
+                    # dtype=object: the column of links would otherwise become strings and be escaped.
+                    pd.DataFrame(columns, dtype=object),
+                    f"{form}: {count}",
+                    classes={c.heading: ["tal"] * len(group) for c in chosen},
+                    framed=True,
+                ),
+            )
         )
-    parts.append(f'<p class="metadata">Körningsdatum {esc(run_date.isoformat())}.</p>')
-    return standalone_page(f"Skolenheternas profiler – {label}", "".join(parts))
+    body = render("unit_index.html.j2", synthetic=synthetic, lacking=lacking, forms=forms, run_date=run_date.isoformat())
+    return standalone_page(f"Skolenheternas profiler – {label}", body)
 
 
 def write_unit_pages(
@@ -247,7 +228,7 @@ def write_unit_pages(
         atomic_write_text(
             path,
             profile_page(
-                code, name, [c.section(code) for c in parts], lacking, label, synthetic, run_date, [c.method for c in parts]
+                code, name, [Html(c.section(code)) for c in parts], lacking, label, synthetic, run_date, [c.method for c in parts]
             ),
         )
         written.append(path)
@@ -285,40 +266,28 @@ class SurveyProfile:
     method: str
 
 
-def survey_response_sentence(now: pd.DataFrame, label: str, profile: SurveyProfile) -> str:
+def survey_rates(now: pd.DataFrame, profile: SurveyProfile) -> list[str]:
     """The unit's response rate per group, from its `survey_units` rows of one survey."""
     rates = now.drop_duplicates(profile.group)
-    return (
-        f"<p>{esc(profile.rate_intro)} "
-        + esc(label)
-        + ": "
-        + esc(
-            "; ".join(
-                f"{a}: {fmt_int(s)} av {fmt_int(n)} {profile.counted} ({fmt_pct(s / n if n else None)})"
-                for a, s, n in zip(rates[profile.group], rates["svar"], rates["antal"])
-            )
-        )
-        + ". Övriga svarade inte på enkäten.</p>"
-    )
+    return [
+        f"{a}: {fmt_int(s)} av {fmt_int(n)} {profile.counted} ({fmt_pct(s / n if n else None)})"
+        for a, s, n in zip(rates[profile.group], rates["svar"], rates["antal"])
+    ]
 
 
-def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfile) -> str:
+def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfile) -> Html:
     """A sample survey's section of one unit's profile: `mine` is the unit's rows of
     `survey_units` of the `surveys` ({period, label}, oldest first; the last is the
     profile's own), so earlier surveys give the trend."""
-    head = f'<h2 id="{esc(profile.source)}">{esc(profile.heading)}</h2>'
     own = surveys[-1]
     now = mine[mine["enkatperiod"] == own["period"]]
+    words = {"source": profile.source, "heading": profile.heading}
     if now.empty:
-        return head + f"<p>Uppgift saknas: {esc(profile.none_asked.format(label=own['label']))}.</p>"
+        return render("survey_unit.html.j2", **words, missing=profile.none_asked.format(label=own["label"]))
     codebook = load_codebook(profile.codebook)
     titles = {q.id: q.short for v in codebook.versions for q in v.closed_questions}
     labels = {s["period"]: s["label"] for s in surveys}
-    parts = [
-        head,
-        survey_response_sentence(now, own["label"], profile),
-        f"<p>{esc(profile.intro.format(label=own['label']))}</p>",
-    ]
+    tables = []
     hidden_any = False
     for value, part in now.groupby(profile.group, sort=False):
         rows = []
@@ -338,7 +307,7 @@ def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfi
                     "Jämfört med kommunen": flag_text(r.dold, r.n, r.avvikelse),
                 }
             )
-        parts.append(
+        tables.append(
             table_html(
                 pd.DataFrame(rows), f"{value}, {own['label']}", numeric=["Enheten", "95 % intervall", "Kommunen (skattning)"]
             )
@@ -351,7 +320,7 @@ def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfi
                 wide.setdefault(titles.get(r.fraga, r.fraga), {})[labels.get(r.enkatperiod, r.enkatperiod)] = cell
             frame = pd.DataFrame.from_dict(wide, orient="index").fillna(DASH)
             frame.insert(0, "Fråga", frame.index)
-            parts.append(
+            tables.append(
                 table_html(
                     frame.reset_index(drop=True),
                     f"{value}: enhetens andel per enkät",
@@ -359,9 +328,18 @@ def survey_section(mine: pd.DataFrame, surveys: list[dict], profile: SurveyProfi
                     footnote=profile.trend_footnote,
                 )
             )
-    if hidden_any:
-        parts.append(f'<p class="fotnot">{esc(FOOTNOTE)}</p>')
-    return "".join(parts)
+    return render(
+        "survey_unit.html.j2",
+        **words,
+        missing="",
+        rate_intro=profile.rate_intro,
+        label=own["label"],
+        rates=survey_rates(now, profile),
+        intro=profile.intro.format(label=own["label"]),
+        tables=tables,
+        hidden=hidden_any,
+        footnote=FOOTNOTE,
+    )
 
 
 def survey_contribution(table: pd.DataFrame, surveys: list[dict], profile: SurveyProfile) -> UnitContribution:

@@ -11,6 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from elevhalsa_analysis.export import export_html
 from elevhalsa_analysis.kernel import execute_notebook
+from elevhalsa_analysis.markup import CSP
 from html_page import Page
 
 # Runs notebooks (reports end to end): left out of `make test-fast`.
@@ -87,6 +88,8 @@ def test_leadership_variant_is_clean_and_self_contained(runs):
     assert page.all("html")[0].get("lang") == "sv"
     assert any(m.get("charset", "").lower() == "utf-8" for m in page.all("meta"))
     assert any(m.get("name") == "viewport" for m in page.all("meta"))
+    # The one policy of every page, the standalone ones' too.
+    assert [m["content"] for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"] == [CSP]
     assert page.title == TITLE
 
     assert "<script" not in raw.lower()

@@ -76,7 +76,7 @@ def test_provenance_html_is_swedish_and_escaped(tmp_path):
     page = Page(out)
     assert "Metod och spårbarhet" in page.text
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "a<b>.csv" in page.text and hashlib.sha256(b"x").hexdigest() in page.text
+    assert "a<b>.csv" in page.text and f'<code class="hash">{hashlib.sha256(b"x").hexdigest()}</code>' in out
     assert "Körningsdatum" in page.text and "2024-01-02" in page.text
 
 

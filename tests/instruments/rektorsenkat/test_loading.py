@@ -26,6 +26,7 @@ from contract_files import (
 from elevhalsa_analysis import indicators as ind
 from elevhalsa_analysis.codebook import load_codebook
 from elevhalsa_analysis.errors import DataError
+from elevhalsa_analysis.instruments.rektorsenkat import grid
 from elevhalsa_analysis.instruments.rektorsenkat.loading import load_survey_period
 from elevhalsa_analysis.loaders import list_periods
 
@@ -276,7 +277,7 @@ def test_one_principal_for_two_units_counts_once_and_shows_under_both(tmp_path):
     sp = load(survey_folder(tmp_path, people=[*people, second]))
     # 18 persons asked, 18 answered; the principal of two units is one of the 12 Ja.
     assert seed_counts(sp) == (18, 18, 12)
-    units = ind.competence_matrix(sp.long, sp.population, sp.version, sp.version.question("tillgang_kompetenser"), PERIOD)
+    units = grid.competence_matrix(sp.long, sp.population, sp.version, sp.version.question("tillgang_kompetenser"), PERIOD)
     assert {"Testskolan 1", "Testskolan 19"} <= set(units.index) and len(units) == 19
     by_form = ind.breakdown(sp.long, sp.population, sp.version, sp.version.question("tagit_del_av_planen"), PERIOD, "skolform")
     assert by_form.set_index("skolform")["population"].to_dict() == {"Anpassad grundskola": 1, "Grundskola": 17}

@@ -1,7 +1,8 @@
-"""The report's sections as escaped HTML, built from the processed tables of one period.
+"""The report's sections, built from the processed tables of one period.
 
 The notebook calls one method per section; all logic lives here so it is tested and
-shared. Everything a user supplied (free text, unit names, labels) passes `html.escape`.
+shared. Each section is a template in `templates/`, which escapes everything a user
+supplied (free text, unit names, labels).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import pandas as pd
 from ... import indicators as ind
 from ... import narrative, plots
 from ...codebook import Question
-from ...formatting import fmt_int, fmt_p, fmt_pct
-from ...markup import Html, esc, quality_html, table_html
+from ...formatting import fmt_p, fmt_pct
+from ...markup import Html, quality_html, render
 from ...processed import Processed
 from ...stats import compare_periods
-from ...suppression import FOOTNOTE, suppress
 from ...survey import CodebookReport
+from . import answers, grid
 
 
 @dataclass
@@ -89,7 +90,7 @@ class SurveyReport(CodebookReport):
         )
 
     def title(self) -> Html:
-        return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
+        return render("title.html.j2", __file__, heading=self.heading(), response=self.response_sentence())
 
     def findings(self, limit: int = 5) -> list[str]:
         """The most important findings by rule: secured changes first, then the largest
@@ -105,12 +106,7 @@ class SurveyReport(CodebookReport):
         return [sentence for *_, sentence in sorted(scored, key=lambda s: (s[0], s[1]))][:limit]
 
     def summary(self) -> Html:
-        items = "".join(f"<li>{esc(s)}</li>" for s in self.findings())
-        return Html(
-            f'<h2 id="sammanfattning">Sammanfattning</h2><ol class="sammanfattning">{items}</ol>'
-            '<p class="fotnot">Urval: först förändringar som är statistiskt säkerställda, sedan de frågor där '
-            "störst andel inte gav det önskade svaret.</p>"
-        )
+        return render("summary.html.j2", __file__, findings=self.findings())
 
     def overview_figure(self) -> tuple[bytes, str, str]:
         """The answers to every single-choice question: PNG, alt text and caption."""
@@ -126,7 +122,7 @@ class SurveyReport(CodebookReport):
         )
 
     def overview(self) -> Html:
-        return Html('<h2 id="oversikt">Översikt</h2>' + plots.figure_html(*self.overview_figure()))
+        return render("overview.html.j2", __file__, figure=Html(plots.figure_html(*self.overview_figure())))
 
     def question_section(self, question: Question) -> Html:
         r = ind.question_result(self.long, self.population, self.version, question, self.period)
@@ -145,131 +141,28 @@ class SurveyReport(CodebookReport):
                     self.label_of(prev), self.codebook.incomparability(self.version_of(prev), self.version, question.id)
                 )
             )
-        parts = [
-            f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>',
-            f'<p class="fraga">Fråga: «{esc(question.text)}»</p>',
-            "".join(f"<p>{esc(t)}</p>" for t in text if t),
-        ]
         if question.type == "multiple":
-            parts.append(self._competence_detail(question, r))
+            detail = grid.competence_detail(
+                self.long, self.population, self.version, question, r, self.codebook.respondent_singular
+            )
         else:
-            table = ind.counts_table(r)
-            shown = pd.DataFrame(
-                {
-                    "Svar": table["Svar"],
-                    "Antal": table["Antal"].map(fmt_int),
-                    "Andel av alla": table["Andel av alla"].map(lambda v: fmt_pct(v, 1)),
-                    "Andel av dem som svarat": table["Andel av dem som svarat"].map(lambda v: fmt_pct(v, 1) if v == v else "–"),
-                }
-            )
-            parts.append(
-                table_html(
-                    shown,
-                    f"Svar på frågan, {r.population} tillfrågade, {r.answered} svarade",
-                    numeric=["Antal", "Andel av alla", "Andel av dem som svarat"],
-                )
-            )
-            png, alt = plots.answer_bars([r], {question.id: question.short})
-            parts.append(
-                plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade.")
-            )
-            parts.append(self._skolform_table(question))
+            detail = answers.answers_detail(self.long, self.population, self.version, question, r)
+        test = None
         if comp is not None and comp.test is not None:
-            parts.append(
-                table_html(
-                    pd.DataFrame(
-                        [
-                            {
-                                "Jämförelse": f"{comp.previous_label} → {self.meta['label']}",
-                                "Test": comp.test.test,
-                                "Underlag": comp.test.detail,
-                                "p-värde": fmt_p(comp.test.p_value),
-                            }
-                        ]
-                    ),
-                    "Statistisk prövning av förändringen i huvudsvaret",
-                    numeric=["p-värde"],
-                )
+            test = pd.DataFrame(
+                [
+                    {
+                        "Jämförelse": f"{comp.previous_label} → {self.meta['label']}",
+                        "Test": comp.test.test,
+                        "Underlag": comp.test.detail,
+                        "p-värde": fmt_p(comp.test.p_value),
+                    }
+                ]
             )
-        return Html("".join(parts))
-
-    def _competence_detail(self, question: Question, r: ind.QuestionResult) -> str:
-        if not r.answered:
-            return ""  # the headline sentence says that nobody answered; an empty grid would say nothing more
-        gaps = ind.competence_gaps(self.long, self.population, self.version, question, self.period)
-        sentence = narrative.competence_gap_sentence(
-            [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular
-        )
-        per_option = pd.DataFrame(
-            {
-                "Kompetens": list(r.counts),
-                "Har tillgång": [fmt_int(n) for n in r.counts.values()],
-                "Andel av dem som svarat": [fmt_pct(n / r.answered if r.answered else None, 1) for n in r.counts.values()],
-            }
-        )
-        matrix = ind.competence_matrix(self.long, self.population, self.version, question, self.period)
-        png, alt = plots.competence_heatmap(matrix)
-        return (
-            (f"<p>{esc(sentence)}</p>" if sentence else "")
-            + table_html(
-                per_option,
-                f"Tillgång per kompetens, {r.answered} som svarat",
-                numeric=["Har tillgång", "Andel av dem som svarat"],
-            )
-            + plots.figure_html(
-                png,
-                alt,
-                "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
-                "organisation, inte en persons åsikt, och visas därför för varje enhet.",
-            )
-        )
-
-    def _skolform_table(self, question: Question) -> str:
-        table = ind.breakdown(self.long, self.population, self.version, question, self.period, "skolform")
-        if len(table) < 2:
-            return ""
-        r = ind.question_result(self.long, self.population, self.version, question, self.period)
-        # A principal of units in two school forms is in both rows and once in the total.
-        total = r.population
-        shown = suppress(dict(zip(table["skolform"], table["answered"])), r.answered)
-        rows = []
-        for t in table.itertuples():
-            hidden = shown[t.skolform] is None
-            rows.append(
-                {
-                    "Skolform": t.skolform,
-                    "Tillfrågade": fmt_int(t.population),
-                    "Svarade": "–" if hidden else fmt_int(t.answered),
-                    "Huvudsvar": "–" if hidden else f"{t.headline} av {t.answered}",
-                    "Andel": "–" if hidden else fmt_pct(t.headline / t.answered if t.answered else None, 1),
-                }
-            )
-        rows.append(
-            {
-                "Skolform": "Totalt",
-                "Tillfrågade": fmt_int(total),
-                "Svarade": fmt_int(r.answered),
-                "Huvudsvar": f"{r.headline} av {r.answered}",
-                "Andel": fmt_pct(r.share_of_answered, 1),
-            }
-        )
-        hidden_any = any(v is None for v in shown.values())
-        if all(v is None for v in shown.values()):
-            return (
-                '<p class="fotnot">Uppdelning per skolform visas inte: minst en skolform har färre än 5 svarande, '
-                "och med så få grupper skulle den kunna räknas fram ur totalen.</p>"
-            )
-        return table_html(
-            pd.DataFrame(rows),
-            "Per skolform",
-            numeric=["Tillfrågade", "Svarade", "Andel"],
-            footnote=FOOTNOTE if hidden_any else None,
-        )
+        return render("question.html.j2", __file__, question=question, sentences=text, detail=detail, test=test)
 
     def questions(self) -> Html:
-        return Html(
-            '<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.version.closed_questions)
-        )
+        return render("questions.html.j2", __file__, sections=[self.question_section(q) for q in self.version.closed_questions])
 
     def trend(self) -> Html:
         # Every period in the data folder, later ones too, so a rerun shows the whole series.
@@ -290,7 +183,7 @@ class SurveyReport(CodebookReport):
                             }
                         )
         if len(order) < 2 or not rows:
-            return Html('<h2 id="trend">Utveckling över tid</h2><p>Det finns ingen tidigare period att jämföra med.</p>')
+            return render("trend.html.j2", __file__, wide=None, figure=None, numeric=[])
         table = pd.DataFrame(rows)
         titles = {q.id: q.short for q in self.version.closed_questions}
         png, alt = plots.trend_chart(table, titles)
@@ -301,12 +194,12 @@ class SurveyReport(CodebookReport):
         )
         wide = wide.reindex([q for q in titles if q in wide.index]).fillna("–")
         wide.insert(0, "Fråga", [titles[q] for q in wide.index])
-        return Html(
-            '<h2 id="trend">Utveckling över tid</h2>'
-            + plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")
-            + table_html(
-                wide.reset_index(drop=True), "Huvudsvar per period (antal av dem som svarat)", numeric=list(wide.columns[1:])
-            )
+        return render(
+            "trend.html.j2",
+            __file__,
+            wide=wide.reset_index(drop=True),
+            figure=Html(plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")),
+            numeric=list(wide.columns[1:]),
         )
 
     def committee(self):
@@ -318,12 +211,8 @@ class SurveyReport(CodebookReport):
         for q, r in zip(self.version.closed_questions, self.results()):
             sentences = [narrative.headline_sentence(r, q, self.population_phrase), narrative.rest_sentence(r)]
             if q.type == "multiple":
-                gaps = ind.competence_gaps(self.long, self.population, self.version, q, self.period)
-                sentences.append(
-                    narrative.competence_gap_sentence(
-                        [(g.skolenhet, g.skolform, list(g.saknas)) for g in gaps.itertuples()], self.codebook.respondent_singular
-                    )
-                )
+                gaps = grid.competence_gaps(self.long, self.population, self.version, q, self.period)
+                sentences.append(grid.competence_gap_sentence(gaps, self.codebook.respondent_singular))
             comp = self.secured_change(q, r)
             if comp:
                 sentences.append(narrative.comparison_sentence(r, comp, q))
@@ -363,31 +252,23 @@ class SurveyReport(CodebookReport):
         )
 
     def comments(self) -> Html:
-        """Free text, already redacted on reading; shown escaped, never as markup."""
-        parts = ['<h2 id="kommentarer">Kommentarer</h2>']
+        """Free text, already redacted on reading; the template shows it escaped, never as markup."""
+        comments = []
         for q in self.version.text_questions:
             texts = self.long[(self.long["period"] == self.period) & (self.long["question"] == q.id)]["answer"].dropna()
-            texts = [t for t in texts if t.strip()]
-            if not texts:
-                parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen har skrivit något svar på frågan.</p>')
-                continue
-            parts.append(
-                f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(texts)} {"kommentar" if len(texts) == 1 else "kommentarer"}. Namn, e-postadresser, '
-                "telefonnummer och personnummer har ersatts med markeringar.</p>"
-            )
-            parts.append('<ul class="kommentarer">' + "".join(f"<li>{esc(t)}</li>" for t in sorted(texts)) + "</ul>")
-        return Html("".join(parts))
+            comments.append((q, sorted(t for t in texts if t.strip())))
+        return render("comments.html.j2", __file__, comments=comments)
 
     def quality_section(self) -> Html:
-        excluded = ""
+        excluded = None
         if len(self.excluded):
-            table = pd.DataFrame({"Svars-id": self.excluded["response_id"], "Orsak": self.excluded["orsak"]})
-            excluded = table_html(
-                table,
-                "Svar som inte räknas",
-                footnote="Svar utanför registret ingår inte i någon siffra; vid flera svar från samma person räknas det senaste.",
-            )
-        return Html(quality_html(self.quality["checks"], self.quality["verdict"]) + excluded)
+            excluded = pd.DataFrame({"Svars-id": self.excluded["response_id"], "Orsak": self.excluded["orsak"]})
+        return render(
+            "quality_section.html.j2",
+            __file__,
+            checks=quality_html(self.quality["checks"], self.quality["verdict"]),
+            excluded=excluded,
+        )
 
     METHOD = (
         "Enkäten är en totalundersökning: alla i populationen tillfrågades. "
@@ -398,4 +279,4 @@ class SurveyReport(CodebookReport):
     )
 
     def method(self, provenance_html: str) -> Html:
-        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.METHOD)}</p>' + provenance_html)
+        return render("method.html.j2", __file__, method=self.METHOD, provenance=Html(provenance_html))

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import indicators as ind
 from ...codebook import Version
 from ...instrument import UnitContribution
-from ...markup import esc, table_html
-
-NO_COMPETENCE = "uppgift saknas: ingen rektorsenkät för perioden"
+from ...markup import Html, render
+from .grid import competence_matrix
 
 
 def competence_units(long: pd.DataFrame, population: pd.DataFrame, version: Version, period: str) -> pd.DataFrame:
@@ -19,7 +17,7 @@ def competence_units(long: pd.DataFrame, population: pd.DataFrame, version: Vers
     codebook's unit-level questions only; nothing else of a principal's answers."""
     frames = []
     for q in (q for q in version.closed_questions if q.unit_level):
-        matrix = ind.competence_matrix(long, population, version, q, period)
+        matrix = competence_matrix(long, population, version, q, period)
         codes = population[population["period"] == period].drop_duplicates("skolenhet").set_index("skolenhet")["skolenhetskod"]
         wide = matrix.assign(skolenhetskod=matrix.index.map(codes).astype(str)).reset_index(drop=True)
         frames.append(wide.melt(id_vars="skolenhetskod", var_name="kompetens", value_name="tillgang").assign(fraga=q.id))
@@ -28,24 +26,15 @@ def competence_units(long: pd.DataFrame, population: pd.DataFrame, version: Vers
     return table[columns].astype({"tillgang": float}).assign(enkatperiod=period)
 
 
-def competence_section(table: pd.DataFrame | None, own: dict | None, code: str) -> str:
+def competence_section(table: pd.DataFrame | None, own: dict | None, code: str) -> Html:
     """Access to the competences by the principal survey `own` ({period, label}): the one
     organisational fact of that survey shown per unit."""
-    head = '<h2 id="kompetenser">Tillgång till elevhälsans kompetenser</h2>'
     if table is None or own is None:
-        return head + f"<p>{esc(NO_COMPETENCE.capitalize())}.</p>"
+        return render("unit_competences.html.j2", __file__, label=None, rows=None)
     mine = table[(table["skolenhetskod"] == code) & (table["enkatperiod"] == own["period"])]
-    if mine.empty:
-        return head + f"<p>Uppgift saknas: enheten finns inte med i rektorsenkäten {esc(own['label'])}.</p>"
     words = {1.0: "Ja", 0.0: "Nej"}
     rows = pd.DataFrame({"Kompetens": mine["kompetens"], "Tillgång": [words.get(v, "ej besvarad") for v in mine["tillgang"]]})
-    return head + table_html(
-        rows,
-        f"Enligt rektorsenkäten {own['label']}",
-        footnote=(
-            "Tillgången är en uppgift om organisationen och visas därför per enhet. Rektorns övriga svar visas aldrig per enhet."
-        ),
-    )
+    return render("unit_competences.html.j2", __file__, label=own["label"], rows=None if mine.empty else rows)
 
 
 def competence_contribution(table: pd.DataFrame, own: dict, units_frame: pd.DataFrame) -> UnitContribution:

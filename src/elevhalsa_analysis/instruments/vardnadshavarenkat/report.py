@@ -1,11 +1,12 @@
-"""The preschool guardian survey's report sections as escaped HTML, from the processed tables.
+"""The preschool guardian survey's report, one method per notebook cell, from the processed tables.
 
 One questionnaire per enrolled child; the survey is a sample of each unit's children, so
 municipal figures are design-based estimates (strata unit × age group) beside the plain
 counts. The two age groups are shown only when neither can be read off the other and the
 total (`suppression.suppress_shares`); units only with at least five answers. Guardians'
 free text names children: it appears only in the researchers' variant (the notebook tags
-that cell), redacted on reading and escaped here.
+that cell), redacted on reading and escaped by the templates. One question's section is in
+`questions.py`, the per-unit sections in `units.py`; the markup is in the templates.
 """
 
 from __future__ import annotations
@@ -16,33 +17,30 @@ from pathlib import Path
 import pandas as pd
 
 from ... import indicators as ind
-from ... import narrative, plots
+from ... import plots
 from ...codebook import Question
 from ...estimates import DesignEstimate, headline_shares
 from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...instrument import UnitContribution
-from ...markup import Html, esc, quality_html, table_html
+from ...markup import Html, render, table_html
 from ...processed import Processed
-from ...sections_units import funnel_section, shown_unit_shares
-from ...stats import mover_difference
-from ...suppression import FOOTNOTE, MIN_GROUP, suppress_shares
-from ...survey import SampleSurveyReport, design_frame, municipal_estimates, survey_units
-from ...units import unit_names, with_names
+from ...suppression import MIN_GROUP, suppress_shares
+from ...survey import design_frame, municipal_estimates, survey_units
+from ...survey_sections import DASH, TOO_FEW, SampleSurveySections
+from ...units import with_names
+from . import questions, units
 from .loading import age_group_phrase
-from .units import guardian_contribution
+from .questions import ALL
+from .units import GROUP, guardian_contribution
 
-DASH = "–"
-ALL = "Alla"
-GROUP = "aldersgrupp"
 RESPONDENTS = "vårdnadshavare"
-TOO_FEW = f"färre än {MIN_GROUP} svar"
 ASSUMPTION = (
     "Skattningen och intervallet förutsätter att vårdnadshavare som svarade liknar dem som inte svarade vid samma "
     "förskola och i samma åldersgrupp; bortfallsgränserna visar hur stor osäkerheten är utan det antagandet."
 )
 
 
-class GuardianSurveyReport(SampleSurveyReport):
+class GuardianSurveyReport(SampleSurveySections):
     """The guardian-survey report for one period, read from its processed folder."""
 
     # -- facts -----------------------------------------------------------------------------
@@ -51,10 +49,6 @@ class GuardianSurveyReport(SampleSurveyReport):
     def age_groups(self) -> list[str]:
         present = set(self.units_of(self.period)[GROUP])
         return [a for a in self.codebook.groups[GROUP].labels if a in present]
-
-    @property
-    def questions_closed(self) -> list[Question]:
-        return self.version.closed_questions
 
     def result(self, question: Question, age: str, period: str | None = None) -> ind.QuestionResult:
         """Counts of one age group, or of all children with `ALL`."""
@@ -70,12 +64,12 @@ class GuardianSurveyReport(SampleSurveyReport):
 
         def compute() -> dict[str, dict[str, DesignEstimate]]:
             version = self.version_of(period)
-            questions = version.closed_questions
-            per_group = municipal_estimates(self.long_of(period), self.units, version, questions, period, fpc, GROUP)
+            closed = version.closed_questions
+            per_group = municipal_estimates(self.long_of(period), self.units, version, closed, period, fpc, GROUP)
             # All children: the same strata (unit within age group), one domain.
-            frame = design_frame(self.long_of(period), self.units, version, questions, period, GROUP).assign(alla=ALL)
-            overall = headline_shares(frame, "alla", [q.id for q in questions], fpc=fpc)
-            return {q.id: {**per_group.get(q.id, {}), **overall.get(q.id, {})} for q in questions}
+            frame = design_frame(self.long_of(period), self.units, version, closed, period, GROUP).assign(alla=ALL)
+            overall = headline_shares(frame, "alla", [q.id for q in closed], fpc=fpc)
+            return {q.id: {**per_group.get(q.id, {}), **overall.get(q.id, {})} for q in closed}
 
         return self._memo(("estimates", period, fpc), compute).get(question.id, {})
 
@@ -115,22 +109,20 @@ class GuardianSurveyReport(SampleSurveyReport):
         shown = self.shown_ages(question)
         return [(ALL, self.result(question, ALL).answered >= MIN_GROUP), *((a, shown[a]) for a in self.age_groups)]
 
-    def change(self, question: Question, age: str) -> str:
-        """The comparison with the previous survey, or why there is none."""
-        prev = self.previous
-        if prev is None:
-            return ""
-        label = self.label_of(prev)
-        reason = self.codebook.incomparability(self.version_of(prev), self.version, question.id)
-        if reason:
-            return narrative.not_comparable_sentence(label, reason)
-        # Without the finite-population correction: other children, not the same ones (estimates.py).
-        now, before = self.estimates(question, fpc=False).get(age), self.estimates(question, prev, fpc=False).get(age)
-        r_now, r_before = self.result(question, age), self.result(question, age, prev)
-        if now is None or before is None or min(r_now.answered, r_before.answered) < MIN_GROUP:
-            return f"Ingen jämförelse med {label}: för få svar ett av åren."
-        diff, low, high = mover_difference(before.share, (before.low, before.high), now.share, (now.low, now.high))
-        return narrative.change_sentence(label, before.share, diff, (low, high))
+    def unit_table(self) -> pd.DataFrame:
+        """Every question, age group and unit of this period (`survey.survey_units`, which the
+        unit profiles also use)."""
+        return self._memo(
+            ("units", self.period),
+            lambda: survey_units(
+                self.long_of(self.period),
+                self.units,
+                self.version,
+                self.period,
+                {q.id: self.estimates(q) for q in self.questions_closed},
+                GROUP,
+            ),
+        )
 
     # -- sections --------------------------------------------------------------------------
 
@@ -141,9 +133,6 @@ class GuardianSurveyReport(SampleSurveyReport):
             f"{fmt_int(answered)} av {fmt_int(enrolled)} ({fmt_pct(answered / enrolled if enrolled else None)}) enkäter "
             "skickades in. Resultaten för kommunen är skattningar för alla barn, med osäkerhetsintervall."
         )
-
-    def title(self) -> Html:
-        return Html(self.heading() + f"<p>{esc(self.response_sentence())}</p>")
 
     def _cell(self, question: Question, age: str, shown: bool) -> str:
         r, est = self.result(question, age), self.estimates(question).get(age)
@@ -162,28 +151,17 @@ class GuardianSurveyReport(SampleSurveyReport):
         return rows
 
     def summary(self) -> Html:
-        rows = self.summary_rows()
-        frame = pd.DataFrame(rows)
-        parts = [
-            '<h2 id="sammanfattning">Sammanfattning</h2>',
-            table_html(
-                frame,
-                "Skattad andel som instämmer (4 eller 5 av 5) med 95 % konfidensintervall, alla barn och per åldersgrupp",
-                numeric=list(frame.columns[1:]),
-                footnote="Efter semikolon: vårdnadshavare som besvarat frågan av alla barn i gruppen; övriga skickade inte "
-                f"in enkäten, lämnade frågan obesvarad eller svarade Vet ej, som inte räknas i andelen. {DASH} = {TOO_FEW}, "
-                "eller dold så att en liten grupp inte kan räknas fram ur totalen.",
-            ),
-        ]
-        if self.previous:
-            parts.append(
-                '<ul class="sammanfattning">'
-                + "".join(f"<li>{esc(q.short)}: {esc(self.change(q, ALL))}</li>" for q in self.questions_closed)
-                + "</ul>"
-            )
-        else:
-            parts.append("<p>Det finns ingen tidigare enkät att jämföra med.</p>")
-        return Html("".join(parts))
+        frame = pd.DataFrame(self.summary_rows())
+        table = table_html(
+            frame,
+            "Skattad andel som instämmer (4 eller 5 av 5) med 95 % konfidensintervall, alla barn och per åldersgrupp",
+            numeric=list(frame.columns[1:]),
+            footnote="Efter semikolon: vårdnadshavare som besvarat frågan av alla barn i gruppen; övriga skickade inte "
+            f"in enkäten, lämnade frågan obesvarad eller svarade Vet ej, som inte räknas i andelen. {DASH} = {TOO_FEW}, "
+            "eller dold så att en liten grupp inte kan räknas fram ur totalen.",
+        )
+        changes = [(q.short, questions.change(self, q, ALL)) for q in self.questions_closed] if self.previous else []
+        return render("summary.html.j2", __file__, table=table, previous=self.previous or None, changes=changes)
 
     def response_rates(self) -> Html:
         rows = []
@@ -197,46 +175,17 @@ class GuardianSurveyReport(SampleSurveyReport):
                     "Svarsfrekvens": fmt_pct(answered / enrolled if enrolled else None),
                 }
             )
-        per_unit = (
-            self.units_of(self.period)
-            .groupby("skolenhetskod")
-            .agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"), antal=("antal", "sum"))
+        count, low = units.low_units(self)
+        table = table_html(
+            pd.DataFrame(rows),
+            f"Inskickade enkäter per åldersgrupp ({fmt_int(count)} förskolor)",
+            numeric=["Barn", "Enkäter", "Svarsfrekvens"],
+            footnote="En enkät per inskrivet barn; en vårdnadshavare med två barn svarar två gånger.",
         )
-        low = per_unit[per_unit["svar"] < per_unit["antal"] / 2].sort_values("skolenhet")
-        named = (
-            "<p>Förskolor där färre än hälften av enkäterna skickades in (i bokstavsordning): "
-            + esc(
-                ", ".join(f"{n} ({fmt_int(s)} av {fmt_int(a)})" for n, s, a in zip(low["skolenhet"], low["svar"], low["antal"]))
-            )
-            + ".</p>"
-            if len(low)
-            else "<p>Vid alla förskolor skickades minst hälften av enkäterna in.</p>"
-        )
-        return Html(
-            '<h2 id="svarsfrekvens">Svarsfrekvens</h2>'
-            + table_html(
-                pd.DataFrame(rows),
-                f"Inskickade enkäter per åldersgrupp ({fmt_int(len(per_unit))} förskolor)",
-                numeric=["Barn", "Enkäter", "Svarsfrekvens"],
-                footnote="En enkät per inskrivet barn; en vårdnadshavare med två barn svarar två gånger.",
-            )
-            + f"<p>Under {fmt_pct(self.codebook.min_response_rate)} svarsfrekvens kan resultaten bli missvisande om de "
-            "som inte svarade skiljer sig från dem som svarade.</p>" + named
-        )
+        return render("response_rates.html.j2", __file__, table=table, rate=fmt_pct(self.codebook.min_response_rate), low=low)
 
     def unit_response_rates(self) -> Html:
-        """Every unit and age group's response rate: the researchers' variant only."""
-        units = self.units_of(self.period)
-        table = pd.DataFrame(
-            {
-                "Åldersgrupp": units[GROUP],
-                "Förskola": units["skolenhet"],
-                "Barn": units["antal"].map(fmt_int),
-                "Enkäter": units["svar"].map(fmt_int),
-                "Svarsfrekvens": [fmt_pct(s / n if n else None) for s, n in zip(units["svar"], units["antal"])],
-            }
-        )
-        return Html(table_html(table, "Enkäter per förskola och åldersgrupp", numeric=["Barn", "Enkäter", "Svarsfrekvens"]))
+        return units.unit_response_rates(self)
 
     def overview_figure(self) -> tuple[bytes, str, str] | None:
         """The answers chart of all children (PNG, alt text, caption), None when too few answered."""
@@ -250,152 +199,36 @@ class GuardianSurveyReport(SampleSurveyReport):
 
     def overview(self) -> Html:
         figure = self.overview_figure()
-        return Html(
-            '<h2 id="oversikt">Översikt</h2>'
-            + (plots.figure_html(*figure) if figure else f"<p>{esc(TOO_FEW.capitalize())}; diagrammet visas inte.</p>")
-        )
-
-    def sentences(self, question: Question, age: str) -> list[str]:
-        """The contract's sentence forms: the count, then the estimate with the response rate."""
-        r = self.result(question, age)
-        if r.answered < MIN_GROUP:
-            return [narrative.sample_too_few_sentence(r, self.respondents_of(age), MIN_GROUP)]
-        est = self.estimates(question)[age]
-        responses, enrolled = self.enrolment(age)
-        bounds = ind.QuestionResult(
-            r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels, r.outside_labels
-        )
-        return [
-            narrative.sample_headline_sentence(r, question, self.respondents_of(age)),
-            narrative.estimate_sentence(self.children_of(age), est.share, (est.low, est.high), responses, enrolled),
-            narrative.sample_bounds_sentence(bounds, self.children_of(age)),
-            self.change(question, age),
-        ]
+        figures = [(Html(plots.figure_html(*figure)) if figure else None, TOO_FEW.capitalize())]
+        return render("survey_overview.html.j2", __file__, figures=figures)
 
     def question_section(self, question: Question) -> Html:
-        parts = [f'<h3 id="{esc(question.id)}">{esc(question.short)}</h3>', f'<p class="fraga">Fråga: «{esc(question.text)}»</p>']
-        for age, shown in self.columns(question):
-            heading = "Alla åldersgrupper" if age == ALL else age
-            if age != ALL and not shown:
-                parts.append(f"<h4>{esc(heading)}</h4><p>{esc(TOO_FEW.capitalize())} eller dold: {esc(FOOTNOTE)}</p>")
-                continue
-            parts.append(f"<h4>{esc(heading)}</h4>" + "".join(f"<p>{esc(t)}</p>" for t in self.sentences(question, age) if t))
-        parts += [self._counts_table(question), self._unit_section(question)]
-        return Html("".join(parts))
-
-    def _counts_table(self, question: Question) -> str:
-        columns: dict[str, list[str]] = {}
-        for age, shown in self.columns(question):
-            table = ind.counts_table(self.result(question, age))
-            columns.setdefault("Svar", list(table["Svar"]))
-            if not shown:
-                columns[f"{age} antal"] = columns[f"{age} andel"] = [DASH] * len(table)
-                continue
-            columns[f"{age} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
-            columns[f"{age} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
-        outside = ", ".join(self.version.scales[question.scale].outside_denominator)
-        note = (
-            f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
-            f"men ingår inte i andelen. {FOOTNOTE}"
-        )
-        return table_html(
-            pd.DataFrame(columns),
-            "Svar per åldersgrupp (antal enkäter)",
-            numeric=[c for c in columns if c != "Svar"],
-            footnote=note,
-        )
-
-    def unit_table(self) -> pd.DataFrame:
-        """Every question, age group and unit of this period (`survey.survey_units`, which the
-        unit profiles also use)."""
-        return self._memo(
-            ("units", self.period),
-            lambda: survey_units(
-                self.long_of(self.period),
-                self.units,
-                self.version,
-                self.period,
-                {q.id: self.estimates(q) for q in self.questions_closed},
-                GROUP,
-            ),
-        )
-
-    def _answered_units(self, question: Question, age: str) -> pd.DataFrame:
-        table = self.unit_table()
-        part = table[(table["fraga"] == question.id) & (table[GROUP] == age)]
-        return part[part["svarande"] > 0]
-
-    def _unit_section(self, question: Question) -> str:
-        names = unit_names(self.units_of(self.period))
-        return (
-            "<h4>Förskolorna jämförda med åldersgruppens skattning</h4>"
-            + "".join(
-                funnel_section(
-                    self._answered_units(question, a),
-                    names,
-                    f"{question.short}, {a}",
-                    "Vårdnadshavare som besvarat frågan vid förskolan",
-                    "Andel som instämmer (%)",
-                )
-                for a in self.age_groups
-            )
-            + "<p>Varje förskolas andelar står i dess profil och i analysversionen.</p>"
-        )
+        return questions.question_section(self, question)
 
     def unit_tables(self) -> Html:
-        """Every question's shares per unit: the researchers' variant only."""
-        names = unit_names(self.units_of(self.period))
-        parts = ['<h2 id="per-forskola">Andelar per förskola</h2>']
-        for question in self.questions_closed:
-            tables = [
-                shown_unit_shares(self._answered_units(question, a), names, ("Åldersgrupp", a), "Förskola")
-                for a in self.age_groups
-            ]
-            rows = pd.concat(tables, ignore_index=True)
-            if len(rows):
-                parts.append(
-                    table_html(
-                        rows,
-                        f"{question.short} per förskola, i enhetskodens ordning",
-                        numeric=["Andel", "95 % intervall"],
-                        footnote=f"95 % intervall: Wilson, med ändlighetskorrektion. Förskolor med {TOO_FEW} visas inte.",
-                    )
-                )
-        return Html("".join(parts))
-
-    def questions(self) -> Html:
-        return Html('<h2 id="fragor">Resultat per fråga</h2>' + "".join(self.question_section(q) for q in self.questions_closed))
+        return units.unit_tables(self)
 
     def comments(self) -> Html:
         """Free text of units with at least five questionnaires: redacted on reading, shown
         escaped. Never in the leadership report."""
-        parts = ['<h2 id="kommentarer">Kommentarer</h2>']
         per_unit = self.units_of(self.period).groupby("skolenhetskod").agg(skolenhet=("skolenhet", "first"), svar=("svar", "sum"))
         long = self.long_of(self.period)
+        found = []
         for q in self.version.text_questions:
             part = long[(long["question"] == q.id) & long["answer"].notna()]
             part = part[part["answer"].astype(str).str.strip() != ""]
             if part.empty:
-                parts.append(f'<p class="fraga">Fråga: «{esc(q.text)}» – ingen vårdnadshavare har skrivit något.</p>')
+                found.append((q.text, "ingen vårdnadshavare har skrivit något.", None))
                 continue
             codes = part["skolenhetskod"].astype(str)
             shown = part[codes.map(per_unit["svar"]).fillna(0).to_numpy() >= MIN_GROUP]
-            parts.append(
-                f'<p class="fraga">Fråga: «{esc(q.text)}» – {len(part)} kommentarer, varav {len(shown)} visas. '
-                f"Kommentarer från förskolor med {TOO_FEW.replace('svar', 'inskickade enkäter')} visas inte. "
-                "Namn, e-postadresser, telefonnummer och personnummer har ersatts med markeringar.</p>"
+            note = (
+                f"{len(part)} kommentarer, varav {len(shown)} visas. "
+                f"Kommentarer från förskolor med {TOO_FEW.replace('svar', 'inskickade enkäter')} visas inte."
             )
             items = sorted(zip(shown["skolenhetskod"].astype(str).map(per_unit["skolenhet"]), shown["answer"].astype(str)))
-            if items:
-                parts.append(
-                    '<ul class="kommentarer">'
-                    + "".join(f"<li><strong>{esc(unit)}:</strong> {esc(text)}</li>" for unit, text in items)
-                    + "</ul>"
-                )
-        return Html("".join(parts))
-
-    def quality_section(self) -> Html:
-        return Html(quality_html(self.quality["checks"], self.quality["verdict"]))
+            found.append((q.text, note, [(None, items)] if items else []))
+        return render("survey_comments.html.j2", __file__, questions=found)
 
     def method_text(self) -> str:
         return (
@@ -411,7 +244,7 @@ class GuardianSurveyReport(SampleSurveyReport):
         )
 
     def method(self, provenance_html: str) -> Html:
-        return Html(f'<h2 id="metod">Metod</h2><p>{esc(self.method_text())}</p>' + provenance_html)
+        return render("survey_method.html.j2", __file__, text=self.method_text(), provenance=Html(provenance_html))
 
     def committee(self):
         """The tjänsteskrivelse's and the deck's content: this report's sentences and chart."""
@@ -419,7 +252,7 @@ class GuardianSurveyReport(SampleSurveyReport):
 
         rows = self.summary_rows()
         summary = [self.response_sentence()]
-        summary += [f"{q.short}. " + " ".join(self.sentences(q, ALL)[:2]) for q in self.questions_closed]
+        summary += [f"{q.short}. " + " ".join(questions.sentences(self, q, ALL)[:2]) for q in self.questions_closed]
         answered, enrolled = self.enrolment(ALL)
         rate = self.codebook.min_response_rate
         assessment = (
@@ -430,7 +263,7 @@ class GuardianSurveyReport(SampleSurveyReport):
             if enrolled and answered / enrolled < rate
             else []
         )
-        changes = [f"{q.short}: {self.change(q, ALL)}" for q in self.questions_closed] if self.previous else []
+        changes = [f"{q.short}: {questions.change(self, q, ALL)}" for q in self.questions_closed] if self.previous else []
         figure = self.overview_figure()
         return CommitteeContent(
             title=self.codebook.title,
@@ -439,7 +272,7 @@ class GuardianSurveyReport(SampleSurveyReport):
             summary=summary,
             highlights=[f"{row['Fråga']}: {row[ALL]}" for row in rows] + changes,
             assessment=assessment + changes,
-            figures=[Figure("Vårdnadshavarnas svar", *figure, self.sentences(self.questions_closed[0], ALL)[0])]
+            figures=[Figure("Vårdnadshavarnas svar", *figure, questions.sentences(self, self.questions_closed[0], ALL)[0])]
             if figure
             else [],
             quality=quality_lines(self.quality),

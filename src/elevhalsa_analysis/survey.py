@@ -15,7 +15,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from .errors import DataError
 from .estimates import DesignEstimate, headline_shares
 from .instrument import Carried, Instrument, Prepared
 from .loaders import PeriodMeta, find_input, list_periods
-from .markup import heading_html
+from .markup import Html, heading_html
 from .privacy import load_salt
 from .processed import PERIODS, Processed
 from .stats import wilson_interval
@@ -178,18 +178,24 @@ class CodebookReport:
     periods: pd.DataFrame
     quality: dict
     manifest: dict
+    long: pd.DataFrame  # the answers, one row per respondent × question
+    population_phrase: str
+    # The processed tables a report reads, by field name.
+    TABLES: ClassVar[dict[str, str]] = {"long": "svar"}
 
-    @staticmethod
-    def read_common(folder: Path, period: str) -> dict:
-        """The base fields, read from a processed folder, as keyword arguments."""
-        found = Processed(folder)
-        return {
-            "codebook": load_codebook(found.instrument),
-            "period": period,
-            "periods": _ordinal_periods(found.periods),
-            "quality": found.quality,
-            "manifest": found.manifest,
-        }
+    @classmethod
+    def load(cls, processed_dir: Path, period: str) -> Self:
+        """The report of `period`, read from its processed folder."""
+        found = Processed(Path(processed_dir))
+        return cls(
+            codebook=load_codebook(found.instrument),
+            period=period,
+            periods=_ordinal_periods(found.periods),
+            quality=found.quality,
+            manifest=found.manifest,
+            population_phrase=found.manifest["population"],
+            **{name: found.table(table) for name, table in cls.TABLES.items()},
+        )
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -218,7 +224,7 @@ class CodebookReport:
     def synthetic(self) -> bool:
         return bool(self.periods["syntetisk"].any())
 
-    def heading(self) -> str:
+    def heading(self) -> Html:
         return heading_html(self.codebook.title, self.meta["label"], self.synthetic, self.quality)
 
 
@@ -227,22 +233,9 @@ class SampleSurveyReport(CodebookReport):
     """A report of a sample survey of groups in units (students, guardians): its answers in long
     form, the units with their enrolment and responses, and the population's phrase."""
 
-    long: pd.DataFrame
     units: pd.DataFrame
-    population_phrase: str
     _cache: dict = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def load(cls, processed_dir: Path, period: str):
-        folder = Path(processed_dir)
-        common = cls.read_common(folder, period)
-        found = Processed(folder)
-        return cls(
-            **common,
-            long=found.table("svar"),
-            units=found.table("enheter"),
-            population_phrase=common["manifest"]["population"],
-        )
+    TABLES: ClassVar[dict[str, str]] = {"long": "svar", "units": "enheter"}
 
     def _memo(self, key: tuple, compute):
         if key not in self._cache:

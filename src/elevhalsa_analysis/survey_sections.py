@@ -36,7 +36,7 @@ class SampleSurveySections(SampleSurveyReport, ABC):
         """One question's sentences, tables and units (`survey_question.html.j2`)."""
 
     def title(self) -> Html:
-        return render("survey_title.html.j2", heading=Html(self.heading()), sentence=self.response_sentence())
+        return render("survey_title.html.j2", heading=self.heading(), sentence=self.response_sentence())
 
     def questions(self) -> Html:
         return render("survey_questions.html.j2", sections=[self.question_section(q) for q in self.questions_closed])

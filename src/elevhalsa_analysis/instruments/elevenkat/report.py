@@ -168,8 +168,7 @@ class StudentSurveyReport(SampleSurveySections):
 
     def overview(self) -> Html:
         figures = [
-            (Html(plots.figure_html(*figure)) if figure else None, f"{a}: {TOO_FEW}")
-            for a, figure in self.overview_figures().items()
+            (plots.figure_html(*figure) if figure else None, f"{a}: {TOO_FEW}") for a, figure in self.overview_figures().items()
         ]
         return render("survey_overview.html.j2", __file__, figures=figures)
 

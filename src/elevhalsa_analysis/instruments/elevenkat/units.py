@@ -100,14 +100,12 @@ def answered_units(report: StudentSurveyReport, question: Question, arskurs: str
 def unit_funnels(report: StudentSurveyReport, question: Question) -> Html:
     names = unit_names(report.units_of(report.period))
     funnels = [
-        Html(
-            funnel_section(
-                answered_units(report, question, a),
-                names,
-                f"{question.short}, {a}",
-                "Elever som besvarat frågan vid enheten",
-                "Andel (%)",
-            )
+        funnel_section(
+            answered_units(report, question, a),
+            names,
+            f"{question.short}, {a}",
+            "Elever som besvarat frågan vid enheten",
+            "Andel (%)",
         )
         for a in report.year_groups
     ]

@@ -33,9 +33,7 @@ def answers_detail(
         counts=shown,
         population=r.population,
         answered=r.answered,
-        figure=Html(
-            plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade.")
-        ),
+        figure=plots.figure_html(png, alt, f"{question.short}: fördelning av svaren bland alla {r.population} tillfrågade."),
         by_skolform=skolform_table(long, population, version, question, r),
     )
 

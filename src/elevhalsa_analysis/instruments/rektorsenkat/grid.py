@@ -115,12 +115,10 @@ def competence_detail(
         sentence=competence_gap_sentence(competence_gaps(long, population, version, question, r.period), singular),
         per_option=per_option,
         answered=r.answered,
-        figure=Html(
-            plots.figure_html(
-                png,
-                alt,
-                "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
-                "organisation, inte en persons åsikt, och visas därför för varje enhet.",
-            )
+        figure=plots.figure_html(
+            png,
+            alt,
+            "Tillgång till elevhälsans kompetenser per skolenhet. Uppgiften gäller skolenhetens "
+            "organisation, inte en persons åsikt, och visas därför för varje enhet.",
         ),
     )

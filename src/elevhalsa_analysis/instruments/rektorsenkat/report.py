@@ -8,7 +8,7 @@ supplied (free text, unit names, labels).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
@@ -17,7 +17,6 @@ from ... import narrative, plots
 from ...codebook import Question
 from ...formatting import fmt_p, fmt_pct
 from ...markup import Html, quality_html, render
-from ...processed import Processed
 from ...stats import compare_periods
 from ...survey import CodebookReport
 from . import answers, grid
@@ -27,23 +26,9 @@ from . import answers, grid
 class SurveyReport(CodebookReport):
     """The principal-survey report for one period, read from its processed folder."""
 
-    long: pd.DataFrame
     population: pd.DataFrame
     excluded: pd.DataFrame
-    population_phrase: str
-
-    @classmethod
-    def load(cls, processed_dir: Path, period: str) -> SurveyReport:
-        folder = Path(processed_dir)
-        common = cls.read_common(folder, period)
-        found = Processed(folder)
-        return cls(
-            **common,
-            long=found.table("svar"),
-            population=found.table("population"),
-            excluded=found.table("uteslutna"),
-            population_phrase=common["manifest"]["population"],
-        )
+    TABLES: ClassVar[dict[str, str]] = {"long": "svar", "population": "population", "excluded": "uteslutna"}
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -122,7 +107,7 @@ class SurveyReport(CodebookReport):
         )
 
     def overview(self) -> Html:
-        return render("overview.html.j2", __file__, figure=Html(plots.figure_html(*self.overview_figure())))
+        return render("overview.html.j2", __file__, figure=plots.figure_html(*self.overview_figure()))
 
     def question_section(self, question: Question) -> Html:
         r = ind.question_result(self.long, self.population, self.version, question, self.period)
@@ -198,7 +183,7 @@ class SurveyReport(CodebookReport):
             "trend.html.j2",
             __file__,
             wide=wide.reset_index(drop=True),
-            figure=Html(plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period.")),
+            figure=plots.figure_html(png, alt, "Andel som gett huvudsvaret, av dem som besvarat frågan, per period."),
             numeric=list(wide.columns[1:]),
         )
 

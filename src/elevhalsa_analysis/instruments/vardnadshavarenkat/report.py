@@ -199,7 +199,7 @@ class GuardianSurveyReport(SampleSurveySections):
 
     def overview(self) -> Html:
         figure = self.overview_figure()
-        figures = [(Html(plots.figure_html(*figure)) if figure else None, TOO_FEW.capitalize())]
+        figures = [(plots.figure_html(*figure) if figure else None, TOO_FEW.capitalize())]
         return render("survey_overview.html.j2", __file__, figures=figures)
 
     def question_section(self, question: Question) -> Html:

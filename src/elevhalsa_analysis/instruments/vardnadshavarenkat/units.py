@@ -81,14 +81,12 @@ def answered_units(report: GuardianSurveyReport, question: Question, age: str) -
 def unit_funnels(report: GuardianSurveyReport, question: Question) -> Html:
     names = unit_names(report.units_of(report.period))
     funnels = [
-        Html(
-            funnel_section(
-                answered_units(report, question, a),
-                names,
-                f"{question.short}, {a}",
-                "Vårdnadshavare som besvarat frågan vid förskolan",
-                "Andel som instämmer (%)",
-            )
+        funnel_section(
+            answered_units(report, question, a),
+            names,
+            f"{question.short}, {a}",
+            "Vårdnadshavare som besvarat frågan vid förskolan",
+            "Andel som instämmer (%)",
         )
         for a in report.age_groups
     ]

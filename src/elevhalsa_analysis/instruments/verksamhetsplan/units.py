@@ -14,7 +14,7 @@ from ... import plots, registry
 from ...formatting import fmt_decimal, fmt_int
 from ...instrument import UnitContribution
 from ...loaders import PeriodMeta
-from ...markup import esc, table_html
+from ...markup import Html, render
 from ...processed import Processed
 from ...sections_units import DASH, SMALL_FOOTNOTE, count_cell, flag_text, pct
 from ...units import hidden_units, with_flags
@@ -122,14 +122,14 @@ class UnitData:
         return str(rows["label"].iloc[0]) if len(rows) else period
 
 
-def _absence(data: UnitData, code: str) -> tuple[str, str]:
-    head = '<h2 id="franvaro">Frånvaro</h2>'
+def _absence(data: UnitData, code: str) -> Html:
+    """The unit's high absence per term beside the municipality's, with the trend chart."""
     table = data.tables.get("enheter_franvaro")
     if table is None:
-        return head + "<p>Uppgift saknas: franvaro.xlsx eller franvaro.csv finns inte för perioden.</p>", ""
+        return render("unit_absence.html.j2", __file__, lacking="file")
     mine = table[table["skolenhetskod"] == code]
     if mine.empty:
-        return head + "<p>Frånvaroexporten har inga elever vid enheten.</p>", ""
+        return render("unit_absence.html.j2", __file__, lacking="students")
     rows, trend = [], []
     for r in mine.itertuples():
         limit = f"minst {fmt_decimal(r.grans, 0)} %"
@@ -149,13 +149,7 @@ def _absence(data: UnitData, code: str) -> tuple[str, str]:
             trend.append({"question": f"e{r.grans}", "label": r.termin, "share": r.events / r.n})
     order = {t: i for i, t in enumerate(sorted(mine["termin"].unique(), key=term_sort_key))}
     frame = pd.DataFrame(rows).sort_values(["Termin", "Gräns"], key=lambda s: s.map(order) if s.name == "Termin" else s)
-    html = head + table_html(
-        frame.reset_index(drop=True),
-        "Elever med hög frånvaro vid enheten per termin",
-        numeric=["Elever med schemalagd tid", "Elever med hög frånvaro", "Andel", "Kommunen"],
-        footnote="Frånvaro = giltig och ogiltig frånvaro som andel av den schemalagda tiden. " + SMALL_FOOTNOTE,
-    )
-    chart = ""
+    chart = None
     points = pd.DataFrame(trend)
     if points["label"].nunique() > 1:
         points = points.sort_values("label", key=lambda s: s.map(order), kind="stable")
@@ -170,14 +164,21 @@ def _absence(data: UnitData, code: str) -> tuple[str, str]:
         chart = plots.figure_html(
             png, alt, "Andel elever med hög frånvaro per termin, enheten och kommunen. En dold uppgift saknar punkt."
         )
-    return html, chart
+    return render(
+        "unit_absence.html.j2",
+        __file__,
+        lacking=None,
+        rows=frame.reset_index(drop=True),
+        hidden_note=SMALL_FOOTNOTE,
+        chart=chart,
+    )
 
 
-def _reports(data: UnitData, code: str) -> str:
-    head = '<h2 id="krankningar">Anmälningar om kränkande behandling och trakasserier</h2>'
+def _reports(data: UnitData, code: str) -> Html:
+    """The unit's reports per period beside the municipality's rate."""
     table = data.tables.get("enheter_anmalningar")
     if table is None:
-        return head + "<p>Uppgift saknas: krankningar.xlsx eller elevantal.csv finns inte för perioden.</p>"
+        return render("unit_reports.html.j2", __file__, lacking="file")
     mine = table[table["skolenhetskod"] == code]
     rows = [
         {
@@ -191,20 +192,8 @@ def _reports(data: UnitData, code: str) -> str:
         for r in mine.sort_values("period").itertuples()
     ]
     if not rows:
-        return head + "<p>Enheten finns inte i elevantal.csv.</p>"
-    return (
-        head
-        + (
-            "<p>Fler anmälningar behöver inte betyda fler kränkningar: en skillnad kan också bero på att personalen "
-            "anmäler oftare.</p>"
-        )
-        + table_html(
-            pd.DataFrame(rows),
-            "Anmälningar vid enheten per period",
-            numeric=["Elever", "Anmälningar", "Per 100 elever", "Kommunen per 100 elever"],
-            footnote=SMALL_FOOTNOTE,
-        )
-    )
+        return render("unit_reports.html.j2", __file__, lacking="unit")
+    return render("unit_reports.html.j2", __file__, lacking=None, rows=pd.DataFrame(rows), hidden_note=SMALL_FOOTNOTE)
 
 
 def carried_tables(
@@ -255,14 +244,10 @@ def plan_contributions(folder: Path) -> list[UnitContribution]:
                 deviates.setdefault(r.skolenhetskod, []).append(f"Anmälningar per 100 elever: {r.avvikelse}")
         listed = set(data.units["skolenhetskod"])
 
-        def registers(code: str) -> str:
+        def registers(code: str) -> Html:
             if code not in listed:
-                return (
-                    '<h2 id="franvaro">Frånvaro och anmälningar</h2><p>Uppgift saknas: enheten finns inte i '
-                    f"verksamhetsplanens elevantal.csv för {esc(data.label)}.</p>"
-                )
-            absence_html, chart = _absence(data, code)
-            return absence_html + chart + _reports(data, code)
+                return render("unit_not_listed.html.j2", __file__, label=data.label)
+            return Html(_absence(data, code) + _reports(data, code))
 
         out.append(
             UnitContribution(

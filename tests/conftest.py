@@ -1,29 +1,15 @@
 """Shared fixtures: contract-conformant period folders written by the tests themselves
-(builders in `contract_files.py`, re-exported here for the tests that import them from conftest)."""
+(builders in `contract_files.py`) and one CLI run of the committed 2024-10 sample."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from contract_files import (  # noqa: F401  (re-exported to the tests that import them from conftest)
-    ALL5,
-    EN_META,
-    SV_META,
-    Q,
-    answers_2024,
-    export_rows,
-    principals,
-    write_csv,
-    write_period,
-    write_register,
-    write_xlsx,
-)
+from contract_files import answers_2024, copy_sample, export_rows, principals, write_period, write_register, write_xlsx
 from elevhalsa_analysis.cli import main
-from elevhalsa_analysis.config import DATA_DIR
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ELEVHALSA_SALT", "test-salt")
@@ -38,14 +24,6 @@ def period_2024(tmp_path: Path) -> Path:
     write_register(folder, people)
     write_xlsx(folder / "rektorsenkat.xlsx", *export_rows(people, answers_2024()))
     return tmp_path / "data"
-
-
-def copy_sample(tmp_path: Path, periods=("2023-10", "2024-10", "2025-10")) -> Path:
-    """A private copy of the committed sample periods, so runs never touch data/."""
-    data = tmp_path / "data"
-    for p in periods:
-        shutil.copytree(DATA_DIR / "raw" / p, data / "raw" / p)
-    return data
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
 import yaml
+
+from elevhalsa_analysis.config import DATA_DIR
 
 # --- the principal survey (data-contract.md) ---------------------------------------------------
 
@@ -322,3 +325,14 @@ def write_guardian_xlsx(folder: Path, rows: list[dict], extra: dict | None = Non
 
 def write_guardian_csv(folder: Path, rows: list[dict]) -> None:
     write_csv(folder / "vardnadshavarenkat.csv", GUARDIAN_HEADER, guardian_table_rows(rows), sep=";", encoding="cp1252")
+
+
+# --- the committed sample periods ------------------------------------------------------------
+
+
+def copy_sample(tmp_path: Path, periods=("2023-10", "2024-10", "2025-10")) -> Path:
+    """A private copy of the committed sample periods, so runs never touch data/."""
+    data = tmp_path / "data"
+    for p in periods:
+        shutil.copytree(DATA_DIR / "raw" / p, data / "raw" / p)
+    return data

@@ -15,7 +15,7 @@ questionnaires, W_h = N_h / N and f_h = n_h / N_h, svy computes (Taylor linearis
                                      p̂ = Σ w_i d_i y_i / Σ w_i d_i  (d_i = 1 in the denominator),
                                      V(p̂) = Σ_h (1 − f_h) n_h / (n_h − 1) Σ_i (u_hi − ū_h)²,
                                      u_hi = w_i d_i (y_i − p̂) / Σ w_i d_i,
-  which is the first formula when every d_i = 1. tests/test_estimates.py checks both by
+  which is the first formula when every d_i = 1. tests/computing/test_estimates.py checks both by
   hand.
 
 The interval is Korn–Graubard's (1998) Clopper–Pearson interval at the effective sample

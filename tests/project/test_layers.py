@@ -1,0 +1,68 @@
+"""The import contracts of `make lint` hold, and fail when a module breaks them."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(src: Path) -> subprocess.CompletedProcess:
+    # PYTHONPATH comes before the editable install's path entry, so the copy is analysed.
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(PROJECT / "pyproject.toml"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=src,
+        check=False,
+    )
+
+
+def test_the_package_keeps_its_import_contracts():
+    done = lint_imports(PROJECT / "src")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "BROKEN" not in done.stdout
+
+
+def test_a_foundation_module_importing_an_instrument_breaks_the_lint(tmp_path):
+    shutil.copytree(PROJECT / "src" / "elevhalsa_analysis", tmp_path / "elevhalsa_analysis")
+    formatting = tmp_path / "elevhalsa_analysis" / "formatting.py"
+    formatting.write_text(
+        formatting.read_text(encoding="utf-8") + "\n\ndef _late():\n    from . import pipeline  # noqa: F401\n", encoding="utf-8"
+    )
+    done = lint_imports(tmp_path)
+    assert done.returncode != 0
+    assert "The foundation knows no instrument and no runner BROKEN" in done.stdout
+    assert "elevhalsa_analysis.formatting -> elevhalsa_analysis.pipeline" in done.stdout
+
+
+def test_every_import_in_the_package_names_a_module_that_exists():
+    """Also the imports inside functions, which run only when a report needs them."""
+    src = PROJECT / "src"
+    missing = []
+    for path in sorted((src / "elevhalsa_analysis").rglob("*.py")):
+        package = ".".join(path.relative_to(src).parent.parts)  # what "." means in this file
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            if importlib.util.find_spec(target) is None:
+                missing.append(f"{path.name}:{node.lineno} {target}")
+                continue
+            module = importlib.import_module(target)
+            missing += [
+                f"{path.name}:{node.lineno} {target}.{a.name}"
+                for a in node.names
+                if not hasattr(module, a.name) and importlib.util.find_spec(f"{target}.{a.name}") is None
+            ]
+    assert not missing, missing

@@ -18,7 +18,7 @@ def lint_imports(src: Path) -> subprocess.CompletedProcess:
     # PYTHONPATH comes before the editable install's path entry, so the copy is analysed.
     env = {**os.environ, "PYTHONPATH": str(src)}
     return subprocess.run(
-        [str(LINT_IMPORTS), "--config", str(PROJECT / "pyproject.toml"), "--no-cache"],
+        [str(LINT_IMPORTS), str(PROJECT / "pyproject.toml"), "--no-cache"],
         capture_output=True,
         text=True,
         env=env,
@@ -66,3 +66,14 @@ def test_every_import_in_the_package_names_a_module_that_exists():
                 if not hasattr(module, a.name) and importlib.util.find_spec(f"{target}.{a.name}") is None
             ]
     assert not missing, missing
+
+
+def test_a_new_instrument_importing_another_breaks_the_lint_without_editing_the_contracts(tmp_path):
+    shutil.copytree(PROJECT / "src" / "elevhalsa_analysis", tmp_path / "elevhalsa_analysis")
+    new = tmp_path / "elevhalsa_analysis" / "instruments" / "nytt"
+    new.mkdir()
+    (new / "__init__.py").write_text("from ..elevenkat import report  # noqa: F401\n", encoding="utf-8")
+    done = lint_imports(tmp_path)
+    assert done.returncode != 0
+    assert "Instruments are independent BROKEN" in done.stdout
+    assert "instruments.nytt -> elevhalsa_analysis.instruments.elevenkat.report" in " ".join(done.stdout.split())

@@ -10,22 +10,44 @@ in that instrument's own templates, which extend the shared ones where they add 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import ClassVar, NamedTuple
+
+import pandas as pd
 
 from .codebook import Question
+from .estimates import DesignEstimate
 from .markup import Html, quality_html, render
+from .sections_units import funnel_section
 from .suppression import MIN_GROUP
-from .survey import SampleSurveyReport
+from .survey import SampleSurveyReport, survey_units
+from .units import unit_names
 
 DASH = "–"  # a figure not shown
 TOO_FEW = f"färre än {MIN_GROUP} svar"
 
 
+class FunnelWords(NamedTuple):
+    """How a survey names its units in the section comparing them with the group's estimate."""
+
+    answered: str  # the funnel's horizontal axis: who answered the question at the unit
+    share: str  # its vertical axis
+    heading: str
+    closing: str
+
+
 class SampleSurveySections(SampleSurveyReport, ABC):
-    """The sections a sample-survey report shares: title, questions, data quality."""
+    """The sections a sample-survey report shares: title, questions, the units against the
+    group's estimate, data quality."""
+
+    GROUP: ClassVar[str]  # the column the sample is drawn within: year group, age group
 
     @property
     def questions_closed(self) -> list[Question]:
         return self.version.closed_questions
+
+    @abstractmethod
+    def estimates(self, question: Question, period: str | None = None, fpc: bool = True) -> dict[str, DesignEstimate]:
+        """Group → the design-based headline share of `question`."""
 
     @abstractmethod
     def response_sentence(self) -> str:
@@ -43,3 +65,33 @@ class SampleSurveySections(SampleSurveyReport, ABC):
 
     def quality_section(self) -> Html:
         return quality_html(self.quality["checks"], self.quality["verdict"])
+
+    def unit_table(self) -> pd.DataFrame:
+        """Every question, group and unit of this period: counts, suppression, Wilson interval
+        and funnel flag (`survey.survey_units`, which the unit profiles also use)."""
+        return self._memo(
+            ("units", self.period),
+            lambda: survey_units(
+                self.long_of(self.period),
+                self.units,
+                self.version,
+                self.period,
+                {q.id: self.estimates(q) for q in self.questions_closed},
+                self.GROUP,
+            ),
+        )
+
+    def answered_units(self, question: Question, group: str) -> pd.DataFrame:
+        """The units of `group` where anyone answered `question`: where all skipped it, a unit
+        has nothing to show or hide."""
+        table = self.unit_table()
+        part = table[(table["fraga"] == question.id) & (table[self.GROUP] == group)]
+        return part[part["svarande"] > 0]
+
+    def unit_funnels(self, question: Question, groups: list[str], words: FunnelWords) -> Html:
+        names = unit_names(self.units_of(self.period))
+        funnels = [
+            funnel_section(self.answered_units(question, g), names, f"{question.short}, {g}", words.answered, words.share)
+            for g in groups
+        ]
+        return render("survey_unit_funnels.html.j2", heading=words.heading, funnels=funnels, closing=words.closing)

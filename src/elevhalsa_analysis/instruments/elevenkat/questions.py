@@ -16,7 +16,7 @@ from ...markup import Html, render, table_html
 from ...suppression import FOOTNOTE, MIN_GROUP
 from ...survey_sections import DASH
 from .comparison import change, gender_gap
-from .units import unit_funnels
+from .units import FUNNEL_WORDS
 
 if TYPE_CHECKING:
     from .report import StudentSurveyReport
@@ -28,7 +28,11 @@ def question_section(report: StudentSurveyReport, question: Question) -> Html:
         __file__,
         question=question,
         groups=[(a, year_text(report, question, a)) for a in report.year_groups],
-        parts=[counts_table(report, question), estimates_table(report, question), unit_funnels(report, question)],
+        parts=[
+            counts_table(report, question),
+            estimates_table(report, question),
+            report.unit_funnels(question, report.year_groups, FUNNEL_WORDS),
+        ],
     )
 
 

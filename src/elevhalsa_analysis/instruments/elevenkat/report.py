@@ -36,6 +36,8 @@ from .units import survey_contribution
 class StudentSurveyReport(SampleSurveySections):
     """The student-survey report for one period, read from its processed folder."""
 
+    GROUP = "arskurs"
+
     # -- facts -----------------------------------------------------------------------------
 
     def grouped(self, period: str, *by: str) -> ind.Grouped:
@@ -72,20 +74,6 @@ class StudentSurveyReport(SampleSurveySections):
         part = self.units_of(period or self.period)
         part = part[part["arskurs"] == arskurs]
         return int(part["svar"].sum()), int(part["antal"].sum())
-
-    def unit_table(self) -> pd.DataFrame:
-        """Every question, year group and unit of this period: counts, suppression, Wilson
-        interval and funnel flag (`survey_units`, which the unit profiles also use)."""
-        return self._memo(
-            ("units", self.period),
-            lambda: survey_units(
-                self.long_of(self.period),
-                self.units,
-                self.version,
-                self.period,
-                {q.id: self.estimates(q) for q in self.questions_closed},
-            ),
-        )
 
     # -- sections --------------------------------------------------------------------------
 

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ...codebook import Question
 from ...formatting import fmt_int, fmt_pct
 from ...instrument import UnitContribution
 from ...markup import Html, render, table_html
-from ...sections_units import SurveyProfile, funnel_section, shown_unit_shares
+from ...sections_units import SurveyProfile, shown_unit_shares
 from ...sections_units import survey_contribution as profile_contribution
+from ...survey_sections import FunnelWords
 from ...units import unit_names
 
 if TYPE_CHECKING:
@@ -90,41 +90,13 @@ def unit_response_rates(report: StudentSurveyReport) -> Html:
     )
 
 
-def answered_units(report: StudentSurveyReport, question: Question, arskurs: str) -> pd.DataFrame:
-    table = report.unit_table()
-    part = table[(table["fraga"] == question.id) & (table["arskurs"] == arskurs)]
-    # Units whose pupils all skipped the question have nothing to show or hide.
-    return part[part["svarande"] > 0]
-
-
-def unit_funnels(report: StudentSurveyReport, question: Question) -> Html:
-    names = unit_names(report.units_of(report.period))
-    funnels = [
-        funnel_section(
-            answered_units(report, question, a),
-            names,
-            f"{question.short}, {a}",
-            "Elever som besvarat frågan vid enheten",
-            "Andel (%)",
-        )
-        for a in report.year_groups
-    ]
-    return render(
-        "survey_unit_funnels.html.j2",
-        __file__,
-        heading="Skolenheterna jämförda med årskursens skattning",
-        funnels=funnels,
-        closing="Varje skolenhets andelar står i dess profil och i analysversionen.",
-    )
-
-
 def unit_tables(report: StudentSurveyReport) -> Html:
     """Every question's shares per unit: the researchers' variant only (one row per unit)."""
     names = unit_names(report.units_of(report.period))
     tables = []
     for question in report.questions_closed:
         shares = [
-            shown_unit_shares(answered_units(report, question, a), names, ("Årskurs", a), "Skolenhet") for a in report.year_groups
+            shown_unit_shares(report.answered_units(question, a), names, ("Årskurs", a), "Skolenhet") for a in report.year_groups
         ]
         rows = pd.concat(shares, ignore_index=True)
         if len(rows):
@@ -137,3 +109,11 @@ def unit_tables(report: StudentSurveyReport) -> Html:
                 )
             )
     return render("survey_unit_tables.html.j2", __file__, anchor="per-skolenhet", heading="Andelar per skolenhet", tables=tables)
+
+
+FUNNEL_WORDS = FunnelWords(
+    answered="Elever som besvarat frågan vid enheten",
+    share="Andel (%)",
+    heading="Skolenheterna jämförda med årskursens skattning",
+    closing="Varje skolenhets andelar står i dess profil och i analysversionen.",
+)

@@ -15,7 +15,7 @@ from ...markup import Html, render, table_html
 from ...stats import mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP
 from ...survey_sections import DASH, TOO_FEW
-from .units import unit_funnels
+from .units import FUNNEL_WORDS
 
 if TYPE_CHECKING:
     from .report import GuardianSurveyReport
@@ -36,7 +36,7 @@ def question_section(report: GuardianSurveyReport, question: Question) -> Html:
         __file__,
         question=question,
         groups=groups,
-        parts=[counts_table(report, question), unit_funnels(report, question)],
+        parts=[counts_table(report, question), report.unit_funnels(question, report.age_groups, FUNNEL_WORDS)],
     )
 
 

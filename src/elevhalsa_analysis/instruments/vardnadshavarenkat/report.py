@@ -43,6 +43,8 @@ ASSUMPTION = (
 class GuardianSurveyReport(SampleSurveySections):
     """The guardian-survey report for one period, read from its processed folder."""
 
+    GROUP = GROUP
+
     # -- facts -----------------------------------------------------------------------------
 
     @cached_property
@@ -108,23 +110,6 @@ class GuardianSurveyReport(SampleSurveySections):
         """(`ALL` or age group, shown) in table order."""
         shown = self.shown_ages(question)
         return [(ALL, self.result(question, ALL).answered >= MIN_GROUP), *((a, shown[a]) for a in self.age_groups)]
-
-    def unit_table(self) -> pd.DataFrame:
-        """Every question, age group and unit of this period (`survey.survey_units`, which the
-        unit profiles also use)."""
-        return self._memo(
-            ("units", self.period),
-            lambda: survey_units(
-                self.long_of(self.period),
-                self.units,
-                self.version,
-                self.period,
-                {q.id: self.estimates(q) for q in self.questions_closed},
-                GROUP,
-            ),
-        )
-
-    # -- sections --------------------------------------------------------------------------
 
     def response_sentence(self) -> str:
         answered, enrolled = self.enrolment(ALL)

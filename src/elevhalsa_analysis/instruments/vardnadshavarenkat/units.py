@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ...codebook import Question
 from ...formatting import fmt_int, fmt_pct
 from ...instrument import UnitContribution
 from ...markup import Html, render, table_html
-from ...sections_units import SurveyProfile, funnel_section, shown_unit_shares, survey_contribution
-from ...survey_sections import TOO_FEW
+from ...sections_units import SurveyProfile, shown_unit_shares, survey_contribution
+from ...survey_sections import TOO_FEW, FunnelWords
 from ...units import unit_names
 
 if TYPE_CHECKING:
@@ -72,40 +71,13 @@ def unit_response_rates(report: GuardianSurveyReport) -> Html:
     return table_html(table, "Enkäter per förskola och åldersgrupp", numeric=["Barn", "Enkäter", "Svarsfrekvens"])
 
 
-def answered_units(report: GuardianSurveyReport, question: Question, age: str) -> pd.DataFrame:
-    table = report.unit_table()
-    part = table[(table["fraga"] == question.id) & (table[GROUP] == age)]
-    return part[part["svarande"] > 0]
-
-
-def unit_funnels(report: GuardianSurveyReport, question: Question) -> Html:
-    names = unit_names(report.units_of(report.period))
-    funnels = [
-        funnel_section(
-            answered_units(report, question, a),
-            names,
-            f"{question.short}, {a}",
-            "Vårdnadshavare som besvarat frågan vid förskolan",
-            "Andel som instämmer (%)",
-        )
-        for a in report.age_groups
-    ]
-    return render(
-        "survey_unit_funnels.html.j2",
-        __file__,
-        heading="Förskolorna jämförda med åldersgruppens skattning",
-        funnels=funnels,
-        closing="Varje förskolas andelar står i dess profil och i analysversionen.",
-    )
-
-
 def unit_tables(report: GuardianSurveyReport) -> Html:
     """Every question's shares per unit: the researchers' variant only."""
     names = unit_names(report.units_of(report.period))
     tables = []
     for question in report.questions_closed:
         shares = [
-            shown_unit_shares(answered_units(report, question, a), names, ("Åldersgrupp", a), "Förskola")
+            shown_unit_shares(report.answered_units(question, a), names, ("Åldersgrupp", a), "Förskola")
             for a in report.age_groups
         ]
         rows = pd.concat(shares, ignore_index=True)
@@ -119,3 +91,11 @@ def unit_tables(report: GuardianSurveyReport) -> Html:
                 )
             )
     return render("survey_unit_tables.html.j2", __file__, anchor="per-forskola", heading="Andelar per förskola", tables=tables)
+
+
+FUNNEL_WORDS = FunnelWords(
+    answered="Vårdnadshavare som besvarat frågan vid förskolan",
+    share="Andel som instämmer (%)",
+    heading="Förskolorna jämförda med åldersgruppens skattning",
+    closing="Varje förskolas andelar står i dess profil och i analysversionen.",
+)

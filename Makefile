@@ -27,7 +27,7 @@ test: lint browser
 
 ## Kör testerna som inte kör notebooks eller webbläsare (under en minut)
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -m "not e2e and not browser and not slow"
+	$(BIN)/python -m pytest -n auto -m "not e2e and not browser and not slow"
 
 ## Installera Debians Chromium för webbläsartestet (om den saknas och vi är root)
 browser:

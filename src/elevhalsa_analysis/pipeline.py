@@ -327,7 +327,7 @@ def _run_period(
                     "synthetic": prepared.meta.syntetisk,
                 }
             )
-        tell("skriver skolenheternas profiler", steps, steps)
+        tell("skriver enheternas profiler", steps, steps)
         if pages.result():
             for e in entries:
                 e["enheter"] = f"{period}/{UNITS_DIR}/{INDEX_PAGE}"

@@ -37,7 +37,7 @@ SMALL_FOOTNOTE = (
 WITHIN = "inom gränserna"
 NOT_A_RANKING = (
     "Gränserna är vidare för små enheter, där slumpen betyder mer. Bara en enhet utanför 99,8 %-gränserna avviker mer än "
-    "slumpen rimligen förklarar; tabellen är ordnad efter skolenhetskod och är ingen rangordning."
+    "slumpen rimligen förklarar; tabellen är ordnad efter {code} och är ingen rangordning."
 )
 # The leadership report's longest table: per-unit detail beyond it goes to the profiles and
 # the researchers' variant.
@@ -80,10 +80,18 @@ def shown_unit_shares(part: pd.DataFrame, names: dict[str, str], group: tuple[st
 
 
 def funnel_section(
-    frame: pd.DataFrame, names: dict[str, str], title: str, xlabel: str, ylabel: str, value: Format = pct, scale: float = 100.0
+    frame: pd.DataFrame,
+    names: dict[str, str],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    value: Format = pct,
+    scale: float = 100.0,
+    noun: units.UnitNoun = units.SCHOOL,
 ) -> Html:
     """A funnel plot of one indicator, the deviating units by code, the method, and the
     hidden units named. `frame` has skolenhetskod, n, events, dold and kommun."""
+    not_a_ranking = NOT_A_RANKING.format(code=noun.code)
     target = float(frame["kommun"].iloc[0]) if len(frame) else 0.0
     found = units.unit_funnel(frame, target)
     hidden = sorted(names.get(c, c) for c in frame.loc[frame["dold"].astype(bool), "skolenhetskod"])
@@ -93,7 +101,7 @@ def funnel_section(
         figure = plots.figure_html(
             png,
             f"{title}. {alt}",
-            f"{title}: varje punkt är en skolenhet. Kommunens värde "
+            f"{title}: varje punkt är en {noun.singular}. Kommunens värde "
             f"{value(found.target)}; streckat 95 %, heldraget 99,8 % kontrollgränser.",
         )
         out = found.table[found.table["avvikelse"] != ""]
@@ -106,8 +114,8 @@ def funnel_section(
             table = table_html(
                 pd.DataFrame(
                     {
-                        "Skolenhetskod": out["unit"],
-                        "Skolenhet": [names.get(c, c) for c in out["unit"]],
+                        noun.code.capitalize(): out["unit"],
+                        noun.singular.capitalize(): [names.get(c, c) for c in out["unit"]],
                         "Värde": [
                             f"{value(s)} ({fmt_int(int(x))} av {fmt_int(int(n))})"
                             for s, x, n in zip(out["share"], out["events"], out["n"])
@@ -115,9 +123,9 @@ def funnel_section(
                         "Jämfört med kommunen": out["avvikelse"],
                     }
                 ),
-                f"{title}: skolenheter utanför 99,8 %-gränserna",
+                f"{title}: {noun.plural} utanför 99,8 %-gränserna",
                 numeric=["Värde"],
-                footnote=NOT_A_RANKING,
+                footnote=not_a_ranking,
             )
     return render(
         "funnel_section.html.j2",
@@ -125,7 +133,8 @@ def funnel_section(
         figure=figure,
         directions=directions,
         table=table,
-        not_a_ranking=NOT_A_RANKING,
+        not_a_ranking=not_a_ranking,
+        noun=noun,
         method=found.method if found is not None else "",
         hidden=hidden,
     )
@@ -148,11 +157,15 @@ def profile_page(
     synthetic: bool,
     run_date: dt.date,
     methods: Sequence[str] = (),
+    nouns: tuple[units.UnitNoun, units.UnitNoun] = (units.SCHOOL, units.SCHOOL),
 ) -> str:
+    """One unit's page; `nouns` name the unit itself and the units of the index it links to."""
     return standalone_page(
         f"{name} – {label}",
         render(
             "unit_profile.html.j2",
+            noun=nouns[0],
+            index_noun=nouns[1],
             code=code,
             sections=sections,
             lacking=lacking,
@@ -172,13 +185,14 @@ def index_page(
     forms = []
     for form, group in listed.groupby("skolform", sort=False):
         codes = list(group["skolenhetskod"])
+        noun = units.unit_noun([form])
         columns = {
-            "Skolenhet": [links_html([(f"{code}.html", name)]) for code, name in zip(codes, group["skolenhet"])],
-            "Skolenhetskod": codes,
+            noun.singular.capitalize(): [links_html([(f"{code}.html", name)]) for code, name in zip(codes, group["skolenhet"])],
+            noun.code.capitalize(): codes,
             **{c.heading: [c.coverage.get(code, "ingår inte") for code in codes] for c in chosen},
             "Avviker från kommunen": ["; ".join(d for c in chosen for d in c.deviates.get(code, [])) or "nej" for code in codes],
         }
-        count = f"{fmt_int(len(group))} {'skolenhet' if len(group) == 1 else 'skolenheter'}"
+        count = f"{fmt_int(len(group))} {noun.singular if len(group) == 1 else noun.plural}"
         forms.append(
             (
                 form,
@@ -191,8 +205,11 @@ def index_page(
                 ),
             )
         )
-    body = render("unit_index.html.j2", synthetic=synthetic, lacking=lacking, forms=forms, run_date=run_date.isoformat())
-    return standalone_page(f"Skolenheternas profiler – {label}", body)
+    noun = units.unit_noun(listed["skolform"])
+    body = render(
+        "unit_index.html.j2", noun=noun, synthetic=synthetic, lacking=lacking, forms=forms, run_date=run_date.isoformat()
+    )
+    return standalone_page(f"{noun.plural_genitive.capitalize()} profiler – {label}", body)
 
 
 def write_unit_pages(
@@ -223,13 +240,13 @@ def write_unit_pages(
     )
     folder = Path(out_dir) / UNITS_DIR
     written = []
-    for code, name in zip(listed["skolenhetskod"], listed["skolenhet"]):
+    everyone = units.unit_noun(listed["skolform"])
+    for code, name, form in zip(listed["skolenhetskod"], listed["skolenhet"], listed["skolform"]):
         path = folder / f"{code}.html"
+        sections = [Html(c.section(code)) for c in parts]
+        nouns = (units.unit_noun([form]), everyone)
         atomic_write_text(
-            path,
-            profile_page(
-                code, name, [Html(c.section(code)) for c in parts], lacking, label, synthetic, run_date, [c.method for c in parts]
-            ),
+            path, profile_page(code, name, sections, lacking, label, synthetic, run_date, [c.method for c in parts], nouns)
         )
         written.append(path)
     atomic_write_text(folder / INDEX_PAGE, index_page(listed, parts, lacking, label, synthetic, run_date))

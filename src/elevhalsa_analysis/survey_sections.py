@@ -20,7 +20,7 @@ from .markup import Html, quality_html, render
 from .sections_units import funnel_section
 from .suppression import MIN_GROUP
 from .survey import SampleSurveyReport, survey_units
-from .units import unit_names
+from .units import unit_names, unit_noun
 
 DASH = "–"  # a figure not shown
 TOO_FEW = f"färre än {MIN_GROUP} svar"
@@ -89,9 +89,12 @@ class SampleSurveySections(SampleSurveyReport, ABC):
         return part[part["svarande"] > 0]
 
     def unit_funnels(self, question: Question, groups: list[str], words: FunnelWords) -> Html:
-        names = unit_names(self.units_of(self.period))
+        enrolled = self.units_of(self.period)
+        names, noun = unit_names(enrolled), unit_noun(enrolled["skolform"])
         funnels = [
-            funnel_section(self.answered_units(question, g), names, f"{question.short}, {g}", words.answered, words.share)
+            funnel_section(
+                self.answered_units(question, g), names, f"{question.short}, {g}", words.answered, words.share, noun=noun
+            )
             for g in groups
         ]
         return render("survey_unit_funnels.html.j2", heading=words.heading, funnels=funnels, closing=words.closing)

@@ -17,7 +17,8 @@ identifiable person's opinion and is never read here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -25,6 +26,28 @@ from .funnel import Funnel, funnel
 from .suppression import suppress
 
 UP, DOWN = "avviker uppåt", "avviker nedåt"
+
+
+class UnitNoun(NamedTuple):
+    """What the pages call the units: a preschool is not a school unit."""
+
+    singular: str
+    plural: str
+    code: str  # the code's name
+    plural_genitive: str  # "skolenheternas profiler"
+
+
+SCHOOL = UnitNoun("skolenhet", "skolenheter", "skolenhetskod", "skolenheternas")
+PRESCHOOL = UnitNoun("förskola", "förskolor", "enhetskod", "förskolornas")
+ANY_UNIT = UnitNoun("enhet", "enheter", "enhetskod", "enheternas")
+
+
+def unit_noun(skolformer: Iterable[str]) -> UnitNoun:
+    """Förskola when every unit is a preschool, skolenhet when none is, enhet for a mix."""
+    preschool = {form == "Förskola" for form in skolformer}
+    if preschool == {True}:
+        return PRESCHOOL
+    return ANY_UNIT if True in preschool else SCHOOL
 
 
 def hidden_units(counts: Mapping[str, int]) -> dict[str, bool]:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from elevhalsa_analysis.units import DOWN, hidden_units, unit_funnel, unit_names, with_flags, with_names
+from elevhalsa_analysis.units import (
+    DOWN,
+    PRESCHOOL,
+    SCHOOL,
+    hidden_units,
+    unit_funnel,
+    unit_names,
+    unit_noun,
+    with_flags,
+    with_names,
+)
 
 
 def test_a_small_unit_is_hidden_with_a_complement_so_the_total_cannot_give_it_away():
@@ -57,3 +67,9 @@ def test_with_names_takes_each_units_first_listing():
     named = with_names(pd.DataFrame({"skolenhetskod": ["2", "1", "9"]}), listed)
     assert named["skolenhet"].tolist()[:2] == ["Gläntan", "Norrskolan"] and pd.isna(named["skolenhet"].iloc[2])
     assert named["skolform"].tolist()[:2] == ["Anpassad grundskola", "Grundskola"]
+
+
+def test_units_are_named_for_what_they_are():
+    assert unit_noun(["Förskola", "Förskola"]) == PRESCHOOL
+    assert unit_noun(["Grundskola", "Gymnasieskola"]) == SCHOOL
+    assert unit_noun(["Förskola", "Grundskola"]).plural == "enheter"

@@ -83,6 +83,22 @@ def test_the_contracts_sentences_with_counts_made_here(run):
 
 
 @pytest.mark.e2e
+def test_preschools_are_called_preschools_not_school_units(run):
+    _, reports = run
+    units = reports / PERIOD / "enheter"
+    pages = [
+        text_of(units / "index.html"),
+        text_of(units / "03333333.html"),
+        text_of(reports / PERIOD / "vardnadshavarenkat_ledning.html"),
+    ]
+    assert "Förskolornas profiler" in pages[0] and "En profil per förskola" in pages[0]
+    assert "Alla förskolor" in pages[1] and "Enhetskod 03333333" in pages[1]
+    assert "varje punkt är en förskola" in pages[2]
+    for page in pages:
+        assert "skolenhet" not in page.lower()
+
+
+@pytest.mark.e2e
 def test_comments_only_for_researchers_redacted(run):
     data, reports = run
     lead = text_of(reports / PERIOD / "vardnadshavarenkat_ledning.html")

@@ -42,18 +42,23 @@ def figure_html(png: bytes, alt: str, caption: str) -> Html:
     return render("figure.html.j2", data=base64.b64encode(png).decode("ascii"), alt=alt, caption=caption)
 
 
-# Diverging scales without a fixed colour: blues for the headline side, oranges for the
-# other, lightest next to the centre; answers outside the denominator in grey.
+# Diverging scales without a fixed colour: blues for the headline side, yellow to red for
+# the other (three shades, so a five-point scale's middle answer has its own), lightest next
+# to the centre; answers outside the denominator in grey.
 RIGHT_SHADES = ["#56B4E9", "#0072B2"]
-LEFT_SHADES = ["#E69F00", "#D55E00"]
+LEFT_SHADES = ["#F0E442", "#E69F00", "#D55E00"]
 OUTSIDE_COLOUR = "#8C8C8C"
 
 
-def _sides(r: QuestionResult) -> tuple[list[str], list[str], list[str]]:
-    """Headline labels (mildest first), the other labels in the denominator, and those apart."""
-    right = list(reversed(r.headline_labels))
-    left = [lbl for lbl in r.counts if lbl not in r.headline_labels and lbl not in r.outside_labels]
-    return right, left, [*r.outside_labels, NOT_ANSWERED]
+def diverging_sides(r: QuestionResult) -> tuple[list[str], list[str], list[str]]:
+    """The headline labels and the other labels in the denominator, each mildest first (next to
+    the centre), and those apart. A scale may run from the headline (Helt och hållet … Inte
+    alls) or up to it (1 Stämmer inte alls … 5 Stämmer helt och hållet)."""
+    inside = [lbl for lbl in r.counts if lbl not in r.outside_labels]
+    other = [lbl for lbl in inside if lbl not in r.headline_labels]
+    ascending = bool(other) and any(inside.index(lbl) > inside.index(other[0]) for lbl in r.headline_labels if lbl in inside)
+    right = list(r.headline_labels) if ascending else list(reversed(r.headline_labels))
+    return right, list(reversed(other)) if ascending else other, [*r.outside_labels, NOT_ANSWERED]
 
 
 def _colour(lbl: str, shades: list[str], rank: int, size: int) -> str:
@@ -76,7 +81,7 @@ def answer_bars(
     for y, r in enumerate(rows):
         labels = [*r.counts, NOT_ANSWERED]
         pct = dict(zip(labels, shares_summing_to_100([*r.counts.values(), r.not_answered])))
-        right, left, apart = _sides(r)
+        right, left, apart = diverging_sides(r)
         for shades, side, sign in ((RIGHT_SHADES, right, 1), (LEFT_SHADES, left, -1)):
             x = 0.0
             for rank, lbl in enumerate(side):
@@ -108,7 +113,8 @@ def answer_bars(
     ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
     ax.set_xlabel(xlabel)
     widest = max(results, key=lambda r: len(r.counts))
-    order = [*widest.headline_labels, *_sides(widest)[1], *_sides(widest)[2]]
+    # The legend reads in the scale's own order, whichever way the scale runs.
+    order = [*(lbl for lbl in widest.counts if lbl not in widest.outside_labels), *diverging_sides(widest)[2]]
     legend = [lbl for lbl in dict.fromkeys([*order, *colours]) if lbl in colours]
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[lbl]) for lbl in legend]
     # Two rows of a long scale read as pairs (strong, mild) column by column. Above the bars:

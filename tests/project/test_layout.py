@@ -24,7 +24,6 @@ TESTED_ELSEWHERE = {
     "committee_pptx.py": "committee/test_committee reads the documents back",
     "survey.py": "computing/test_estimates and each survey's tests",
     "survey_sections.py": "each survey's test_report",
-    "plots.py": "the report tests (figures and their text alternatives)",
     "processed.py": "running/test_pipeline and the report tests",
     "quality.py": "check_notes.py and every loading test",
     "suites.py": "every loading test (the checks a codebook generates)",

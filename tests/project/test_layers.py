@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -77,3 +78,34 @@ def test_a_new_instrument_importing_another_breaks_the_lint_without_editing_the_
     assert done.returncode != 0
     assert "Instruments are independent BROKEN" in done.stdout
     assert "instruments.nytt -> elevhalsa_analysis.instruments.elevenkat.report" in " ".join(done.stdout.split())
+
+
+def import_cycles(src: Path) -> list[list[str]]:
+    """The cycles among the package's modules, counting imports made inside functions (grimp
+    reads every import statement); imports only for annotations (`if TYPE_CHECKING:`) never
+    run and are left out."""
+    code = (
+        "import graphlib, grimp, json\n"
+        "g = grimp.build_graph('elevhalsa_analysis', exclude_type_checking_imports=True, cache_dir=None)\n"
+        "deps = {m: g.find_modules_directly_imported_by(m) for m in g.modules}\n"
+        "try:\n    list(graphlib.TopologicalSorter(deps).static_order()); print('[]')\n"
+        "except graphlib.CycleError as e:\n    print(json.dumps([e.args[1]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)}, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_package_has_no_import_cycle():
+    assert import_cycles(PROJECT / "src") == []
+
+
+def test_an_import_inside_a_function_that_closes_a_cycle_is_found(tmp_path):
+    shutil.copytree(PROJECT / "src" / "elevhalsa_analysis", tmp_path / "elevhalsa_analysis")
+    config = tmp_path / "elevhalsa_analysis" / "config.py"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n\ndef _late():\n    from . import markup  # noqa: F401\n", encoding="utf-8"
+    )
+    cycles = import_cycles(tmp_path)
+    assert cycles and "elevhalsa_analysis.config" in cycles[0]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import sample_verksamhetsplan as sample
 from check_notes import notes
-from contract_files import POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
+from contract_files import ABSENCE_HEADER, POPULATION_HEADER, REPORT_HEADER, write_csv, write_xlsx
 from elevhalsa_analysis.errors import DataError
 from elevhalsa_analysis.instruments.verksamhetsplan import PlanInstrument
 from elevhalsa_analysis.instruments.verksamhetsplan.period import load_plan_period
@@ -267,17 +267,7 @@ def test_a_percentage_in_a_minutes_column_is_quoted_as_written(tmp_path):
     rows[4][7] = "12,5 %"
     rewrite(
         data / "raw" / "2024" / "franvaro.csv",
-        [
-            "Personnummer",
-            "Namn",
-            "Skolenhetskod",
-            "Skolenhet",
-            "Årskurs",
-            "Termin",
-            "Schemalagd tid (min)",
-            "Giltig frånvaro (min)",
-            "Ogiltig frånvaro (min)",
-        ],
+        ABSENCE_HEADER,
         rows,
     )
     with pytest.raises(DataError) as err:
@@ -311,17 +301,7 @@ def test_reservnummer_in_the_absence_register_are_pseudonymised(tmp_path):
         row[0] = "20120101-T001"
     rewrite(
         data / "raw" / "2024" / "franvaro.csv",
-        [
-            "Personnummer",
-            "Namn",
-            "Skolenhetskod",
-            "Skolenhet",
-            "Årskurs",
-            "Termin",
-            "Schemalagd tid (min)",
-            "Giltig frånvaro (min)",
-            "Ogiltig frånvaro (min)",
-        ],
+        ABSENCE_HEADER,
         rows,
     )
     pp = plan(data)

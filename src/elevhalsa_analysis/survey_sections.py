@@ -10,20 +10,53 @@ in that instrument's own templates, which extend the shared ones where they add 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import ClassVar, NamedTuple
 
 import pandas as pd
 
-from .codebook import Question
+from . import indicators as ind
+from .codebook import Question, Version
 from .estimates import DesignEstimate
-from .markup import Html, quality_html, render
+from .formatting import fmt_int, fmt_pct
+from .indicators import QuestionResult
+from .markup import Html, quality_html, render, table_html
 from .sections_units import funnel_section
-from .suppression import MIN_GROUP
+from .suppression import FOOTNOTE, MIN_GROUP
 from .survey import SampleSurveyReport, survey_units
 from .units import unit_names, unit_noun
 
 DASH = "–"  # a figure not shown
 TOO_FEW = f"färre än {MIN_GROUP} svar"
+
+
+def among_enrolled(r: QuestionResult, enrolled: int) -> QuestionResult:
+    """`r` over everyone enrolled, also those who never opened the survey: the population its
+    nonresponse bounds count."""
+    return replace(r, population=enrolled)
+
+
+def answers_table(
+    version: Version, question: Question, groups: list[tuple[str, QuestionResult, bool]], caption: str, footnote: bool
+) -> Html:
+    """Counts and shares of each answer per group (`groups`: label, result, shown); a hidden
+    group's cells are dashes. The suppression footnote is added where a group is hidden, or
+    always with `footnote`."""
+    columns: dict[str, list[str]] = {}
+    for label, r, shown in groups:
+        table = ind.counts_table(r)
+        columns.setdefault("Svar", list(table["Svar"]))
+        if not shown:
+            columns[f"{label} antal"] = columns[f"{label} andel"] = [DASH] * len(table)
+            continue
+        columns[f"{label} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
+        columns[f"{label} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
+    outside = ", ".join(version.scales[question.scale].outside_denominator)
+    note = (
+        f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
+        "men ingår inte i andelen." + (f" {FOOTNOTE}" if footnote or not all(shown for *_, shown in groups) else "")
+    )
+    return table_html(pd.DataFrame(columns), caption, numeric=[c for c in columns if c != "Svar"], footnote=note)
 
 
 class FunnelWords(NamedTuple):

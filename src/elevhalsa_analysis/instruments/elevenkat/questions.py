@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ... import indicators as ind
 from ... import narrative
 from ...codebook import Question
 from ...estimates import ASSUMPTION
 from ...formatting import fmt_int, fmt_pct, fmt_pct_range
 from ...markup import Html, render, table_html
-from ...suppression import FOOTNOTE, MIN_GROUP
-from ...survey_sections import DASH
+from ...suppression import MIN_GROUP
+from ...survey_sections import DASH, among_enrolled, answers_table
 from .comparison import change, gender_gap
 from .units import FUNNEL_WORDS
 
@@ -46,39 +45,15 @@ def year_text(report: StudentSurveyReport, question: Question, arskurs: str) -> 
     return [
         narrative.sample_headline_sentence(r, question, phrase),
         narrative.estimate_sentence(phrase, est.share, (est.low, est.high), responses, enrolled),
-        narrative.sample_bounds_sentence(bounds_result(r, enrolled), phrase),
+        narrative.sample_bounds_sentence(among_enrolled(r, enrolled), phrase),
         change(report, question, arskurs).sentence,
         gender_gap(report, question, arskurs),
     ]
 
 
-def bounds_result(r: ind.QuestionResult, enrolled: int) -> ind.QuestionResult:
-    # Bounds count everyone enrolled, also those who never opened the survey.
-    return ind.QuestionResult(
-        r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels, r.outside_labels
-    )
-
-
 def counts_table(report: StudentSurveyReport, question: Question) -> Html:
-    columns, hidden_any = {}, False
-    for a in report.year_groups:
-        r = report.result(question, a)
-        table = ind.counts_table(r)
-        if "Svar" not in columns:
-            columns["Svar"] = list(table["Svar"])
-        if r.answered < MIN_GROUP:
-            hidden_any = True
-            columns[f"{a} antal"] = columns[f"{a} andel"] = [DASH] * len(table)
-            continue
-        columns[f"{a} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
-        columns[f"{a} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
-    numeric = [c for c in columns if c != "Svar"]
-    outside = ", ".join(report.version.scales[question.scale].outside_denominator)
-    note = (
-        f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
-        "men ingår inte i andelen." + (f" {FOOTNOTE}" if hidden_any else "")
-    )
-    return table_html(pd.DataFrame(columns), "Svar per årskurs (antal elever)", numeric=numeric, footnote=note)
+    groups = [(a, r, r.answered >= MIN_GROUP) for a in report.year_groups for r in [report.result(question, a)]]
+    return answers_table(report.version, question, groups, "Svar per årskurs (antal elever)", footnote=False)
 
 
 def estimates_table(report: StudentSurveyReport, question: Question) -> Html:
@@ -98,7 +73,7 @@ def estimates_table(report: StudentSurveyReport, question: Question) -> Html:
                 }
             )
             continue
-        b = bounds_result(r, enrolled).bounds
+        b = among_enrolled(r, enrolled).bounds
         rows.append(
             {
                 "Årskurs": a,

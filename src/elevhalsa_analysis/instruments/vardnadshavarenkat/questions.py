@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from ... import indicators as ind
 from ... import narrative
 from ...codebook import Question
-from ...formatting import fmt_int, fmt_pct
-from ...markup import Html, render, table_html
+from ...markup import Html, render
 from ...stats import mover_difference
 from ...suppression import FOOTNOTE, MIN_GROUP
-from ...survey_sections import DASH, TOO_FEW
+from ...survey_sections import TOO_FEW, among_enrolled, answers_table
 from .units import FUNNEL_WORDS
 
 if TYPE_CHECKING:
@@ -65,35 +61,14 @@ def sentences(report: GuardianSurveyReport, question: Question, age: str) -> lis
         return [narrative.sample_too_few_sentence(r, report.respondents_of(age), MIN_GROUP)]
     est = report.estimates(question)[age]
     responses, enrolled = report.enrolment(age)
-    bounds = ind.QuestionResult(
-        r.question, r.period, enrolled, r.answered, r.counts, r.headline, r.headline_labels, r.outside_labels
-    )
     return [
         narrative.sample_headline_sentence(r, question, report.respondents_of(age)),
         narrative.estimate_sentence(report.children_of(age), est.share, (est.low, est.high), responses, enrolled),
-        narrative.sample_bounds_sentence(bounds, report.children_of(age)),
+        narrative.sample_bounds_sentence(among_enrolled(r, enrolled), report.children_of(age)),
         change(report, question, age),
     ]
 
 
 def counts_table(report: GuardianSurveyReport, question: Question) -> Html:
-    columns: dict[str, list[str]] = {}
-    for age, shown in report.columns(question):
-        table = ind.counts_table(report.result(question, age))
-        columns.setdefault("Svar", list(table["Svar"]))
-        if not shown:
-            columns[f"{age} antal"] = columns[f"{age} andel"] = [DASH] * len(table)
-            continue
-        columns[f"{age} antal"] = [fmt_int(int(n)) for n in table["Antal"]]
-        columns[f"{age} andel"] = [fmt_pct(v, 1) if v == v else DASH for v in table["Andel av dem som svarat"]]
-    outside = ", ".join(report.version.scales[question.scale].outside_denominator)
-    note = (
-        f"Andel = andel av dem som besvarat frågan med ett svar som räknas; {outside} och ej svar räknas och visas "
-        f"men ingår inte i andelen. {FOOTNOTE}"
-    )
-    return table_html(
-        pd.DataFrame(columns),
-        "Svar per åldersgrupp (antal enkäter)",
-        numeric=[c for c in columns if c != "Svar"],
-        footnote=note,
-    )
+    groups = [(age, report.result(question, age), shown) for age, shown in report.columns(question)]
+    return answers_table(report.version, question, groups, "Svar per åldersgrupp (antal enkäter)", footnote=True)
